@@ -1,0 +1,22 @@
+namespace Gsv.AppHost.Infrastructure;
+
+/// <summary>
+/// The resources the GSV services depend on, the same in both infrastructure modes:
+/// the services are wired to these and cannot tell which mode built them.
+/// </summary>
+public sealed record PlatformInfrastructure(
+    IResourceBuilder<IResourceWithConnectionString> ControlPlaneDatabase,
+    IResourceBuilder<IResourceWithConnectionString> ProvisionerDatabase,
+    IResourceBuilder<IResourceWithConnectionString> Redis,
+    IResourceBuilder<IResourceWithEndpoints> Keycloak,
+    IResourceBuilder<IResourceWithEndpoints> Saleor,
+    IResourceBuilder<IResourceWithEndpoints> Langflow,
+    IResourceBuilder<IResourceWithEndpoints> Ragflow,
+    ReferenceExpression SaleorApiUrl,
+    Func<EndpointReference, ReferenceExpression> UrlSeenBySaleor)
+{
+    public EndpointReference KeycloakHttp => Keycloak.GetEndpoint("http");
+    public EndpointReference SaleorHttp => Saleor.GetEndpoint("http");
+    public EndpointReference LangflowHttp => Langflow.GetEndpoint("http");
+    public EndpointReference RagflowHttp => Ragflow.GetEndpoint("http");
+}

@@ -1,0 +1,38 @@
+namespace Gsv.AppHost.Infrastructure;
+
+/// <summary>
+/// Secrets shared by both modes. Each is an Aspire parameter (overridable with
+/// <c>--Parameters:name=value</c> or user secrets); none is a literal in the manifest.
+/// </summary>
+public sealed record PlatformSecrets(
+    IResourceBuilder<ParameterResource> WebClientSecret,
+    IResourceBuilder<ParameterResource> ProvisionerClientSecret,
+    IResourceBuilder<ParameterResource> GatewayClientSecret,
+    IResourceBuilder<ParameterResource> KeycloakAdminPassword,
+    IResourceBuilder<ParameterResource> DemoBuyerPassword,
+    IResourceBuilder<ParameterResource> DemoAdminPassword,
+    IResourceBuilder<ParameterResource> SaleorAdminPassword,
+    IResourceBuilder<ParameterResource> LangflowApiKey,
+    IResourceBuilder<ParameterResource> RagflowApiKey)
+{
+    /// <summary>Development defaults for the demo users, documented in the README.</summary>
+    public const string DefaultDemoBuyerPassword = "buyer-dev-password";
+    public const string DefaultDemoAdminPassword = "admin-dev-password";
+
+    public static PlatformSecrets Add(IDistributedApplicationBuilder builder)
+    {
+        IResourceBuilder<ParameterResource> Generated(string name) =>
+            builder.AddParameter(name, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
+        return new PlatformSecrets(
+            WebClientSecret: Generated("keycloak-web-client-secret"),
+            ProvisionerClientSecret: Generated("keycloak-provisioner-client-secret"),
+            GatewayClientSecret: Generated("keycloak-gateway-client-secret"),
+            KeycloakAdminPassword: Generated("keycloak-admin-password"),
+            DemoBuyerPassword: builder.AddParameter("demo-buyer-password", DefaultDemoBuyerPassword, publishValueAsDefault: false, secret: true),
+            DemoAdminPassword: builder.AddParameter("demo-admin-password", DefaultDemoAdminPassword, publishValueAsDefault: false, secret: true),
+            SaleorAdminPassword: Generated("saleor-admin-password"),
+            LangflowApiKey: Generated("langflow-api-key"),
+            RagflowApiKey: Generated("ragflow-api-key"));
+    }
+}

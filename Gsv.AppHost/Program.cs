@@ -1,0 +1,48 @@
+using Gsv.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var mode = InfrastructureModeResolver.Resolve(builder);
+var secrets = PlatformSecrets.Add(builder);
+var postgresPassword = builder.AddParameter("postgres-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+var infra = mode == InfrastructureMode.Local
+    ? builder.AddLocalInfrastructure(secrets, postgresPassword)
+    : builder.AddContainerInfrastructure(secrets, postgresPassword);
+
+var controlPlane = builder.AddProject<Projects.Gsv_ControlPlane>("controlplane")
+    .WithReference(infra.ControlPlaneDatabase).WaitFor(infra.ControlPlaneDatabase)
+    .WithKeycloak(infra.Keycloak)
+    .WithReference(infra.RagflowHttp)
+    .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey);
+
+var gateway = builder.AddProject<Projects.Gsv_Gateway>("gateway")
+    .WithReference(infra.Redis).WaitFor(infra.Redis)
+    .WithReference(controlPlane).WaitFor(controlPlane)
+    .WithReference(infra.LangflowHttp).WaitFor(infra.Langflow)
+    .WithEnvironment("Langflow__ApiKey", secrets.LangflowApiKey)
+    .WithKeycloak(infra.Keycloak, "gsv-gateway", secrets.GatewayClientSecret);
+
+var provisioner = builder.AddProject<Projects.Gsv_Provisioner>("provisioner")
+    .WithReference(infra.ProvisionerDatabase).WaitFor(infra.ProvisionerDatabase)
+    .WithReference(controlPlane).WaitFor(controlPlane)
+    .WithReference(infra.SaleorHttp).WaitFor(infra.Saleor)
+    .WithReference(infra.LangflowHttp).WaitFor(infra.Langflow)
+    .WithReference(infra.RagflowHttp).WaitFor(infra.Ragflow)
+    .WithEnvironment("Saleor__ApiUrl", infra.SaleorApiUrl)
+    .WithEnvironment("Saleor__StaffEmail", SaleorContainerExtensions.StaffEmail)
+    .WithEnvironment("Saleor__StaffPassword", secrets.SaleorAdminPassword)
+    .WithEnvironment("Langflow__ApiKey", secrets.LangflowApiKey)
+    .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey)
+    .WithKeycloak(infra.Keycloak, "gsv-provisioner", secrets.ProvisionerClientSecret);
+provisioner.WithEnvironment("Provisioner__PublicUrl", infra.UrlSeenBySaleor(provisioner.GetEndpoint("http")));
+
+var web = builder.AddProject<Projects.Gsv_Web>("web")
+    .WithExternalHttpEndpoints()
+    .WithReference(controlPlane).WaitFor(controlPlane)
+    .WithReference(gateway).WaitFor(gateway)
+    .WithReference(infra.SaleorHttp).WaitFor(infra.Saleor)
+    .WithEnvironment("Saleor__ApiUrl", infra.SaleorApiUrl)
+    .WithKeycloak(infra.Keycloak, "gsv-web", secrets.WebClientSecret);
+infra.Keycloak.WithWebFrontEnd(builder, web.GetEndpoint("http"));
+
+builder.Build().Run();

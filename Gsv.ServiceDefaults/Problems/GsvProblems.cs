@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Gsv.ServiceDefaults.Problems;
+
+/// <summary>
+/// RFC 9457 problem details with a stable <c>type</c> per error (<c>https://gsv.dev/problems/{code}</c>) and the
+/// same <c>code</c> as an extension, so clients can switch on either.
+/// </summary>
+public static class GsvProblems
+{
+    public const string TypeBase = "https://gsv.dev/problems/";
+
+    public const string NotFound = "not_found";
+    public const string Validation = "validation";
+    public const string Conflict = "conflict";
+    public const string InsufficientCredits = "insufficient_credits";
+    public const string InstanceNotActive = "instance_not_active";
+    public const string IllegalTransition = "illegal_transition";
+    public const string TrialAlreadyUsed = "trial_already_used";
+    public const string TrialExpired = "trial_expired";
+    public const string RuntimeError = "runtime_error";
+    public const string RateLimited = "rate_limited";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+
+    public static IResult Problem(
+        string code, int status, string title, string? detail = null, IDictionary<string, object?>? extensions = null)
+    {
+        var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = code };
+        return Results.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + code, extensions: all);
+    }
+
+    public static IResult NotFoundProblem(string what) =>
+        Problem(NotFound, StatusCodes.Status404NotFound, "Not found", $"{what} was not found.");
+
+    /// <summary>400 with the per-field messages of <see cref="Results.ValidationProblem"/> plus the stable code.</summary>
+    public static IResult ValidationProblem(IDictionary<string, string[]> errors, string? detail = null) =>
+        Results.ValidationProblem(errors, detail: detail, title: "The request is not valid.", type: TypeBase + Validation,
+            extensions: new Dictionary<string, object?> { ["code"] = Validation });
+}

@@ -1,9 +1,11 @@
+using Gsv.ServiceDefaults.Authentication;
 using Gsv.ControlPlane.Data;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddGsvAuthentication();
 builder.AddNpgsqlDbContext<ControlPlaneDbContext>("controlplane-db");
 builder.Services.AddOpenApi();
 
@@ -13,6 +15,8 @@ await app.MigrateDatabaseAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapOpenApi();
 if (app.Environment.IsDevelopment())
 {

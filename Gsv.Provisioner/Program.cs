@@ -1,8 +1,10 @@
+using Gsv.ServiceDefaults.Authentication;
 using Gsv.Provisioner.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddGsvAuthentication();
 builder.AddNpgsqlDbContext<ProvisionerDbContext>("provisioner-db");
 builder.Services.AddOpenApi();
 
@@ -10,6 +12,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 

@@ -38,6 +38,11 @@ var provisioner = builder.AddProject<Projects.Gsv_Provisioner>("provisioner")
     .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey)
     .WithKeycloak(infra.Keycloak, "gsv-provisioner", secrets.ProvisionerClientSecret);
 provisioner.WithEnvironment("Provisioner__PublicUrl", infra.UrlSeenBySaleor(provisioner.GetEndpoint("http")));
+if (mode == InfrastructureMode.Local)
+{
+    // The GitOps desired-state repository: a local git repository beside the other local data (tests get a fresh one).
+    provisioner.WithEnvironment("GitOps__RepositoryPath", Path.Combine(LocalDataSettings.From(builder).Root, "gitops"));
+}
 
 var web = builder.AddProject<Projects.Gsv_Web>("web")
     .WithHttpHealthCheck("/health")

@@ -1,14 +1,48 @@
-using Gsv.ServiceDefaults.Authentication;
+using Gsv.ControlPlane.Client;
+using Gsv.Provisioner.Apis;
 using Gsv.Provisioner.Data;
+using Gsv.Provisioner.GitOps;
+using Gsv.Provisioner.Inbox;
+using Gsv.Provisioner.Orders;
+using Gsv.Provisioner.Reconciliation;
+using Gsv.Saleor;
+using Gsv.ServiceDefaults.Authentication;
+using Microsoft.EntityFrameworkCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGsvAuthentication();
-builder.AddNpgsqlDbContext<ProvisionerDbContext>("provisioner-db");
+// No EF retry strategy: the inbox worker holds its own transaction, and failed work is retried from the inbox.
+builder.AddNpgsqlDbContext<ProvisionerDbContext>("provisioner-db", settings => settings.DisableRetry = true);
 builder.Services.AddOpenApi();
 
+builder.Services.AddSaleorClient(builder.Configuration);
+builder.Services.AddControlPlaneClient();
+builder.Services.AddLangflowClient();
+builder.Services.AddFlowTemplates();
+
+builder.Services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.SectionName);
+builder.Services.AddOptions<GitOpsOptions>().BindConfiguration(GitOpsOptions.SectionName);
+builder.Services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.SectionName);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<InboxSignal>();
+builder.Services.AddSingleton<ReconcilerSignal>();
+builder.Services.AddSingleton<GitRepository>();
+builder.Services.AddSingleton<DesiredState>();
+builder.Services.AddScoped<InboxStore>();
+builder.Services.AddScoped<OrderProcessor>();
+builder.Services.AddScoped<InstanceProvisioning>();
+builder.Services.AddScoped<InstanceDeployer>();
+builder.Services.AddHostedService<InboxWorker>();
+builder.Services.AddHostedService<Reconciler>();
+
 var app = builder.Build();
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    await scope.ServiceProvider.GetRequiredService<ProvisionerDbContext>().Database.MigrateAsync();
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -16,5 +50,6 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapSaleorWebhookApi();
 
 app.Run();

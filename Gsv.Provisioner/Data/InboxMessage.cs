@@ -1,0 +1,39 @@
+namespace Gsv.Provisioner.Data;
+
+/// <summary>
+/// A verified webhook event, recorded before Saleor gets its 200 and processed afterwards. Unique on
+/// (<see cref="OrderId"/>, <see cref="EventType"/>): a redelivery of the same event is recognised and ignored.
+/// </summary>
+public sealed class InboxMessage
+{
+    public long Id { get; set; }
+
+    /// <summary>Saleor's event name as sent in <c>Saleor-Event</c>, e.g. <c>order_fully_paid</c>.</summary>
+    public required string EventType { get; set; }
+
+    public required string OrderId { get; set; }
+
+    /// <summary>The exact body Saleor signed.</summary>
+    public required string Payload { get; set; }
+
+    public string Status { get; set; } = InboxStatus.Pending;
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    public DateTimeOffset? ProcessedAt { get; set; }
+
+    public string? LastError { get; set; }
+}
+
+public static class InboxStatus
+{
+    public const string Pending = "pending";
+    public const string Processed = "processed";
+
+    /// <summary>Gave up: a permanent error, or transient ones beyond the attempt limit. Visible with its last error.</summary>
+    public const string Failed = "failed";
+}

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using Gsv.ControlPlane.Client;
+using Gsv.Langflow;
+using Gsv.Provisioner.Data;
+using Gsv.Provisioner.GitOps;
+using Gsv.Provisioner.Inbox;
+using Gsv.Provisioner.Orders;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Gsv.Provisioner.Reconciliation;
+
+/// <summary>
+/// Converges what is deployed (Control Plane instance records, Langflow flows) on the desired state committed in the
+/// GitOps repository: a manifest whose instance is <c>PROVISIONING</c> gets its flow deployed and the instance
+/// <c>ACTIVE</c>; a deployed instance whose manifest was removed loses its flow and is <c>TERMINATED</c>; a
+/// <c>PENDING</c> instance (a trial, or an order interrupted half-way) is declared. Failed deployments stay
+/// <c>PROVISIONING</c> with the last error and are retried with backoff, then <c>FAILED</c> after N failures.
+/// </summary>
+public sealed partial class Reconciler(
+    IServiceScopeFactory scopes, DesiredState desiredState, ReconcilerSignal signal, IOptions<ReconcilerOptions> options,
+    TimeProvider time, ILogger<Reconciler> logger) : BackgroundService
+{
+    private static readonly ActivitySource Activity = new("Gsv.Provisioner.Reconciler");
+    private static readonly InstanceState[] Deployable = [InstanceState.Pending, InstanceState.Provisioning, InstanceState.Active, InstanceState.Suspended];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await SeedAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ReconcileOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogPassFailed(logger, e.Message);
+            }
+
+            await signal.WakeUp.WaitAsync(options.Value.Interval, stoppingToken);
+        }
+    }
+
+    private async Task SeedAsync(CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await desiredState.SeedFlowTemplatesAsync(stoppingToken);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogSeedFailed(logger, attempt, e);
+                await Task.Delay(InboxOptions.Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), attempt), time, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>One comparison of desired and deployed state, acting on every difference found.</summary>
+    public async Task ReconcileOnceAsync(CancellationToken cancellationToken)
+    {
+        using var activity = Activity.StartActivity("reconcile");
+        await using var scope = scopes.CreateAsyncScope();
+        var controlPlane = scope.ServiceProvider.GetRequiredService<ControlPlaneClient>();
+
+        // Instances before manifests: an instance PROVISIONING at this point was committed before, so its manifest is read.
+        var instances = await controlPlane.ListInstancesAsync(Deployable, cancellationToken: cancellationToken);
+        var manifests = await desiredState.ReadManifestsAsync(cancellationToken);
+        var db = scope.ServiceProvider.GetRequiredService<ProvisionerDbContext>();
+        var failures = await db.ReconcileFailures.ToDictionaryAsync(f => f.InstanceId, cancellationToken);
+        FlowTemplates? templates = null;
+
+        foreach (var instance in instances)
+        {
+            manifests.TryGetValue(instance.Id, out var manifest);
+            try
+            {
+                switch (instance.State)
+                {
+                    case InstanceState.Pending when manifest is null:
+                        await scope.ServiceProvider.GetRequiredService<InstanceProvisioning>().RequestAsync(instance, cancellationToken);
+                        break;
+                    case InstanceState.Pending:
+                        await controlPlane.TransitionInstanceAsync(
+                            instance.Id, new TransitionRequest(InstanceState.Provisioning, "manifest found in the GitOps repository"), cancellationToken);
+                        signal.WakeUp.Notify();
+                        break;
+                    case InstanceState.Provisioning when manifest is not null:
+                        failures.TryGetValue(instance.Id, out var failure);
+                        if (failure is null || failure.NextAttemptAt <= time.GetUtcNow())
+                        {
+                            templates ??= desiredState.ReadFlowTemplates();
+                            await DeployAsync(scope.ServiceProvider, db, instance, manifest, templates, failure, cancellationToken);
+                        }
+
+                        break;
+                    case InstanceState.Provisioning or InstanceState.Active or InstanceState.Suspended when manifest is null:
+                        await TerminateAsync(scope.ServiceProvider, instance, cancellationToken);
+                        break;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                LogInstanceFailed(logger, instance.Id, instance.State, e.Message);
+            }
+        }
+    }
+
+    private async Task DeployAsync(
+        IServiceProvider services, ProvisionerDbContext db, InstanceDto instance, InstanceManifest manifest, FlowTemplates templates,
+        ReconcileFailure? failure, CancellationToken cancellationToken)
+    {
+        var controlPlane = services.GetRequiredService<ControlPlaneClient>();
+        Guid flowId;
+        try
+        {
+            flowId = await services.GetRequiredService<InstanceDeployer>().DeployAsync(manifest, templates, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await RecordFailureAsync(db, controlPlane, instance, failure, e, cancellationToken);
+            return;
+        }
+
+        await controlPlane.TransitionInstanceAsync(
+            instance.Id, new TransitionRequest(InstanceState.Active, "flow deployed to Langflow", LangflowFlowId: flowId.ToString()), cancellationToken);
+        if (failure is not null)
+        {
+            db.ReconcileFailures.Remove(failure);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        LogActive(logger, instance.Id, flowId);
+    }
+
+    private async Task RecordFailureAsync(
+        ProvisionerDbContext db, ControlPlaneClient controlPlane, InstanceDto instance, ReconcileFailure? failure, Exception error, CancellationToken cancellationToken)
+    {
+        if (failure is null)
+        {
+            failure = new ReconcileFailure { InstanceId = instance.Id };
+            db.ReconcileFailures.Add(failure);
+        }
+
+        failure.Failures++;
+        failure.LastError = $"deployment failed: {error.Message}";
+        failure.NextAttemptAt = time.GetUtcNow() + InboxOptions.Backoff(options.Value.InitialBackoff, options.Value.MaxBackoff, failure.Failures);
+        var giveUp = error is MissingFlowTemplateException || failure.Failures >= options.Value.MaxFailures;
+        await db.SaveChangesAsync(cancellationToken);
+
+        if (giveUp)
+        {
+            await controlPlane.TransitionInstanceAsync(
+                instance.Id, new TransitionRequest(InstanceState.Failed, $"gave up after {failure.Failures} failed deployments", Error: failure.LastError), cancellationToken);
+            db.ReconcileFailures.Remove(failure);
+            await db.SaveChangesAsync(cancellationToken);
+            LogFailed(logger, instance.Id, failure.Failures, failure.LastError);
+        }
+        else
+        {
+            // Same state + error: the Control Plane only records the error (retry bookkeeping).
+            await controlPlane.TransitionInstanceAsync(
+                instance.Id, new TransitionRequest(InstanceState.Provisioning, "deployment failed, will retry", Error: failure.LastError), cancellationToken);
+            LogRetry(logger, instance.Id, failure.Failures, failure.NextAttemptAt, failure.LastError);
+        }
+    }
+
+    private async Task TerminateAsync(IServiceProvider services, InstanceDto instance, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<InstanceDeployer>().DeleteAsync(instance, cancellationToken);
+        await services.GetRequiredService<ControlPlaneClient>().TransitionInstanceAsync(
+            instance.Id, new TransitionRequest(InstanceState.Terminated, "manifest removed from the GitOps repository"), cancellationToken);
+        LogTerminated(logger, instance.Id);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Instance {InstanceId} ACTIVE with Langflow flow {FlowId}")]
+    private static partial void LogActive(ILogger logger, Guid instanceId, Guid flowId);
+
+    [LoggerMessage(LogLevel.Warning, "Instance {InstanceId}: failure {Failures}, next attempt at {NextAttemptAt}: {Error}")]
+    private static partial void LogRetry(ILogger logger, Guid instanceId, int failures, DateTimeOffset nextAttemptAt, string? error);
+
+    [LoggerMessage(LogLevel.Error, "Instance {InstanceId} FAILED after {Failures} failures: {Error}")]
+    private static partial void LogFailed(ILogger logger, Guid instanceId, int failures, string? error);
+
+    [LoggerMessage(LogLevel.Information, "Instance {InstanceId} TERMINATED: its manifest was removed")]
+    private static partial void LogTerminated(ILogger logger, Guid instanceId);
+
+    [LoggerMessage(LogLevel.Warning, "Reconciling instance {InstanceId} ({State}) failed: {Error}")]
+    private static partial void LogInstanceFailed(ILogger logger, Guid instanceId, InstanceState state, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Reconciliation pass failed: {Error}")]
+    private static partial void LogPassFailed(ILogger logger, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Seeding flow templates into the GitOps repository failed (attempt {Attempt})")]
+    private static partial void LogSeedFailed(ILogger logger, int attempt, Exception exception);
+}

@@ -1,0 +1,24 @@
+namespace Gsv.Provisioner.Reconciliation;
+
+/// <summary>Section <c>Reconciler</c>.</summary>
+public sealed class ReconcilerOptions
+{
+    public const string SectionName = "Reconciler";
+
+    /// <summary>How often desired and deployed state are compared when nothing wakes the reconciler earlier.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Delay after the first failed deployment; doubles per failure up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>After this many consecutive failed deployments the instance is <c>FAILED</c>.</summary>
+    public int MaxFailures { get; set; } = 5;
+}
+
+/// <summary>Wakes the reconciler when a manifest was just committed.</summary>
+public sealed class ReconcilerSignal
+{
+    public Inbox.WakeUpSignal WakeUp { get; } = new();
+}

@@ -3,6 +3,7 @@ using Gsv.Provisioner.Apis;
 using Gsv.Provisioner.Data;
 using Gsv.Provisioner.GitOps;
 using Gsv.Provisioner.Inbox;
+using Gsv.Provisioner.Offerings;
 using Gsv.Provisioner.Orders;
 using Gsv.Provisioner.Reconciliation;
 using Gsv.Saleor;
@@ -18,6 +19,9 @@ builder.AddNpgsqlDbContext<ProvisionerDbContext>("provisioner-db", settings => s
 builder.Services.AddOpenApi();
 
 builder.Services.AddSaleorClient(builder.Configuration);
+builder.Services.AddSingleton<OfferingSyncState>();
+builder.Services.AddHostedService<OfferingSyncService>();
+builder.Services.AddHealthChecks().AddCheck<OfferingSyncHealthCheck>("offering-sync");
 builder.Services.AddControlPlaneClient();
 builder.Services.AddLangflowClient();
 builder.Services.AddFlowTemplates();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gsv.Provisioner.Data;
+using Gsv.Provisioner.Offerings;
 using Gsv.Provisioner.Orders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,13 +13,16 @@ namespace Gsv.Provisioner.Inbox;
 /// processing is idempotent), and several Provisioner replicas never process the same row at once.
 /// </summary>
 public sealed partial class InboxWorker(
-    IServiceScopeFactory scopes, InboxSignal signal, IOptions<InboxOptions> options, TimeProvider time, ILogger<InboxWorker> logger)
+    IServiceScopeFactory scopes, InboxSignal signal, OfferingSyncState offerings, IOptions<InboxOptions> options, TimeProvider time,
+    ILogger<InboxWorker> logger)
     : BackgroundService
 {
     private static readonly ActivitySource Activity = new("Gsv.Provisioner.Inbox");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Events keep arriving (and are recorded) meanwhile; processing them needs the offerings in the Control Plane.
+        await offerings.WhenSyncedAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             bool processed;

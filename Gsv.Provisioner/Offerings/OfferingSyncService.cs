@@ -1,0 +1,99 @@
+using System.Globalization;
+using Gsv.ControlPlane.Client;
+using Gsv.Provisioner.Catalog;
+using Gsv.Saleor;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Gsv.Provisioner.Offerings;
+
+/// <summary>Completed once the Control Plane knows every offering of the Saleor catalog; orders wait for it.</summary>
+public sealed class OfferingSyncState
+{
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool IsSynced => _synced.Task.IsCompletedSuccessfully;
+
+    public string? LastError { get; set; }
+
+    public Task WhenSyncedAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
+
+    public void Complete() => _synced.TrySetResult();
+}
+
+/// <summary>
+/// After the Saleor bootstrap, copies the catalog as Saleor shows it (products of the channel and their <c>gsv-*</c>
+/// attributes) into the Control Plane's offerings (<c>PUT /internal/v1/offerings/{slug}</c>, an upsert).
+/// </summary>
+public sealed partial class OfferingSyncService(
+    IServiceProvider services, SaleorBootstrapState bootstrap, OfferingSyncState state, ILogger<OfferingSyncService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var result = await bootstrap.WhenReadyAsync(stoppingToken);
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                var count = await SyncAsync(
+                    scope.ServiceProvider.GetRequiredService<SaleorClient>(), scope.ServiceProvider.GetRequiredService<ControlPlaneClient>(),
+                    result.ChannelSlug, stoppingToken);
+                state.LastError = null;
+                state.Complete();
+                LogSynced(logger, count, result.ChannelSlug);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                state.LastError = e.Message;
+                LogRetry(logger, delay, e);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
+            }
+        }
+    }
+
+    private static async Task<int> SyncAsync(SaleorClient saleor, ControlPlaneClient controlPlane, string channel, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var product in saleor.ProductsAsync(channel, cancellationToken: cancellationToken))
+        {
+            if (First(product, GsvAttributes.Kind) is not { } kind)
+            {
+                continue; // not a GSV product
+            }
+
+            await controlPlane.UpsertOfferingAsync(product.Slug, new UpsertOfferingRequest(
+                product.Id, product.Name, kind, First(product, GsvAttributes.Flow),
+                Number(product, GsvAttributes.CreditsPerRun), Number(product, GsvAttributes.IncludedCredits), Number(product, GsvAttributes.TrialCredits),
+                [.. product.ValuesOf(GsvAttributes.Connectors).Select(v => v.Slug ?? v.Name).OfType<string>()],
+                product.ValuesOf(GsvAttributes.Knowledge) is [{ Boolean: true }, ..]), cancellationToken);
+            count++;
+        }
+
+        return count;
+    }
+
+    private static string? First(CatalogProduct product, string attribute) =>
+        product.ValuesOf(attribute).Select(v => v.PlainText ?? v.Slug ?? v.Name).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+
+    private static long Number(CatalogProduct product, string attribute) =>
+        product.ValuesOf(attribute) is [{ Name: { } text }, ..]
+        && decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) ? (long)value : 0;
+
+    [LoggerMessage(LogLevel.Information, "Synced {Count} offerings of Saleor channel {Channel} into the Control Plane")]
+    private static partial void LogSynced(ILogger logger, int count, string channel);
+
+    [LoggerMessage(LogLevel.Warning, "Syncing offerings into the Control Plane failed; retrying in {Delay}")]
+    private static partial void LogRetry(ILogger logger, TimeSpan delay, Exception exception);
+}
+
+/// <summary>/health is Unhealthy until the offerings are in the Control Plane (orders before that could not be provisioned).</summary>
+public sealed class OfferingSyncHealthCheck(OfferingSyncState state) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(state.IsSynced
+            ? HealthCheckResult.Healthy("Offerings are synced into the Control Plane.")
+            : HealthCheckResult.Unhealthy(state.LastError is null ? "Offering sync pending." : $"Offering sync failed: {state.LastError}"));
+}

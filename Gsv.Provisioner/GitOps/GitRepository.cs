@@ -41,6 +41,7 @@ public sealed partial class GitRepository(IOptions<GitOpsOptions> options, IHost
             {
                 if (HasRemote)
                 {
+                    Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
                     await RunAsync(System.IO.Path.GetDirectoryName(Path)!, cancellationToken, "clone", Options.RemoteUrl!, Path);
                 }
                 else

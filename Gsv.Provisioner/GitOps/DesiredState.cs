@@ -46,6 +46,13 @@ public sealed partial class DesiredState(GitRepository repository, IServiceProvi
         return manifests;
     }
 
+    /// <summary>Instances whose manifest was committed once and later removed from the repository.</summary>
+    public async Task<IReadOnlySet<Guid>> ReadRemovedAsync(CancellationToken cancellationToken) =>
+        (await repository.ReadDeletedAsync(InstanceManifest.Folder, cancellationToken))
+            .Select(path => Guid.TryParse(Path.GetFileNameWithoutExtension(path), out var id) ? id : Guid.Empty)
+            .Where(id => id != Guid.Empty)
+            .ToHashSet();
+
     /// <summary>The flow templates committed in the repository's <c>flows/</c> folder.</summary>
     public FlowTemplates ReadFlowTemplates() => new(repository.FullPath(FlowsFolder));
 

@@ -138,6 +138,22 @@ public sealed partial class GitRepository(IOptions<GitOpsOptions> options, IHost
         }
     }
 
+    /// <summary>Files under a folder that some commit of <c>HEAD</c>'s history deleted (they may have come back since).</summary>
+    public async Task<IReadOnlySet<string>> ReadDeletedAsync(string folder, CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var output = await RunAsync(Path, cancellationToken, "log", "--format=", "--name-only", "--diff-filter=D", "-z", "HEAD", "--", folder);
+            return output.Split(['\0', '\n'], StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public string FullPath(string relative) => System.IO.Path.Combine(Path, relative.Replace('/', System.IO.Path.DirectorySeparatorChar));
 
     private async Task PullAsync(CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ namespace Gsv.Provisioner.Reconciliation;
 /// Converges what is deployed (Control Plane instance records, Langflow flows) on the desired state committed in the
 /// GitOps repository: a manifest whose instance is <c>PROVISIONING</c> gets its flow deployed and the instance
 /// <c>ACTIVE</c>; a deployed instance whose manifest was removed loses its flow and is <c>TERMINATED</c>; a
-/// <c>PENDING</c> instance (a trial, or an order interrupted half-way) is declared. Failed deployments stay
+/// <c>PENDING</c> trial is declared, and a <c>PENDING</c> instance whose manifest is already committed moves on. Failed deployments stay
 /// <c>PROVISIONING</c> with the last error and are retried with backoff, then <c>FAILED</c> after N failures.
 /// </summary>
 public sealed partial class Reconciler(
@@ -71,8 +71,10 @@ public sealed partial class Reconciler(
         var controlPlane = scope.ServiceProvider.GetRequiredService<ControlPlaneClient>();
 
         // Instances before manifests: an instance PROVISIONING at this point was committed before, so its manifest is read.
+        // Instances never declared in the repository (e.g. created directly through the Control Plane API) are left alone.
         var instances = await controlPlane.ListInstancesAsync(Deployable, cancellationToken: cancellationToken);
         var manifests = await desiredState.ReadManifestsAsync(cancellationToken);
+        var removed = await desiredState.ReadRemovedAsync(cancellationToken);
         var db = scope.ServiceProvider.GetRequiredService<ProvisionerDbContext>();
         var failures = await db.ReconcileFailures.ToDictionaryAsync(f => f.InstanceId, cancellationToken);
         FlowTemplates? templates = null;
@@ -84,7 +86,8 @@ public sealed partial class Reconciler(
             {
                 switch (instance.State)
                 {
-                    case InstanceState.Pending when manifest is null:
+                    // Paid instances are declared by the order processing; trials (created by the Control Plane) here.
+                    case InstanceState.Pending when manifest is null && instance.IsTrial:
                         await scope.ServiceProvider.GetRequiredService<InstanceProvisioning>().RequestAsync(instance, cancellationToken);
                         break;
                     case InstanceState.Pending:
@@ -101,7 +104,8 @@ public sealed partial class Reconciler(
                         }
 
                         break;
-                    case InstanceState.Provisioning or InstanceState.Active or InstanceState.Suspended when manifest is null:
+                    // Only instances this repository declared and then dropped: others were never GitOps-managed.
+                    case InstanceState.Provisioning or InstanceState.Active or InstanceState.Suspended when manifest is null && removed.Contains(instance.Id):
                         await TerminateAsync(scope.ServiceProvider, instance, cancellationToken);
                         break;
                 }

@@ -68,6 +68,24 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
     }
 
     [Fact]
+    public async Task Removing_the_manifest_from_the_repository_deletes_the_flow_and_terminates_the_instance()
+    {
+        var email = ProvisionerHarness.NewEmail("removal");
+        var order = await _harness.BuyAsync(email, ("code-review-assistant", 1));
+        var workspaceId = await _harness.WorkspaceOfAsync(email);
+        var active = await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Active);
+
+        // An operator's change to the desired state, made with git alone.
+        var path = $"instances/{workspaceId}/{active.Id}.yaml";
+        await _harness.GitWithRetryAsync("rm", "--quiet", "--", path);
+        await _harness.GitWithRetryAsync("-c", "user.name=Operator", "-c", "user.email=operator@gsv.local", "commit", "--quiet", "-m", $"Remove {active.Id}", "--", path);
+
+        var terminated = await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Terminated);
+        Assert.Equal(active.Id, terminated.Id);
+        Assert.Null(await (await _harness.LangflowAsync()).FindFlowAsync(Guid.Parse(active.LangflowFlowId!)));
+    }
+
+    [Fact]
     public async Task Credit_pack_order_raises_the_wallet_by_pack_size_times_quantity()
     {
         var email = ProvisionerHarness.NewEmail("t5");

@@ -163,6 +163,22 @@ public sealed class ProvisionerHarness(PlatformFixture platform)
         return process.ExitCode == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error}");
     }
 
+    /// <summary>git in the repository the Provisioner also writes to: a busy index (index.lock) is retried briefly.</summary>
+    public async Task<string> GitWithRetryAsync(params string[] arguments)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await GitAsync(arguments);
+            }
+            catch (InvalidOperationException e) when (attempt < 10 && e.Message.Contains("index.lock", StringComparison.Ordinal))
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
     public async Task ExecuteResourceCommandAsync(string resource, string command)
     {
         var result = await platform.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command);

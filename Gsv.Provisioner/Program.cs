@@ -55,5 +55,6 @@ app.UseAuthorization();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapSaleorWebhookApi();
+app.MapWhoAmIApi();
 
 app.Run();

@@ -54,7 +54,7 @@ public sealed partial class OfferingSyncService(
         }
     }
 
-    private static async Task<int> SyncAsync(SaleorClient saleor, ControlPlaneClient controlPlane, string channel, CancellationToken cancellationToken)
+    private async Task<int> SyncAsync(SaleorClient saleor, ControlPlaneClient controlPlane, string channel, CancellationToken cancellationToken)
     {
         var count = 0;
         await foreach (var product in saleor.ProductsAsync(channel, cancellationToken: cancellationToken))
@@ -64,12 +64,21 @@ public sealed partial class OfferingSyncService(
                 continue; // not a GSV product
             }
 
-            await controlPlane.UpsertOfferingAsync(product.Slug, new UpsertOfferingRequest(
+            var offering = new UpsertOfferingRequest(
                 product.Id, product.Name, kind, First(product, GsvAttributes.Flow),
                 Number(product, GsvAttributes.CreditsPerRun), Number(product, GsvAttributes.IncludedCredits), Number(product, GsvAttributes.TrialCredits),
                 [.. product.ValuesOf(GsvAttributes.Connectors).Select(v => v.Slug ?? v.Name).OfType<string>()],
-                product.ValuesOf(GsvAttributes.Knowledge) is [{ Boolean: true }, ..]), cancellationToken);
-            count++;
+                product.ValuesOf(GsvAttributes.Knowledge) is [{ Boolean: true }, ..]);
+            try
+            {
+                await controlPlane.UpsertOfferingAsync(product.Slug, offering, cancellationToken);
+                count++;
+            }
+            catch (ControlPlaneProblemException e) when ((int)e.Status is >= 400 and < 500 and not 401 and not 403)
+            {
+                // One product the Control Plane refuses must not keep every other offering (and all orders) waiting.
+                LogRefused(logger, product.Slug, e.Message);
+            }
         }
 
         return count;
@@ -84,6 +93,9 @@ public sealed partial class OfferingSyncService(
 
     [LoggerMessage(LogLevel.Information, "Synced {Count} offerings of Saleor channel {Channel} into the Control Plane")]
     private static partial void LogSynced(ILogger logger, int count, string channel);
+
+    [LoggerMessage(LogLevel.Error, "The Control Plane refused offering {Slug}: {Error}")]
+    private static partial void LogRefused(ILogger logger, string slug, string error);
 
     [LoggerMessage(LogLevel.Warning, "Syncing offerings into the Control Plane failed; retrying in {Delay}")]
     private static partial void LogRetry(ILogger logger, TimeSpan delay, Exception exception);

@@ -38,7 +38,7 @@ public sealed class OrderPaidEventTests
     [Fact]
     public void Accepts_the_wrapped_form_of_top_level_subscriptions()
     {
-        var wrapped = $$"""{"data": {"orderFullyPaid": {{Body}}}}""";
+        var wrapped = """{"data": {"orderFullyPaid": """ + Body + "}}";
         Assert.Equal("T3JkZXI6MQ==", OrderPaidEvent.Parse(wrapped).OrderId);
     }
 

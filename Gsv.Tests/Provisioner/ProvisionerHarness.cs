@@ -182,7 +182,7 @@ public sealed class ProvisionerHarness(PlatformFixture platform)
     public async Task ExecuteResourceCommandAsync(string resource, string command)
     {
         var result = await platform.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command);
-        Assert.True(result.Success, $"{command} on {resource} failed: {result.ErrorMessage}");
+        Assert.True(result.Success, $"{command} on {resource} failed: {result.Message}");
     }
 
     /// <summary>Replays a captured delivery to the Provisioner, optionally changing its body or headers.</summary>

@@ -8,10 +8,13 @@ public sealed class ReconcilerOptions
     /// <summary>How often desired and deployed state are compared when nothing wakes the reconciler earlier.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Delay after the first failed deployment; doubles per failure up to <see cref="MaxBackoff"/>.</summary>
-    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Delay after the first failed deployment; doubles per failure up to <see cref="MaxBackoff"/>. With the defaults,
+    /// <see cref="MaxFailures"/> failures span about four minutes: a runtime restart does not fail instances.
+    /// </summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>After this many consecutive failed deployments the instance is <c>FAILED</c>.</summary>
     public int MaxFailures { get; set; } = 5;

@@ -187,7 +187,7 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
             order = await _harness.BuyAsync(email, ("meeting-assistant", 1));
             workspaceId = await _harness.WorkspaceOfAsync(email);
             var waiting = await _harness.WaitForInstanceAsync(
-                workspaceId, order.Id, i => i.State != InstanceState.Pending && i.LastError is not null, TimeSpan.FromMinutes(2));
+                workspaceId, order.Id, i => i.State != InstanceState.Pending && i.LastError is not null, TimeSpan.FromMinutes(4));
             Assert.Equal(InstanceState.Provisioning, waiting.State);
             Assert.Null(waiting.LangflowFlowId);
             output.WriteLine($"While Langflow was down: {waiting.State}, lastError: {waiting.LastError}");
@@ -197,7 +197,7 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
             await _harness.ExecuteResourceCommandAsync("langflow", KnownResourceCommands.StartCommand);
         }
 
-        var active = await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Active);
+        var active = await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Active, TimeSpan.FromMinutes(8));
         Assert.NotNull(await (await _harness.LangflowAsync()).FindFlowAsync(Guid.Parse(active.LangflowFlowId!)));
         var transitions = await (await _harness.ControlPlaneAsync()).GetTransitionsAsync(active.Id);
         Assert.DoesNotContain(transitions, t => t.To == InstanceState.Failed);

@@ -21,7 +21,7 @@ public sealed class ProvisionerHarness(PlatformFixture platform)
     public const string OrderPaidPath = "/webhooks/saleor/order-paid";
     public const string ProvisionerWebhookName = "gsv-order-fully-paid";
 
-    public static readonly TimeSpan ProvisioningTimeout = TimeSpan.FromMinutes(3);
+    public static readonly TimeSpan ProvisioningTimeout = TimeSpan.FromMinutes(5);
 
     private readonly SemaphoreSlim _tokenGate = new(1, 1);
     private string? _serviceToken;

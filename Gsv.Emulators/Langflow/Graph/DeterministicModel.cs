@@ -22,7 +22,7 @@ public static class DeterministicModel
     {
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{modelName}\n{systemMessage}\n{prompt}")))[..12];
         var persona = FirstSentence(systemMessage) ?? "You are a helpful assistant.";
-        var request = LastLine(prompt) ?? "(empty request)";
+        var request = OneLine(prompt) ?? "(empty request)";
         var text = $"As instructed (\"{persona}\"), here is my answer to \"{request}\": response {digest} from {modelName}.";
 
         var chunks = Chunk(text);
@@ -63,10 +63,11 @@ public static class DeterministicModel
         return Shorten(sentence, 120);
     }
 
-    private static string? LastLine(string text)
+    /// <summary>The whole prompt on one line (whitespace collapsed), so the answer reflects everything the model was given.</summary>
+    private static string? OneLine(string text)
     {
-        var line = text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-        return line is null ? null : Shorten(line, 160);
+        var line = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return line.Length == 0 ? null : Shorten(line, 240);
     }
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max] + "…";

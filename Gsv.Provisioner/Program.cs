@@ -1,4 +1,5 @@
 using Gsv.ServiceDefaults.Authentication;
+using Gsv.Provisioner.Catalog;
 using Gsv.Provisioner.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,6 +8,7 @@ builder.AddServiceDefaults();
 builder.AddGsvAuthentication();
 builder.AddNpgsqlDbContext<ProvisionerDbContext>("provisioner-db");
 builder.Services.AddOpenApi();
+builder.AddSaleorCatalogBootstrap();
 
 var app = builder.Build();
 

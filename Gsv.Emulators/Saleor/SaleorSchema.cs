@@ -19,16 +19,19 @@ public static class SaleorSchema
 
     public static string Sdl { get; } = ReadSdl();
 
-    public static ISchema Create()
+    public static ISchema Create() => Create(Sdl);
+
+    /// <summary>Loads an SDL (Saleor's) with resolvers that read dictionaries; also used to validate client operations.</summary>
+    public static ISchema Create(string sdl)
     {
-        var document = GraphQLParser.Parser.Parse(Sdl);
+        var document = GraphQLParser.Parser.Parse(sdl);
         ISchema? schema = null;
         IObjectGraphType ResolveType(object value) =>
             value is IDictionary<string, object?> node && node.TryGetValue(TypeNameKey, out var name) && name is string typeName
                 ? (IObjectGraphType)schema!.AllTypes[typeName]!
                 : throw new InvalidOperationException("Abstract value without __typename.");
 
-        schema = Schema.For(Sdl, builder =>
+        schema = Schema.For(sdl, builder =>
         {
             foreach (var definition in document.Definitions)
             {

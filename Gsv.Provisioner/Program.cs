@@ -1,12 +1,12 @@
 using Gsv.ControlPlane.Client;
 using Gsv.Provisioner.Apis;
+using Gsv.Provisioner.Catalog;
 using Gsv.Provisioner.Data;
 using Gsv.Provisioner.GitOps;
 using Gsv.Provisioner.Inbox;
 using Gsv.Provisioner.Offerings;
 using Gsv.Provisioner.Orders;
 using Gsv.Provisioner.Reconciliation;
-using Gsv.Saleor;
 using Gsv.ServiceDefaults.Authentication;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,8 +17,8 @@ builder.AddGsvAuthentication();
 // No EF retry strategy: the inbox worker holds its own transaction, and failed work is retried from the inbox.
 builder.AddNpgsqlDbContext<ProvisionerDbContext>("provisioner-db", settings => settings.DisableRetry = true);
 builder.Services.AddOpenApi();
+builder.AddSaleorCatalogBootstrap();
 
-builder.Services.AddSaleorClient(builder.Configuration);
 builder.Services.AddSingleton<OfferingSyncState>();
 builder.Services.AddHostedService<OfferingSyncService>();
 builder.Services.AddHealthChecks().AddCheck<OfferingSyncHealthCheck>("offering-sync");

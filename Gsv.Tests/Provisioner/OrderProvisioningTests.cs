@@ -27,8 +27,8 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
     public async Task Paid_offering_becomes_an_active_instance_with_a_committed_manifest_and_a_flow()
     {
         var email = ProvisionerHarness.NewEmail("t1");
-        var order = await _harness.BuyAsync(email, ("research-agent", 1));
         var workspaceId = await _harness.WorkspaceOfAsync(email);
+        var order = await _harness.BuyAsync(email, ("research-agent", 1));
 
         // T1: the paid order line is an instance of the buyer's workspace.
         var created = await _harness.WaitForInstanceAsync(workspaceId, order.Id, _ => true);
@@ -71,8 +71,8 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
     public async Task Removing_the_manifest_from_the_repository_deletes_the_flow_and_terminates_the_instance()
     {
         var email = ProvisionerHarness.NewEmail("removal");
-        var order = await _harness.BuyAsync(email, ("code-review-assistant", 1));
         var workspaceId = await _harness.WorkspaceOfAsync(email);
+        var order = await _harness.BuyAsync(email, ("code-review-assistant", 1));
         var active = await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Active);
 
         // An operator's change to the desired state, made with git alone.
@@ -103,6 +103,7 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
     public async Task Same_webhook_delivered_many_times_also_concurrently_provisions_once()
     {
         var email = ProvisionerHarness.NewEmail("redelivery");
+        var workspaceId = await _harness.WorkspaceOfAsync(email);
         var order = await _harness.BuyAsync(email, ("support-agent", 2));
         var delivery = await _capture.WaitForOrderAsync(order.Id);
 
@@ -115,7 +116,6 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var workspaceId = await _harness.WorkspaceOfAsync(email);
         await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Active);
         await WaitForProcessedAsync(order.Id);
 
@@ -128,6 +128,7 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
     public async Task Forged_tampered_unsigned_or_foreign_webhooks_are_refused_and_record_nothing()
     {
         var email = ProvisionerHarness.NewEmail("forged");
+        var workspaceId = await _harness.WorkspaceOfAsync(email);
         var order = await _harness.BuyAsync(email, ("lead-qualifier", 1));
         var delivery = await _capture.WaitForOrderAsync(order.Id);
         var fakeOrderId = Convert.ToBase64String(Encoding.ASCII.GetBytes($"Order:{Guid.NewGuid()}"));
@@ -168,7 +169,6 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
         Assert.Empty(await _harness.InboxRowsAsync(fakeOrderId));
 
         // The genuine order is provisioned (a barrier: the worker has been through the inbox), the fake one is not.
-        var workspaceId = await _harness.WorkspaceOfAsync(email);
         await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Active);
         var all = await (await _harness.ControlPlaneAsync()).ListInstancesAsync(Enum.GetValues<InstanceState>());
         Assert.DoesNotContain(all, i => i.OrderId == fakeOrderId);
@@ -179,13 +179,12 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
     public async Task Instance_stays_provisioning_while_Langflow_is_down_and_becomes_active_when_it_is_back()
     {
         var email = ProvisionerHarness.NewEmail("outage");
+        var workspaceId = await _harness.WorkspaceOfAsync(email);
         await _harness.ExecuteResourceCommandAsync("langflow", KnownResourceCommands.StopCommand);
-        Guid workspaceId;
         SaleorOrder order;
         try
         {
             order = await _harness.BuyAsync(email, ("meeting-assistant", 1));
-            workspaceId = await _harness.WorkspaceOfAsync(email);
             var waiting = await _harness.WaitForInstanceAsync(
                 workspaceId, order.Id, i => i.State != InstanceState.Pending && i.LastError is not null, TimeSpan.FromMinutes(4));
             Assert.Equal(InstanceState.Provisioning, waiting.State);
@@ -209,6 +208,7 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
         var staff = await _harness.StaffAsync();
         var webhook = (await staff.AppsAsync(null)).SelectMany(a => a.Webhooks ?? []).First(w => w.Name == ProvisionerHarness.ProvisionerWebhookName);
         var email = ProvisionerHarness.NewEmail("restart");
+        var workspaceId = await _harness.WorkspaceOfAsync(email);
         SaleorOrder order;
 
         // Saleor's own delivery is held back so that the only delivery is ours, followed at once by the restart.
@@ -226,7 +226,6 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
             await staff.WebhookUpdateAsync(webhook.Id, new WebhookUpdateInput(IsActive: true));
         }
 
-        var workspaceId = await _harness.WorkspaceOfAsync(email);
         await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Active);
         await WaitForProcessedAsync(order.Id);
         Assert.Single(await _harness.InstancesOfOrderAsync(workspaceId, order.Id));

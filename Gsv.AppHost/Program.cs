@@ -10,12 +10,14 @@ var infra = mode == InfrastructureMode.Local
     : builder.AddContainerInfrastructure(secrets, postgresPassword);
 
 var controlPlane = builder.AddProject<Projects.Gsv_ControlPlane>("controlplane")
+    .WithHttpHealthCheck("/health")
     .WithReference(infra.ControlPlaneDatabase).WaitFor(infra.ControlPlaneDatabase)
     .WithKeycloak(infra.Keycloak)
     .WithReference(infra.RagflowHttp)
     .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey);
 
 var gateway = builder.AddProject<Projects.Gsv_Gateway>("gateway")
+    .WithHttpHealthCheck("/health")
     .WithReference(infra.Redis).WaitFor(infra.Redis)
     .WithReference(controlPlane).WaitFor(controlPlane)
     .WithReference(infra.LangflowHttp).WaitFor(infra.Langflow)
@@ -23,6 +25,7 @@ var gateway = builder.AddProject<Projects.Gsv_Gateway>("gateway")
     .WithKeycloak(infra.Keycloak, "gsv-gateway", secrets.GatewayClientSecret);
 
 var provisioner = builder.AddProject<Projects.Gsv_Provisioner>("provisioner")
+    .WithHttpHealthCheck("/health")
     .WithReference(infra.ProvisionerDatabase).WaitFor(infra.ProvisionerDatabase)
     .WithReference(controlPlane).WaitFor(controlPlane)
     .WithReference(infra.SaleorHttp).WaitFor(infra.Saleor)
@@ -37,6 +40,7 @@ var provisioner = builder.AddProject<Projects.Gsv_Provisioner>("provisioner")
 provisioner.WithEnvironment("Provisioner__PublicUrl", infra.UrlSeenBySaleor(provisioner.GetEndpoint("http")));
 
 var web = builder.AddProject<Projects.Gsv_Web>("web")
+    .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints()
     .WithReference(controlPlane).WaitFor(controlPlane)
     .WithReference(gateway).WaitFor(gateway)

@@ -1,4 +1,5 @@
 using Gsv.ServiceDefaults.Authentication;
+using Gsv.Provisioner.Apis;
 using Gsv.Provisioner.Catalog;
 using Gsv.Provisioner.Data;
 
@@ -18,5 +19,6 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapWhoAmIApi();
 
 app.Run();

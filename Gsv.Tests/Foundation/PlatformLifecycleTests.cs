@@ -34,7 +34,10 @@ public sealed class PlatformLifecycleTests
         }
     }
 
-    /// <summary>Processes whose command line names the data folder (postgres -D DIR, redis-server --dir DIR).</summary>
+    /// <summary>
+    /// Live postgres/redis-server processes working in the data folder (both chdir into it; redis-server rewrites
+    /// its command line, so the working directory is what identifies it).
+    /// </summary>
     private static List<(int Pid, string Command)> ProcessesUsing(string dataPath)
     {
         var found = new List<(int, string)>();
@@ -50,7 +53,8 @@ public sealed class PlatformLifecycleTests
                 var command = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
                 var status = File.ReadAllText(Path.Combine(dir, "status"));
                 var zombie = status.Contains("State:\tZ", StringComparison.Ordinal);
-                if (!zombie && command.Contains(dataPath, StringComparison.Ordinal)
+                var workingDirectory = new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget ?? string.Empty;
+                if (!zombie && workingDirectory.StartsWith(dataPath, StringComparison.Ordinal)
                     && (command.Contains("postgres", StringComparison.Ordinal) || command.Contains("redis-server", StringComparison.Ordinal)))
                 {
                     found.Add((pid, command));

@@ -17,6 +17,8 @@ builder.AddGsvAuthentication();
 // No EF retry strategy: the inbox worker holds its own transaction, and failed work is retried from the inbox.
 builder.AddNpgsqlDbContext<ProvisionerDbContext>("provisioner-db", settings => settings.DisableRetry = true);
 builder.Services.AddOpenApi();
+// Stopping must be quick (orchestrators kill slow processes); the inbox makes an abrupt stop safe anyway.
+builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
 builder.AddSaleorCatalogBootstrap();
 
 builder.Services.AddSingleton<OfferingSyncState>();

@@ -180,7 +180,7 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
     {
         var email = ProvisionerHarness.NewEmail("outage");
         var workspaceId = await _harness.WorkspaceOfAsync(email);
-        await _harness.ExecuteResourceCommandAsync("langflow", KnownResourceCommands.StopCommand);
+        await _harness.StopResourceAsync("langflow");
         SaleorOrder order;
         try
         {
@@ -193,7 +193,7 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
         }
         finally
         {
-            await _harness.ExecuteResourceCommandAsync("langflow", KnownResourceCommands.StartCommand);
+            await _harness.StartResourceAsync("langflow");
         }
 
         var active = await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Active, TimeSpan.FromMinutes(8));
@@ -219,7 +219,8 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
             var delivery = await _capture.WaitForOrderAsync(order.Id);
             using var response = await _harness.DeliverAsync(delivery);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            await _harness.ExecuteResourceCommandAsync("provisioner", KnownResourceCommands.RestartCommand);
+            await _harness.StopResourceAsync("provisioner");
+            await _harness.StartResourceAsync("provisioner");
         }
         finally
         {

@@ -186,8 +186,9 @@ public sealed class ProvisionerHarness(PlatformFixture platform)
     public async Task StopResourceAsync(string resource)
     {
         await platform.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand);
+        // When DCP's stop times out it reports the state "Unknown" although the process has ended.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await platform.App.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, timeout.Token);
+        await platform.App.ResourceNotifications.WaitForResourceAsync(resource, [.. KnownResourceStates.TerminalStates, "Unknown"], timeout.Token);
     }
 
     /// <summary>Starts a stopped resource (retrying the command briefly) and waits until it is healthy again.</summary>
@@ -195,7 +196,7 @@ public sealed class ProvisionerHarness(PlatformFixture platform)
     {
         var commands = platform.App.Services.GetRequiredService<ResourceCommandService>();
         ExecuteCommandResult? result = null;
-        for (var attempt = 0; attempt < 5 && result?.Success != true; attempt++)
+        for (var attempt = 0; attempt < 12 && result?.Success != true; attempt++)
         {
             if (attempt > 0)
             {

@@ -1,4 +1,5 @@
 using Gsv.ServiceDefaults.Authentication;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,7 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Gsv.Web.Authentication;
 
-public static class WebAuthenticationExtensions
+public static partial class WebAuthenticationExtensions
 {
     public const string CallbackPath = "/signin-oidc";
     public const string SignedOutCallbackPath = "/signout-callback-oidc";
@@ -65,6 +66,8 @@ public static class WebAuthenticationExtensions
                 options.TokenValidationParameters.NameClaimType = "name";
                 options.TokenValidationParameters.RoleClaimType = "roles";
 
+                options.Events.OnRemoteFailure = OnRemoteFailureAsync;
+
                 foreach (var cookie in new[] { options.CorrelationCookie, options.NonceCookie })
                 {
                     cookie.SameSite = SameSiteMode.Lax;
@@ -75,4 +78,20 @@ public static class WebAuthenticationExtensions
         builder.Services.AddCascadingAuthenticationState();
         return builder;
     }
+
+    /// <summary>
+    /// A callback that cannot complete (forged or expired state, an error answer from Keycloak, a refused code) lands
+    /// on the error page instead of an exception; nobody is signed in.
+    /// </summary>
+    private static Task OnRemoteFailureAsync(RemoteFailureContext context)
+    {
+        var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebAuthenticationExtensions));
+        LogSignInFailed(logger, context.Failure);
+        context.Response.Redirect("/error");
+        context.HandleResponse();
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OpenID Connect sign-in failed")]
+    private static partial void LogSignInFailed(ILogger logger, Exception? exception);
 }

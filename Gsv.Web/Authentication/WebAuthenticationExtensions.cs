@@ -56,7 +56,7 @@ public static partial class WebAuthenticationExtensions
                 options.SaveTokens = true;
                 options.Scope.Clear();
                 options.Scope.Add(OpenIdConnectScope.OpenId);
-                options.Scope.Add(OpenIdConnectScope.OpenIdProfile);
+                options.Scope.Add("profile");
                 options.Scope.Add(OpenIdConnectScope.Email);
                 options.CallbackPath = CallbackPath;
                 options.SignedOutCallbackPath = SignedOutCallbackPath;

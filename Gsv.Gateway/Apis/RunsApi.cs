@@ -36,9 +36,10 @@ public static class RunsApi
         Guid instanceId, [FromQuery] bool? stream, [FromBody] RunRequestBody? body, HttpContext context, RunAdmission admission, RunExecutor executor)
     {
         var timing = ServerTiming.Start();
-        if (body is null || body.Validate() is { } errors)
+        var errors = body is null ? new() { ["body"] = ["A JSON body with an input is required."] } : body.Validate();
+        if (errors is not null)
         {
-            await GsvProblems.ValidationProblem(errors ?? new() { ["body"] = ["A JSON body with an input is required."] }).ExecuteAsync(context);
+            await GsvProblems.ValidationProblem(errors).ExecuteAsync(context);
             return;
         }
 
@@ -57,11 +58,11 @@ public static class RunsApi
 
         if (stream == true)
         {
-            await executor.StreamAsync(context, admitted.Run!, body, timing);
+            await executor.StreamAsync(context, admitted.Run!, body!, timing);
             return;
         }
 
-        await (await executor.RunAsync(context, admitted.Run!, body, timing)).ExecuteAsync(context);
+        await (await executor.RunAsync(context, admitted.Run!, body!, timing)).ExecuteAsync(context);
     }
 
     private static async Task<IResult> GetRunAsync(Guid runId, HttpContext context, ControlPlaneClient controlPlane, ControlPlaneUserClient userControlPlane)

@@ -1,4 +1,5 @@
 using Gsv.ServiceDefaults.Authentication;
+using Gsv.Provisioner.Apis;
 using Gsv.Provisioner.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,5 +17,6 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapWhoAmIApi();
 
 app.Run();

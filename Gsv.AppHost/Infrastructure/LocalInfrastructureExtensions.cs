@@ -25,6 +25,8 @@ public static class LocalInfrastructureExtensions
         var redis = builder.AddLocalRedis("redis", redisPassword, data);
 
         var keycloak = builder.AddEmulator("keycloak", "/health/ready")
+            .WithEnvironment("KC_BOOTSTRAP_ADMIN_USERNAME", "admin")
+            .WithEnvironment("KC_BOOTSTRAP_ADMIN_PASSWORD", secrets.KeycloakAdminPassword)
             .WithRealmSettings(builder, secrets);
         var saleor = builder.AddEmulator("saleor", "/health/")
             .WithEnvironment("Saleor__StaffEmail", SaleorContainerExtensions.StaffEmail)

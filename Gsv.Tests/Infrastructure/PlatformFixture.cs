@@ -21,11 +21,15 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>Test users and tokens from the platform's Keycloak (see <see cref="IdentityClient"/>).</summary>
+    public IdentityClient Identity { get; private set; } = null!;
+
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), $"gsv-test-{Guid.NewGuid():N}");
 
     public async Task InitializeAsync()
     {
         App = await StartPlatformAsync(DataPath);
+        Identity = new IdentityClient(App);
     }
 
     public async Task DisposeAsync()

@@ -4,8 +4,7 @@ using System.Text.Json.Nodes;
 using Gsv.ControlPlane.Client;
 using Gsv.Langflow;
 using Gsv.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Gsv.Tests.Langflow;
 
 namespace Gsv.Tests.Gateway;
 
@@ -57,42 +56,11 @@ public sealed record GatewayScenario(
     }
 
     /// <summary>Deploys the scenario's flow template (optionally changed, e.g. the emulator's failure knobs) to Langflow.</summary>
-    public static async Task<FlowRead> DeployFlowAsync(PlatformFixture platform, Action<JsonObject>? changeFlow = null)
-    {
-        var templates = new FlowTemplates(FlowTemplates.FindDirectory(AppContext.BaseDirectory)
-            ?? throw new DirectoryNotFoundException("flows/ not found above the test output."));
-        var create = templates.Get(Template).ToFlowCreate($"gateway test {Guid.NewGuid():N}", $"gw-{Guid.NewGuid():N}");
-        changeFlow?.Invoke(create.Data!);
-        return await (await CreateLangflowClientAsync(platform)).CreateFlowAsync(create);
-    }
+    public static async Task<FlowRead> DeployFlowAsync(PlatformFixture platform, Action<JsonObject>? changeFlow = null) =>
+        await (await platform.CreateLangflowClientAsync()).DeployAsync(Template, changeFlow);
 
     /// <summary>Sets a field of the flow's model component (the emulator's <c>gsv_fail</c>/<c>gsv_delay_ms</c>, or <c>stream</c>).</summary>
-    public static Action<JsonObject> ModelField(string field, JsonNode value) => data =>
-    {
-        var model = data["nodes"]!.AsArray().Single(n => ((string)n!["id"]!).StartsWith("OpenAIModel-", StringComparison.Ordinal))!;
-        var template = model["data"]!["node"]!["template"]!.AsObject();
-        if (template[field] is JsonObject existing)
-        {
-            existing["value"] = value;
-        }
-        else
-        {
-            template[field] = new JsonObject { ["name"] = field, ["type"] = "str", ["value"] = value };
-        }
-    };
-
-    public static async Task<LangflowClient> CreateLangflowClientAsync(PlatformFixture platform)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Langflow:BaseAddress"] = platform.App.GetEndpoint("langflow", "http").ToString(),
-            ["Langflow:ApiKey"] = await platform.Identity.GetParameterAsync("langflow-api-key"),
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLangflowClient();
-        return services.BuildServiceProvider().GetRequiredService<LangflowClient>();
-    }
+    public static Action<JsonObject> ModelField(string field, JsonNode value) => data => LangflowTestSupport.SetModelField(data, field, value);
 
     /// <summary>
     /// A client for the gateway without the test host's retrying resilience handler: a 502 must reach the test as it

@@ -1,5 +1,7 @@
-using Gsv.ServiceDefaults.Authentication;
+using Gsv.ControlPlane.Apis;
 using Gsv.ControlPlane.Data;
+using Gsv.ControlPlane.Services;
+using Gsv.ServiceDefaults.Authentication;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +10,15 @@ builder.AddServiceDefaults();
 builder.AddGsvAuthentication();
 builder.AddNpgsqlDbContext<ControlPlaneDbContext>("controlplane-db");
 builder.Services.AddOpenApi();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ControlPlaneExceptionHandler>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOptions<InstanceOptions>().BindConfiguration(InstanceOptions.SectionName);
+builder.Services.AddScoped<Caller>();
+builder.Services.AddScoped<UserDirectory>();
+builder.Services.AddScoped<LedgerService>();
+builder.Services.AddScoped<InstanceService>();
+builder.Services.AddScoped<ApiKeyService>();
 
 var app = builder.Build();
 
@@ -23,6 +34,8 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference();
 }
 
+app.MapPublicApi();
+app.MapInternalApi();
 app.MapDefaultEndpoints();
 
 app.Run();

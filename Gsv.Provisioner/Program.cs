@@ -1,5 +1,6 @@
 using Gsv.ServiceDefaults.Authentication;
 using Gsv.Provisioner.Apis;
+using Gsv.Provisioner.Catalog;
 using Gsv.Provisioner.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,7 @@ builder.AddServiceDefaults();
 builder.AddGsvAuthentication();
 builder.AddNpgsqlDbContext<ProvisionerDbContext>("provisioner-db");
 builder.Services.AddOpenApi();
+builder.AddSaleorCatalogBootstrap();
 
 var app = builder.Build();
 

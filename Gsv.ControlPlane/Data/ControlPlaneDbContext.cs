@@ -1,4 +1,6 @@
+using Gsv.ControlPlane.Client;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Gsv.ControlPlane.Data;
 
@@ -7,6 +9,32 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
 {
     public DbSet<Workspace> Workspaces => Set<Workspace>();
 
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<Offering> Offerings => Set<Offering>();
+
+    public DbSet<Instance> Instances => Set<Instance>();
+
+    public DbSet<InstanceTransition> InstanceTransitions => Set<InstanceTransition>();
+
+    public DbSet<Wallet> Wallets => Set<Wallet>();
+
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+
+    public DbSet<CreditHold> CreditHolds => Set<CreditHold>();
+
+    public DbSet<WalletEvent> WalletEvents => Set<WalletEvent>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<Run> Runs => Set<Run>();
+
+    /// <summary>True when saving failed on a unique index (another request inserted the same thing first).</summary>
+    public static bool IsUniqueViolation(DbUpdateException exception) =>
+        exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Workspace>(workspace =>
@@ -14,6 +42,131 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             workspace.ToTable("workspaces");
             workspace.HasKey(w => w.Id);
             workspace.Property(w => w.Name).HasMaxLength(200).IsRequired();
+            workspace.HasIndex(w => w.PersonalOfUserId).IsUnique().HasFilter("\"PersonalOfUserId\" IS NOT NULL");
+        });
+
+        modelBuilder.Entity<User>(user =>
+        {
+            user.ToTable("users");
+            user.HasKey(u => u.Id);
+            user.Ignore(u => u.Pending);
+            user.Property(u => u.Sub).HasMaxLength(200);
+            user.Property(u => u.Email).HasMaxLength(320);
+            user.Property(u => u.Name).HasMaxLength(200);
+            user.HasIndex(u => u.Sub).IsUnique().HasFilter("\"Sub\" IS NOT NULL");
+            // At most one pending user per email, so concurrent find-or-create calls cannot duplicate it.
+            user.HasIndex(u => u.Email, "IX_users_pending_email").IsUnique().HasFilter("\"Sub\" IS NULL");
+            user.HasIndex(u => u.Email, "IX_users_email");
+        });
+
+        modelBuilder.Entity<Membership>(membership =>
+        {
+            membership.ToTable("memberships");
+            membership.HasKey(m => new { m.WorkspaceId, m.UserId });
+            membership.Property(m => m.Role).HasMaxLength(20);
+            membership.HasIndex(m => m.UserId);
+            membership.HasOne<Workspace>().WithMany().HasForeignKey(m => m.WorkspaceId);
+            membership.HasOne<User>().WithMany().HasForeignKey(m => m.UserId);
+        });
+
+        modelBuilder.Entity<Offering>(offering =>
+        {
+            offering.ToTable("offerings");
+            offering.HasKey(o => o.Slug);
+            offering.Property(o => o.Slug).HasMaxLength(100);
+            offering.Property(o => o.Name).HasMaxLength(200);
+            offering.Property(o => o.Kind).HasMaxLength(50);
+        });
+
+        modelBuilder.Entity<Instance>(instance =>
+        {
+            instance.ToTable("instances");
+            instance.HasKey(i => i.Id);
+            instance.Property(i => i.State).HasConversion<string>().HasMaxLength(20);
+            instance.Property(i => i.OfferingSlug).HasMaxLength(100);
+            instance.Property(i => i.Kind).HasMaxLength(50);
+            instance.HasIndex(i => i.WorkspaceId);
+            instance.HasIndex(i => i.State);
+            instance.HasIndex(i => new { i.OrderId, i.OrderLineId }).IsUnique().HasFilter("\"OrderId\" IS NOT NULL");
+            // One trial per workspace and offering.
+            instance.HasIndex(i => new { i.WorkspaceId, i.OfferingSlug }, "IX_instances_one_trial").IsUnique().HasFilter("\"IsTrial\"");
+            instance.HasOne<Workspace>().WithMany().HasForeignKey(i => i.WorkspaceId);
+        });
+
+        modelBuilder.Entity<InstanceTransition>(transition =>
+        {
+            transition.ToTable("instance_transitions");
+            transition.HasKey(t => t.Id);
+            transition.Property(t => t.From).HasConversion<string>().HasMaxLength(20);
+            transition.Property(t => t.To).HasConversion<string>().HasMaxLength(20);
+            transition.HasIndex(t => t.InstanceId);
+            transition.HasOne<Instance>().WithMany().HasForeignKey(t => t.InstanceId);
+        });
+
+        modelBuilder.Entity<Wallet>(wallet =>
+        {
+            wallet.ToTable("wallets", table =>
+            {
+                table.HasCheckConstraint("CK_wallets_available_not_negative", "\"Balance\" - \"Held\" >= 0");
+                table.HasCheckConstraint("CK_wallets_held_not_negative", "\"Held\" >= 0");
+            });
+            wallet.HasKey(w => w.WorkspaceId);
+            wallet.Ignore(w => w.Available);
+            wallet.Ignore(w => w.LowThreshold);
+            wallet.HasOne<Workspace>().WithOne().HasForeignKey<Wallet>(w => w.WorkspaceId);
+        });
+
+        modelBuilder.Entity<LedgerEntry>(entry =>
+        {
+            entry.ToTable("ledger_entries", table => table.HasCheckConstraint("CK_ledger_entries_amount", "\"Amount\" >= 0"));
+            entry.HasKey(e => e.Id);
+            entry.Property(e => e.Kind).HasMaxLength(20);
+            entry.Property(e => e.GrantKind).HasMaxLength(20);
+            entry.Property(e => e.IdempotencyKey).HasMaxLength(200);
+            entry.HasIndex(e => e.IdempotencyKey).IsUnique();
+            entry.HasIndex(e => new { e.WorkspaceId, e.CreatedAt });
+            entry.HasOne<Wallet>().WithMany().HasForeignKey(e => e.WorkspaceId);
+        });
+
+        modelBuilder.Entity<CreditHold>(hold =>
+        {
+            hold.ToTable("credit_holds");
+            hold.HasKey(h => h.RunId);
+            hold.Property(h => h.Status).HasMaxLength(20);
+            hold.HasIndex(h => h.WorkspaceId);
+            hold.HasOne<Wallet>().WithMany().HasForeignKey(h => h.WorkspaceId);
+        });
+
+        modelBuilder.Entity<WalletEvent>(walletEvent =>
+        {
+            walletEvent.ToTable("wallet_events");
+            walletEvent.HasKey(e => e.Id);
+            walletEvent.Property(e => e.Kind).HasMaxLength(20);
+            walletEvent.HasIndex(e => e.WorkspaceId);
+            walletEvent.HasOne<Wallet>().WithMany().HasForeignKey(e => e.WorkspaceId);
+        });
+
+        modelBuilder.Entity<ApiKey>(key =>
+        {
+            key.ToTable("api_keys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Name).HasMaxLength(100);
+            key.Property(k => k.Prefix).HasMaxLength(20);
+            key.Property(k => k.Hash).HasMaxLength(64);
+            key.HasIndex(k => k.Hash).IsUnique();
+            key.HasIndex(k => k.InstanceId);
+            key.HasOne<Instance>().WithMany().HasForeignKey(k => k.InstanceId);
+        });
+
+        modelBuilder.Entity<Run>(run =>
+        {
+            run.ToTable("runs");
+            run.HasKey(r => r.RunId);
+            run.Property(r => r.Caller).HasMaxLength(200);
+            run.Property(r => r.Status).HasMaxLength(20);
+            run.HasIndex(r => new { r.WorkspaceId, r.StartedAt });
+            run.HasIndex(r => r.InstanceId);
+            run.HasOne<Instance>().WithMany().HasForeignKey(r => r.InstanceId);
         });
     }
 }

@@ -7,5 +7,8 @@ public sealed class Workspace
 
     public required string Name { get; set; }
 
+    /// <summary>The user whose personal workspace this is (created with the user), if any.</summary>
+    public Guid? PersonalOfUserId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -1,0 +1,146 @@
+namespace Gsv.ControlPlane.Client;
+
+// Shapes of docs/controlplane-api.md. The Control Plane serializes these very records, so client and server agree.
+
+public sealed record InstanceDto(
+    Guid Id,
+    Guid WorkspaceId,
+    string OfferingSlug,
+    string? ProductId,
+    string? VariantId,
+    string Kind,
+    string? FlowTemplate,
+    long CreditsPerRun,
+    bool Knowledge,
+    IReadOnlyList<string> Connectors,
+    InstanceState State,
+    bool IsTrial,
+    DateTimeOffset? TrialExpiresAt,
+    string? OrderId,
+    string? OrderLineId,
+    string? LangflowFlowId,
+    string? KnowledgeBaseId,
+    string? LastError,
+    int RetryCount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+public sealed record WalletDto(Guid WorkspaceId, long Balance, long Held, long Available, bool Low, long LowThreshold);
+
+public sealed record LedgerEntryDto(
+    Guid Id, string Kind, long Amount, string? Reason, string IdempotencyKey, Guid? RunId, DateTimeOffset CreatedAt, string? GrantKind);
+
+public sealed record LedgerPageDto(IReadOnlyList<LedgerEntryDto> Items, int Page, int PageSize, int Total);
+
+public sealed record WalletEventDto(string Kind, long Balance, long Threshold, DateTimeOffset CreatedAt);
+
+public sealed record WorkspaceDto(Guid Id, string Name, string Role);
+
+public sealed record MeDto(Guid UserId, string? Sub, string? Email, string? Name, IReadOnlyList<WorkspaceDto> Workspaces);
+
+public sealed record CreateTrialRequest(string Offering, Guid? WorkspaceId = null);
+
+public sealed record CreateApiKeyRequest(string Name);
+
+public sealed record CreatedApiKeyDto(Guid Id, Guid InstanceId, string Name, string Prefix, string Key, DateTimeOffset CreatedAt);
+
+public sealed record ApiKeyDto(
+    Guid Id, Guid InstanceId, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+
+public sealed record RunDto(
+    Guid RunId,
+    Guid InstanceId,
+    Guid WorkspaceId,
+    string Caller,
+    string Status,
+    long CreditsCharged,
+    long DurationMs,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    string? Error);
+
+public sealed record UpsertOfferingRequest(
+    string? ProductId,
+    string Name,
+    string Kind,
+    string? FlowTemplate,
+    long CreditsPerRun,
+    long IncludedCredits,
+    long TrialCredits,
+    IReadOnlyList<string>? Connectors,
+    bool Knowledge);
+
+public sealed record OfferingDto(
+    string Slug,
+    string? ProductId,
+    string Name,
+    string Kind,
+    string? FlowTemplate,
+    long CreditsPerRun,
+    long IncludedCredits,
+    long TrialCredits,
+    IReadOnlyList<string> Connectors,
+    bool Knowledge,
+    DateTimeOffset UpdatedAt);
+
+public sealed record FindOrCreateUserRequest(string Email);
+
+public sealed record FindOrCreateUserResult(Guid UserId, string Email, bool Pending, Guid WorkspaceId);
+
+public sealed record CreateInstanceRequest(
+    Guid WorkspaceId, string OfferingSlug, string? ProductId, string? VariantId, string OrderId, string OrderLineId);
+
+public sealed record TransitionRequest(
+    InstanceState To, string? Reason, string? LangflowFlowId = null, string? KnowledgeBaseId = null, string? Error = null);
+
+public sealed record TransitionDto(InstanceState? From, InstanceState To, string? Reason, DateTimeOffset At);
+
+/// <summary>Kinds of grant: <c>purchase</c>, <c>credit_pack</c>, <c>trial</c>, <c>adjustment</c>.</summary>
+public static class GrantKinds
+{
+    public const string Purchase = "purchase";
+    public const string CreditPack = "credit_pack";
+    public const string Trial = "trial";
+    public const string Adjustment = "adjustment";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Purchase, CreditPack, Trial, Adjustment };
+}
+
+public sealed record GrantRequest(long Amount, string Kind, string IdempotencyKey, string? Reason);
+
+public sealed record RefundRequest(long Amount, string IdempotencyKey, string? Reason, Guid? RunId = null);
+
+public sealed record GrantResult(Guid EntryId, bool Created, WalletDto Wallet);
+
+public sealed record HoldRequest(Guid RunId, Guid? InstanceId, long Amount);
+
+public sealed record HoldResult(Guid RunId, long Amount, WalletDto Wallet);
+
+/// <summary>Optional body of a capture: charge less than the hold (the rest is released). Absent = the whole hold.</summary>
+public sealed record CaptureRequest(long? Amount);
+
+public sealed record SettleResult(Guid RunId, long Charged, WalletDto Wallet);
+
+public sealed record ResolveApiKeyRequest(string Key);
+
+public sealed record ResolvedApiKey(Guid ApiKeyId, Guid InstanceId, Guid WorkspaceId);
+
+public sealed record MembershipDto(string Role);
+
+public sealed record RecordRunRequest(
+    Guid RunId,
+    Guid InstanceId,
+    Guid WorkspaceId,
+    string Caller,
+    string Status,
+    long CreditsCharged,
+    long DurationMs,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    string? Error);
+
+public static class RunStatuses
+{
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+}

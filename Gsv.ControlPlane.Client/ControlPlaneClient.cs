@@ -1,0 +1,149 @@
+
+using System.Net.Http.Json;
+using static Gsv.ControlPlane.Client.ControlPlaneHttp;
+
+namespace Gsv.ControlPlane.Client;
+
+/// <summary>
+/// The Control Plane's internal API (<c>/internal/v1</c>), called with this service's client-credentials token.
+/// Problems become <see cref="ControlPlaneProblemException"/> (or a subclass); lookups return <c>null</c> on 404.
+/// </summary>
+public sealed class ControlPlaneClient(HttpClient http)
+{
+    private const string Base = "internal/v1/";
+
+    // Offerings
+    public async Task<OfferingDto> UpsertOfferingAsync(string slug, UpsertOfferingRequest offering, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PutAsJsonAsync($"{Base}offerings/{Uri.EscapeDataString(slug)}", offering, Json, cancellationToken);
+        return await ReadAsync<OfferingDto>(response, cancellationToken);
+    }
+
+    public async Task<OfferingDto?> GetOfferingAsync(string slug, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"{Base}offerings/{Uri.EscapeDataString(slug)}", cancellationToken);
+        return await ReadOrNullAsync<OfferingDto>(response, cancellationToken);
+    }
+
+    // Users and workspaces
+    public async Task<FindOrCreateUserResult> FindOrCreateUserAsync(string email, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync($"{Base}users/find-or-create", new FindOrCreateUserRequest(email), Json, cancellationToken);
+        return await ReadAsync<FindOrCreateUserResult>(response, cancellationToken);
+    }
+
+    /// <summary>The Keycloak user's role in the workspace, or <c>null</c> when they are not a member.</summary>
+    public async Task<MembershipDto?> GetMembershipAsync(Guid workspaceId, string sub, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"{Base}workspaces/{workspaceId}/members/{Uri.EscapeDataString(sub)}", cancellationToken);
+        return await ReadOrNullAsync<MembershipDto>(response, cancellationToken);
+    }
+
+    // Instances
+    /// <summary>Creates the instance of a paid order line; the same order line again returns the existing instance.</summary>
+    public async Task<InstanceDto> CreateInstanceAsync(CreateInstanceRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync($"{Base}instances", request, Json, cancellationToken);
+        return await ReadAsync<InstanceDto>(response, cancellationToken);
+    }
+
+    public async Task<InstanceDto?> GetInstanceAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"{Base}instances/{id}", cancellationToken);
+        return await ReadOrNullAsync<InstanceDto>(response, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<InstanceDto>> ListInstancesAsync(
+        IEnumerable<InstanceState>? states = null, Guid? workspaceId = null, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>();
+        foreach (var state in states ?? [])
+        {
+            query.Add("state=" + state.ToString().ToUpperInvariant());
+        }
+
+        if (workspaceId is { } workspace)
+        {
+            query.Add("workspaceId=" + workspace);
+        }
+
+        var url = $"{Base}instances" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
+        using var response = await http.GetAsync(url, cancellationToken);
+        return await ReadAsync<List<InstanceDto>>(response, cancellationToken);
+    }
+
+    /// <summary>Moves the instance; an illegal move throws <see cref="IllegalTransitionException"/> and changes nothing.</summary>
+    public async Task<InstanceDto> TransitionInstanceAsync(Guid id, TransitionRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync($"{Base}instances/{id}/transitions", request, Json, cancellationToken);
+        return await ReadAsync<InstanceDto>(response, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<TransitionDto>> GetTransitionsAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"{Base}instances/{id}/transitions", cancellationToken);
+        return await ReadAsync<List<TransitionDto>>(response, cancellationToken);
+    }
+
+    // Wallets and the ledger
+    public async Task<WalletDto?> GetWalletAsync(Guid workspaceId, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"{Base}wallets/{workspaceId}", cancellationToken);
+        return await ReadOrNullAsync<WalletDto>(response, cancellationToken);
+    }
+
+    /// <summary>Grants credits; a replayed idempotency key returns the original entry with <c>Created = false</c>.</summary>
+    public async Task<GrantResult> GrantAsync(Guid workspaceId, GrantRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync($"{Base}wallets/{workspaceId}/grants", request, Json, cancellationToken);
+        return await ReadAsync<GrantResult>(response, cancellationToken);
+    }
+
+    public async Task<GrantResult> RefundAsync(Guid workspaceId, RefundRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync($"{Base}wallets/{workspaceId}/refunds", request, Json, cancellationToken);
+        return await ReadAsync<GrantResult>(response, cancellationToken);
+    }
+
+    /// <summary>Holds credits for a run (idempotent on run id); not enough → <see cref="InsufficientCreditsException"/>.</summary>
+    public async Task<HoldResult> HoldAsync(Guid workspaceId, HoldRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync($"{Base}wallets/{workspaceId}/holds", request, Json, cancellationToken);
+        return await ReadAsync<HoldResult>(response, cancellationToken);
+    }
+
+    /// <summary>Charges the run's hold (all of it, or <paramref name="amount"/> and releases the rest). Idempotent.</summary>
+    public async Task<SettleResult> CaptureAsync(Guid runId, long? amount = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync($"{Base}holds/{runId}/capture", new CaptureRequest(amount), Json, cancellationToken);
+        return await ReadAsync<SettleResult>(response, cancellationToken);
+    }
+
+    public async Task<SettleResult> ReleaseAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsync($"{Base}holds/{runId}/release", content: null, cancellationToken);
+        return await ReadAsync<SettleResult>(response, cancellationToken);
+    }
+
+    // API keys and runs
+    /// <summary>The instance and workspace of an API key (and marks it used), or <c>null</c> if unknown or revoked.</summary>
+    public async Task<ResolvedApiKey?> ResolveApiKeyAsync(string key, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync($"{Base}api-keys/resolve", new ResolveApiKeyRequest(key), Json, cancellationToken);
+        return await ReadOrNullAsync<ResolvedApiKey>(response, cancellationToken);
+    }
+
+    /// <summary>Records a finished run (idempotent on run id).</summary>
+    public async Task<RunDto> RecordRunAsync(RecordRunRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync($"{Base}runs", request, Json, cancellationToken);
+        return await ReadAsync<RunDto>(response, cancellationToken);
+    }
+
+    public async Task<RunDto?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"{Base}runs/{runId}", cancellationToken);
+        return await ReadOrNullAsync<RunDto>(response, cancellationToken);
+    }
+
+}

@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using static Gsv.ControlPlane.Client.ControlPlaneHttp;
+
+namespace Gsv.ControlPlane.Client;
+
+/// <summary>
+/// The Control Plane's public API (<c>/api/v1</c>) on behalf of a user: every call forwards that user's access token,
+/// so the Control Plane scopes it to their workspaces (another workspace's object is a 404 → <c>null</c>).
+/// </summary>
+public sealed class ControlPlaneUserClient(HttpClient http)
+{
+    private const string Base = "api/v1/";
+
+    public Task<MeDto> GetMeAsync(string userToken, CancellationToken cancellationToken = default) =>
+        GetAsync<MeDto>(userToken, "me", cancellationToken);
+
+    public Task<List<WorkspaceDto>> GetWorkspacesAsync(string userToken, CancellationToken cancellationToken = default) =>
+        GetAsync<List<WorkspaceDto>>(userToken, "workspaces", cancellationToken);
+
+    public Task<List<InstanceDto>> ListInstancesAsync(string userToken, CancellationToken cancellationToken = default) =>
+        GetAsync<List<InstanceDto>>(userToken, "instances", cancellationToken);
+
+    public Task<InstanceDto?> GetInstanceAsync(string userToken, Guid id, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync<InstanceDto>(userToken, $"instances/{id}", cancellationToken);
+
+    public async Task<InstanceDto> StartTrialAsync(string userToken, string offering, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Post, userToken, "instances/trial");
+        request.Content = JsonContent.Create(new CreateTrialRequest(offering), options: Json);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<InstanceDto>(response, cancellationToken);
+    }
+
+    public Task<WalletDto?> GetWalletAsync(string userToken, Guid? workspaceId = null, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync<WalletDto>(userToken, "wallet" + (workspaceId is { } w ? $"?workspaceId={w}" : ""), cancellationToken);
+
+    public Task<LedgerPageDto?> GetLedgerAsync(
+        string userToken, int page = 1, int pageSize = 50, Guid? workspaceId = null, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync<LedgerPageDto>(
+            userToken, $"wallet/ledger?page={page}&pageSize={pageSize}" + (workspaceId is { } w ? $"&workspaceId={w}" : ""), cancellationToken);
+
+    public async Task<CreatedApiKeyDto> CreateApiKeyAsync(string userToken, Guid instanceId, string name, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Post, userToken, $"instances/{instanceId}/api-keys");
+        request.Content = JsonContent.Create(new CreateApiKeyRequest(name), options: Json);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<CreatedApiKeyDto>(response, cancellationToken);
+    }
+
+    public Task<List<ApiKeyDto>?> ListApiKeysAsync(string userToken, Guid instanceId, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync<List<ApiKeyDto>>(userToken, $"instances/{instanceId}/api-keys", cancellationToken);
+
+    public async Task RevokeApiKeyAsync(string userToken, Guid instanceId, Guid keyId, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Delete, userToken, $"instances/{instanceId}/api-keys/{keyId}");
+        using var response = await http.SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    public Task<List<RunDto>> ListRunsAsync(string userToken, Guid? instanceId = null, CancellationToken cancellationToken = default) =>
+        GetAsync<List<RunDto>>(userToken, "runs" + (instanceId is { } i ? $"?instanceId={i}" : ""), cancellationToken);
+
+    public Task<RunDto?> GetRunAsync(string userToken, Guid runId, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync<RunDto>(userToken, $"runs/{runId}", cancellationToken);
+
+    private HttpRequestMessage Request(HttpMethod method, string userToken, string path)
+    {
+        var request = new HttpRequestMessage(method, Base + path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", userToken);
+        return request;
+    }
+
+    private async Task<T> GetAsync<T>(string userToken, string path, CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Get, userToken, path);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private async Task<T?> GetOrNullAsync<T>(string userToken, string path, CancellationToken cancellationToken) where T : class
+    {
+        using var request = Request(HttpMethod.Get, userToken, path);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadOrNullAsync<T>(response, cancellationToken);
+    }
+}

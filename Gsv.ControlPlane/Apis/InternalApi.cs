@@ -1,0 +1,246 @@
+using Gsv.ControlPlane.Client;
+using Gsv.ControlPlane.Data;
+using Gsv.ControlPlane.Services;
+using Gsv.ServiceDefaults.Authentication;
+using Gsv.ServiceDefaults.Problems;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gsv.ControlPlane.Apis;
+
+/// <summary><c>/internal/v1</c>: what the Provisioner and the Gateway call with their service tokens.</summary>
+public static class InternalApi
+{
+    public static IEndpointRouteBuilder MapInternalApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/internal/v1").WithTags("Internal").RequireAuthorization(GsvPolicies.Service);
+
+        api.MapPut("/offerings/{slug}", UpsertOfferingAsync);
+        api.MapGet("/offerings/{slug}", GetOfferingAsync);
+        api.MapPost("/users/find-or-create", FindOrCreateUserAsync);
+        api.MapGet("/workspaces/{workspaceId:guid}/members/{sub}", GetMembershipAsync);
+        api.MapPost("/instances", CreateInstanceAsync);
+        api.MapGet("/instances", ListInstancesAsync);
+        api.MapGet("/instances/{id:guid}", GetInstanceAsync);
+        api.MapPost("/instances/{id:guid}/transitions", TransitionAsync);
+        api.MapGet("/instances/{id:guid}/transitions", GetTransitionsAsync);
+        api.MapGet("/wallets/{workspaceId:guid}", GetWalletAsync);
+        api.MapPost("/wallets/{workspaceId:guid}/grants", GrantAsync);
+        api.MapPost("/wallets/{workspaceId:guid}/refunds", RefundAsync);
+        api.MapPost("/wallets/{workspaceId:guid}/holds", HoldAsync);
+        api.MapPost("/holds/{runId:guid}/capture", CaptureAsync);
+        api.MapPost("/holds/{runId:guid}/release", ReleaseAsync);
+        api.MapPost("/api-keys/resolve", ResolveApiKeyAsync);
+        api.MapPost("/runs", RecordRunAsync);
+        api.MapGet("/runs/{runId:guid}", GetRunAsync);
+        return app;
+    }
+
+    private static IResult Invalid(string field, string message) =>
+        GsvProblems.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    private static async Task<IResult> UpsertOfferingAsync(
+        string slug, UpsertOfferingRequest request, ControlPlaneDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (slug.Length > 100 || string.IsNullOrWhiteSpace(request.Name) || string.IsNullOrWhiteSpace(request.Kind))
+        {
+            return Invalid("name", "A slug of at most 100 characters, a name and a kind are required.");
+        }
+
+        if (request.CreditsPerRun < 0 || request.IncludedCredits < 0 || request.TrialCredits < 0)
+        {
+            return Invalid("credits", "Credit amounts cannot be negative.");
+        }
+
+        var offering = await db.Offerings.SingleOrDefaultAsync(o => o.Slug == slug, cancellationToken);
+        if (offering is null)
+        {
+            offering = new Offering { Slug = slug, Name = request.Name, Kind = request.Kind };
+            db.Offerings.Add(offering);
+        }
+
+        offering.ProductId = request.ProductId;
+        offering.Name = request.Name;
+        offering.Kind = request.Kind;
+        offering.FlowTemplate = request.FlowTemplate;
+        offering.CreditsPerRun = request.CreditsPerRun;
+        offering.IncludedCredits = request.IncludedCredits;
+        offering.TrialCredits = request.TrialCredits;
+        offering.Connectors = [.. request.Connectors ?? []];
+        offering.Knowledge = request.Knowledge;
+        offering.UpdatedAt = time.GetUtcNow();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (ControlPlaneDbContext.IsUniqueViolation(exception))
+        {
+            return GsvProblems.Problem(GsvProblems.Conflict, StatusCodes.Status409Conflict, "Conflict", "The offering was created concurrently; retry.");
+        }
+
+        return TypedResults.Ok(ToDto(offering));
+    }
+
+    private static async Task<IResult> GetOfferingAsync(string slug, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Slug == slug, cancellationToken) is { } offering
+            ? TypedResults.Ok(ToDto(offering))
+            : GsvProblems.NotFoundProblem($"Offering '{slug}'");
+
+    private static OfferingDto ToDto(Offering o) => new(
+        o.Slug, o.ProductId, o.Name, o.Kind, o.FlowTemplate, o.CreditsPerRun, o.IncludedCredits, o.TrialCredits, o.Connectors, o.Knowledge, o.UpdatedAt);
+
+    private static async Task<IResult> FindOrCreateUserAsync(FindOrCreateUserRequest request, UserDirectory users, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Email) || !request.Email.Contains('@', StringComparison.Ordinal) || request.Email.Length > 320)
+        {
+            return Invalid("email", "A valid email is required.");
+        }
+
+        var (user, workspaceId) = await users.FindOrCreateByEmailAsync(request.Email, cancellationToken);
+        return TypedResults.Ok(new FindOrCreateUserResult(user.Id, user.Email!, user.Pending, workspaceId));
+    }
+
+    private static async Task<IResult> GetMembershipAsync(Guid workspaceId, string sub, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        await db.Memberships.AsNoTracking().Where(m => m.WorkspaceId == workspaceId)
+            .Join(db.Users.Where(u => u.Sub == sub), m => m.UserId, u => u.Id, (m, u) => m.Role).SingleOrDefaultAsync(cancellationToken) is { } role
+            ? TypedResults.Ok(new MembershipDto(role))
+            : GsvProblems.NotFoundProblem($"Membership of {sub} in workspace {workspaceId}");
+
+    private static async Task<IResult> CreateInstanceAsync(CreateInstanceRequest request, InstanceService instances, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.OrderId) || string.IsNullOrWhiteSpace(request.OrderLineId) || string.IsNullOrWhiteSpace(request.OfferingSlug))
+        {
+            return Invalid("orderId", "offeringSlug, orderId and orderLineId are required.");
+        }
+
+        var (instance, created) = await instances.CreateFromOrderAsync(request, cancellationToken);
+        return created ? TypedResults.Created($"/internal/v1/instances/{instance.Id}", instance) : TypedResults.Ok(instance);
+    }
+
+    private static async Task<IResult> ListInstancesAsync(HttpRequest http, ControlPlaneDbContext db, CancellationToken cancellationToken)
+    {
+        var query = db.Instances.AsNoTracking();
+        var states = new List<InstanceState>();
+        foreach (var value in http.Query["state"])
+        {
+            if (!Enum.TryParse<InstanceState>(value, ignoreCase: true, out var state) || !Enum.IsDefined(state))
+            {
+                return Invalid("state", $"Unknown state '{value}'.");
+            }
+
+            states.Add(state);
+        }
+
+        if (states.Count > 0)
+        {
+            query = query.Where(i => states.Contains(i.State));
+        }
+
+        if (http.Query["workspaceId"] is { Count: > 0 } workspace)
+        {
+            if (!Guid.TryParse(workspace, out var workspaceId))
+            {
+                return Invalid("workspaceId", "workspaceId must be a UUID.");
+            }
+
+            query = query.Where(i => i.WorkspaceId == workspaceId);
+        }
+
+        var instances = await query.OrderBy(i => i.CreatedAt).Take(1000).ToListAsync(cancellationToken);
+        return TypedResults.Ok(instances.ConvertAll(i => i.ToDto()));
+    }
+
+    private static async Task<IResult> GetInstanceAsync(Guid id, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        await db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken) is { } instance
+            ? TypedResults.Ok(instance.ToDto())
+            : GsvProblems.NotFoundProblem($"Instance {id}");
+
+    private static async Task<IResult> TransitionAsync(Guid id, TransitionRequest request, InstanceService instances, CancellationToken cancellationToken)
+    {
+        if (!Enum.IsDefined(request.To))
+        {
+            return Invalid("to", "Unknown target state.");
+        }
+
+        return TypedResults.Ok(await instances.TransitionAsync(id, request, cancellationToken));
+    }
+
+    private static async Task<IResult> GetTransitionsAsync(Guid id, ControlPlaneDbContext db, InstanceService instances, CancellationToken cancellationToken) =>
+        await db.Instances.AnyAsync(i => i.Id == id, cancellationToken)
+            ? TypedResults.Ok(await instances.GetTransitionsAsync(id, cancellationToken))
+            : GsvProblems.NotFoundProblem($"Instance {id}");
+
+    private static async Task<IResult> GetWalletAsync(Guid workspaceId, LedgerService ledger, CancellationToken cancellationToken) =>
+        await ledger.GetWalletAsync(workspaceId, cancellationToken) is { } wallet
+            ? TypedResults.Ok(wallet)
+            : GsvProblems.NotFoundProblem($"The wallet of workspace {workspaceId}");
+
+    private static async Task<GrantResult> GrantAsync(Guid workspaceId, GrantRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
+        await ledger.GrantAsync(workspaceId, request.Amount, request.Kind, request.IdempotencyKey, request.Reason, cancellationToken);
+
+    private static async Task<GrantResult> RefundAsync(Guid workspaceId, RefundRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
+        await ledger.RefundAsync(workspaceId, request.Amount, request.IdempotencyKey, request.Reason, request.RunId, cancellationToken);
+
+    private static async Task<HoldResult> HoldAsync(Guid workspaceId, HoldRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
+        await ledger.HoldAsync(workspaceId, request.RunId, request.InstanceId, request.Amount, cancellationToken);
+
+    private static async Task<SettleResult> CaptureAsync(Guid runId, HttpRequest http, LedgerService ledger, CancellationToken cancellationToken)
+    {
+        // The body is optional: no body (or no amount) charges the whole hold.
+        var body = http.ContentLength > 0 || http.Headers.TransferEncoding.Count > 0
+            ? await http.ReadFromJsonAsync<CaptureRequest>(cancellationToken)
+            : null;
+        return await ledger.CaptureAsync(runId, body?.Amount, cancellationToken);
+    }
+
+    private static async Task<SettleResult> ReleaseAsync(Guid runId, LedgerService ledger, CancellationToken cancellationToken) =>
+        await ledger.ReleaseAsync(runId, cancellationToken);
+
+    private static async Task<IResult> ResolveApiKeyAsync(ResolveApiKeyRequest request, ApiKeyService keys, CancellationToken cancellationToken) =>
+        !string.IsNullOrEmpty(request.Key) && await keys.ResolveAsync(request.Key, cancellationToken) is { } resolved
+            ? TypedResults.Ok(resolved)
+            : GsvProblems.NotFoundProblem("The API key");
+
+    private static async Task<IResult> RecordRunAsync(RecordRunRequest request, ControlPlaneDbContext db, CancellationToken cancellationToken)
+    {
+        if (request.Status is not (RunStatuses.Succeeded or RunStatuses.Failed) || request.CreditsCharged < 0 || request.DurationMs < 0
+            || string.IsNullOrWhiteSpace(request.Caller) || request.Caller.Length > 200)
+        {
+            return Invalid("status", "status must be succeeded or failed, caller is required, credits and duration cannot be negative.");
+        }
+
+        var instance = await db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == request.InstanceId, cancellationToken);
+        if (instance is null || instance.WorkspaceId != request.WorkspaceId)
+        {
+            return GsvProblems.NotFoundProblem($"Instance {request.InstanceId} in workspace {request.WorkspaceId}");
+        }
+
+        if (await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.RunId == request.RunId, cancellationToken) is { } existing)
+        {
+            return TypedResults.Ok(existing.ToDto());
+        }
+
+        var run = new Run
+        {
+            RunId = request.RunId, InstanceId = request.InstanceId, WorkspaceId = request.WorkspaceId, Caller = request.Caller, Status = request.Status,
+            CreditsCharged = request.CreditsCharged, DurationMs = request.DurationMs, StartedAt = request.StartedAt, FinishedAt = request.FinishedAt,
+            Error = request.Error,
+        };
+        db.Runs.Add(run);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (ControlPlaneDbContext.IsUniqueViolation(exception))
+        {
+            db.ChangeTracker.Clear();
+            return TypedResults.Ok((await db.Runs.AsNoTracking().SingleAsync(r => r.RunId == request.RunId, cancellationToken)).ToDto());
+        }
+
+        return TypedResults.Created($"/internal/v1/runs/{run.RunId}", run.ToDto());
+    }
+
+    private static async Task<IResult> GetRunAsync(Guid runId, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.RunId == runId, cancellationToken) is { } run
+            ? TypedResults.Ok(run.ToDto())
+            : GsvProblems.NotFoundProblem($"Run {runId}");
+}

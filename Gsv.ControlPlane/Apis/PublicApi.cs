@@ -1,0 +1,166 @@
+using Gsv.ControlPlane.Client;
+using Gsv.ControlPlane.Data;
+using Gsv.ControlPlane.Services;
+using Gsv.ServiceDefaults.Authentication;
+using Gsv.ServiceDefaults.Problems;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gsv.ControlPlane.Apis;
+
+/// <summary><c>/api/v1</c>: what a signed-in buyer sees, always limited to their workspaces (else 404).</summary>
+public static class PublicApi
+{
+    public static IEndpointRouteBuilder MapPublicApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Public").RequireAuthorization(GsvPolicies.Buyer).AddEndpointFilter(Caller.ResolveAsync);
+
+        api.MapGet("/me", GetMeAsync);
+        api.MapGet("/workspaces", GetWorkspacesAsync);
+        api.MapGet("/instances", ListInstancesAsync);
+        api.MapGet("/instances/{id:guid}", GetInstanceAsync);
+        api.MapPost("/instances/trial", StartTrialAsync);
+        api.MapGet("/wallet", GetWalletAsync);
+        api.MapGet("/wallet/ledger", GetLedgerAsync);
+        api.MapGet("/wallet/ledger/{entryId:guid}", GetLedgerEntryAsync);
+        api.MapGet("/wallet/events", GetWalletEventsAsync);
+        api.MapPost("/instances/{id:guid}/api-keys", CreateApiKeyAsync);
+        api.MapGet("/instances/{id:guid}/api-keys", ListApiKeysAsync);
+        api.MapDelete("/instances/{id:guid}/api-keys/{keyId:guid}", RevokeApiKeyAsync);
+        api.MapGet("/runs", ListRunsAsync);
+        api.MapGet("/runs/{runId:guid}", GetRunAsync);
+        return app;
+    }
+
+    private static async Task<MeDto> GetMeAsync(Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        new(caller.User.Id, caller.User.Sub, caller.User.Email, caller.User.Name, await WorkspacesAsync(caller, db, cancellationToken));
+
+    private static Task<List<WorkspaceDto>> GetWorkspacesAsync(Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        WorkspacesAsync(caller, db, cancellationToken);
+
+    private static Task<List<WorkspaceDto>> WorkspacesAsync(Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        db.Memberships.AsNoTracking().Where(m => m.UserId == caller.User.Id)
+            .Join(db.Workspaces, m => m.WorkspaceId, w => w.Id, (m, w) => new WorkspaceDto(w.Id, w.Name, m.Role))
+            .OrderBy(w => w.Id).ToListAsync(cancellationToken);
+
+    private static async Task<List<InstanceDto>> ListInstancesAsync(Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        (await db.Instances.AsNoTracking().Where(i => caller.WorkspaceIds.Contains(i.WorkspaceId)).OrderByDescending(i => i.CreatedAt)
+            .ToListAsync(cancellationToken)).ConvertAll(i => i.ToDto());
+
+    private static async Task<IResult> GetInstanceAsync(Guid id, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        await FindInstanceAsync(id, caller, db, cancellationToken) is { } instance
+            ? TypedResults.Ok(instance.ToDto())
+            : GsvProblems.NotFoundProblem($"Instance {id}");
+
+    private static Task<Instance?> FindInstanceAsync(Guid id, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id && caller.WorkspaceIds.Contains(i.WorkspaceId), cancellationToken);
+
+    private static async Task<IResult> StartTrialAsync(
+        CreateTrialRequest request, Caller caller, InstanceService instances, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Offering))
+        {
+            return GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["offering"] = ["The offering slug is required."] });
+        }
+
+        var instance = await instances.StartTrialAsync(caller.Workspace(request.WorkspaceId), request.Offering, cancellationToken);
+        return TypedResults.Created($"/api/v1/instances/{instance.Id}", instance);
+    }
+
+    private static async Task<IResult> GetWalletAsync(Guid? workspaceId, Caller caller, LedgerService ledger, CancellationToken cancellationToken) =>
+        await ledger.GetWalletAsync(caller.Workspace(workspaceId), cancellationToken) is { } wallet
+            ? TypedResults.Ok(wallet)
+            : GsvProblems.NotFoundProblem("The wallet");
+
+    private static async Task<IResult> GetLedgerAsync(
+        Guid? workspaceId, int? page, int? pageSize, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken)
+    {
+        var (p, size) = (page ?? 1, pageSize ?? 50);
+        if (p < 1 || size is < 1 or > 200)
+        {
+            return GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["page ≥ 1 and 1 ≤ pageSize ≤ 200."] });
+        }
+
+        var workspace = caller.Workspace(workspaceId);
+        var entries = db.LedgerEntries.AsNoTracking().Where(e => e.WorkspaceId == workspace);
+        var total = await entries.CountAsync(cancellationToken);
+        var items = await entries.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Skip((p - 1) * size).Take(size)
+            .Select(e => new LedgerEntryDto(e.Id, e.Kind, e.Amount, e.Reason, e.IdempotencyKey, e.RunId, e.CreatedAt, e.GrantKind))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new LedgerPageDto(items, p, size, total));
+    }
+
+    private static async Task<IResult> GetLedgerEntryAsync(Guid entryId, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        await db.LedgerEntries.AsNoTracking().Where(e => e.Id == entryId && caller.WorkspaceIds.Contains(e.WorkspaceId))
+            .Select(e => new LedgerEntryDto(e.Id, e.Kind, e.Amount, e.Reason, e.IdempotencyKey, e.RunId, e.CreatedAt, e.GrantKind))
+            .SingleOrDefaultAsync(cancellationToken) is { } entry
+            ? TypedResults.Ok(entry)
+            : GsvProblems.NotFoundProblem($"Ledger entry {entryId}");
+
+    private static async Task<List<WalletEventDto>> GetWalletEventsAsync(
+        Guid? workspaceId, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken)
+    {
+        var workspace = caller.Workspace(workspaceId);
+        return await db.WalletEvents.AsNoTracking().Where(e => e.WorkspaceId == workspace).OrderBy(e => e.Id)
+            .Select(e => new WalletEventDto(e.Kind, e.Balance, e.Threshold, e.CreatedAt)).ToListAsync(cancellationToken);
+    }
+
+    private static async Task<IResult> CreateApiKeyAsync(
+        Guid id, CreateApiKeyRequest request, Caller caller, ControlPlaneDbContext db, ApiKeyService keys, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
+        {
+            return GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A name of 1 to 100 characters is required."] });
+        }
+
+        if (await FindInstanceAsync(id, caller, db, cancellationToken) is not { } instance)
+        {
+            return GsvProblems.NotFoundProblem($"Instance {id}");
+        }
+
+        var created = await keys.CreateAsync(instance, request.Name.Trim(), cancellationToken);
+        return TypedResults.Created($"/api/v1/instances/{id}/api-keys/{created.Id}", created);
+    }
+
+    private static async Task<IResult> ListApiKeysAsync(Guid id, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken)
+    {
+        if (await FindInstanceAsync(id, caller, db, cancellationToken) is null)
+        {
+            return GsvProblems.NotFoundProblem($"Instance {id}");
+        }
+
+        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.InstanceId == id).OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken);
+        return TypedResults.Ok(keys.ConvertAll(ApiKeyService.ToDto));
+    }
+
+    private static async Task<IResult> RevokeApiKeyAsync(
+        Guid id, Guid keyId, Caller caller, ControlPlaneDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var key = await db.ApiKeys.SingleOrDefaultAsync(
+            k => k.Id == keyId && k.InstanceId == id && caller.WorkspaceIds.Contains(k.WorkspaceId), cancellationToken);
+        if (key is null)
+        {
+            return GsvProblems.NotFoundProblem($"API key {keyId}");
+        }
+
+        key.RevokedAt ??= time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<List<RunDto>> ListRunsAsync(Guid? instanceId, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken)
+    {
+        var runs = db.Runs.AsNoTracking().Where(r => caller.WorkspaceIds.Contains(r.WorkspaceId));
+        if (instanceId is { } instance)
+        {
+            runs = runs.Where(r => r.InstanceId == instance);
+        }
+
+        return (await runs.OrderByDescending(r => r.StartedAt).Take(500).ToListAsync(cancellationToken)).ConvertAll(r => r.ToDto());
+    }
+
+    private static async Task<IResult> GetRunAsync(Guid runId, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.RunId == runId && caller.WorkspaceIds.Contains(r.WorkspaceId), cancellationToken)
+            is { } run
+            ? TypedResults.Ok(run.ToDto())
+            : GsvProblems.NotFoundProblem($"Run {runId}");
+}

@@ -1,0 +1,31 @@
+namespace Gsv.ControlPlane.Data;
+
+/// <summary>One append-only line of a wallet's ledger. Amounts are positive; <see cref="Kind"/> gives the direction.</summary>
+public sealed class LedgerEntry
+{
+    public const string Grant = "grant";
+    public const string Hold = "hold";
+    public const string Capture = "capture";
+    public const string Release = "release";
+    public const string Refund = "refund";
+
+    public Guid Id { get; set; }
+
+    public Guid WorkspaceId { get; set; }
+
+    public required string Kind { get; set; }
+
+    /// <summary>For grants: purchase, credit_pack, trial or adjustment.</summary>
+    public string? GrantKind { get; set; }
+
+    public long Amount { get; set; }
+
+    public string? Reason { get; set; }
+
+    /// <summary>Unique across all ledgers: a replayed operation finds its entry instead of adding one.</summary>
+    public required string IdempotencyKey { get; set; }
+
+    public Guid? RunId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,29 @@
+using Gsv.ControlPlane.Client;
+
+namespace Gsv.ControlPlane.Data;
+
+/// <summary>One finished run of an instance, recorded by the Gateway.</summary>
+public sealed class Run
+{
+    public Guid RunId { get; set; }
+
+    public Guid InstanceId { get; set; }
+
+    public Guid WorkspaceId { get; set; }
+
+    public required string Caller { get; set; }
+
+    public required string Status { get; set; }
+
+    public long CreditsCharged { get; set; }
+
+    public long DurationMs { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset FinishedAt { get; set; }
+
+    public string? Error { get; set; }
+
+    public RunDto ToDto() => new(RunId, InstanceId, WorkspaceId, Caller, Status, CreditsCharged, DurationMs, StartedAt, FinishedAt, Error);
+}

@@ -1,0 +1,251 @@
+using Gsv.ControlPlane.Client;
+using Gsv.ControlPlane.Data;
+using Gsv.ControlPlane.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gsv.ControlPlane.Services;
+
+/// <summary>
+/// Every change to a wallet runs in a transaction that first locks the wallet row (<c>SELECT … FOR UPDATE</c>), so
+/// changes to one wallet are serialized by PostgreSQL itself: the availability check and the hold cannot interleave
+/// with another request's. Idempotency keys and run ids are unique in the database as well, so a replay that races
+/// past the lookup still cannot add a second entry.
+/// </summary>
+public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider time, ILogger<LedgerService> logger)
+{
+    public async Task<WalletDto?> GetWalletAsync(Guid workspaceId, CancellationToken cancellationToken = default) =>
+        (await db.Wallets.AsNoTracking().SingleOrDefaultAsync(w => w.WorkspaceId == workspaceId, cancellationToken))?.ToDto();
+
+    /// <summary>Adds credits; the same idempotency key again returns the original entry with <c>Created = false</c>.</summary>
+    public Task<GrantResult> GrantAsync(
+        Guid workspaceId, long amount, string grantKind, string idempotencyKey, string? reason, CancellationToken cancellationToken = default)
+    {
+        if (!GrantKinds.All.Contains(grantKind))
+        {
+            throw ControlPlaneException.Invalid($"Grant kind '{grantKind}' is not one of {string.Join(", ", GrantKinds.All)}.");
+        }
+
+        return CreditAsync(workspaceId, LedgerEntry.Grant, grantKind, amount, idempotencyKey, reason, runId: null, cancellationToken);
+    }
+
+    /// <summary>Gives credits back (e.g. a failed run charged by mistake); idempotent like a grant.</summary>
+    public Task<GrantResult> RefundAsync(
+        Guid workspaceId, long amount, string idempotencyKey, string? reason, Guid? runId, CancellationToken cancellationToken = default) =>
+        CreditAsync(workspaceId, LedgerEntry.Refund, null, amount, idempotencyKey, reason, runId, cancellationToken);
+
+    private async Task<GrantResult> CreditAsync(
+        Guid workspaceId, string kind, string? grantKind, long amount, string idempotencyKey, string? reason, Guid? runId,
+        CancellationToken cancellationToken)
+    {
+        if (amount <= 0)
+        {
+            throw ControlPlaneException.Invalid("The amount must be a positive number of credits.");
+        }
+
+        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
+        {
+            throw ControlPlaneException.Invalid("An idempotency key (1 to 200 characters) is required.");
+        }
+
+        try
+        {
+            return await db.InTransactionAsync(async () =>
+            {
+                var wallet = await LockWalletAsync(workspaceId, cancellationToken);
+                var existing = await db.LedgerEntries.AsNoTracking().SingleOrDefaultAsync(e => e.IdempotencyKey == idempotencyKey, cancellationToken);
+                if (existing is not null)
+                {
+                    return Replayed(existing, workspaceId, kind, amount, wallet);
+                }
+
+                var now = time.GetUtcNow();
+                wallet.Credit(amount, topUp: grantKind is not null && Wallet.IsTopUp(grantKind));
+                var entry = Append(workspaceId, kind, amount, idempotencyKey, reason, runId, now, grantKind);
+                Touch(wallet, now);
+                await db.SaveChangesAsync(cancellationToken);
+                LogCredited(logger, kind, amount, workspaceId, wallet.Balance);
+                return new GrantResult(entry.Id, Created: true, wallet.ToDto());
+            }, cancellationToken);
+        }
+        catch (DbUpdateException exception) when (ControlPlaneDbContext.IsUniqueViolation(exception))
+        {
+            // The key was used on another wallet concurrently; report it as a replay (or a conflict) like any other.
+            db.ChangeTracker.Clear();
+            var existing = await db.LedgerEntries.AsNoTracking().SingleAsync(e => e.IdempotencyKey == idempotencyKey, cancellationToken);
+            var wallet = await db.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId, cancellationToken);
+            return Replayed(existing, workspaceId, kind, amount, wallet);
+        }
+    }
+
+    private static GrantResult Replayed(LedgerEntry existing, Guid workspaceId, string kind, long amount, Wallet wallet)
+    {
+        if (existing.WorkspaceId != workspaceId || existing.Kind != kind || existing.Amount != amount)
+        {
+            throw ControlPlaneException.Conflict(
+                $"Idempotency key '{existing.IdempotencyKey}' was already used for a different {existing.Kind} of {existing.Amount} credits.");
+        }
+
+        return new GrantResult(existing.Id, Created: false, wallet.ToDto());
+    }
+
+    /// <summary>Reserves credits for a run; idempotent on the run id. Not enough available → <see cref="InsufficientCreditsRefusal"/>.</summary>
+    public async Task<HoldResult> HoldAsync(
+        Guid workspaceId, Guid runId, Guid? instanceId, long amount, CancellationToken cancellationToken = default)
+    {
+        if (amount <= 0)
+        {
+            throw ControlPlaneException.Invalid("The amount must be a positive number of credits.");
+        }
+
+        try
+        {
+            return await db.InTransactionAsync(async () =>
+            {
+                var wallet = await LockWalletAsync(workspaceId, cancellationToken);
+                var existing = await db.CreditHolds.AsNoTracking().SingleOrDefaultAsync(h => h.RunId == runId, cancellationToken);
+                if (existing is not null)
+                {
+                    return ReplayedHold(existing, workspaceId, amount, wallet);
+                }
+
+                if (!wallet.TryHold(amount))
+                {
+                    throw new InsufficientCreditsRefusal(wallet.Balance, wallet.Available, amount);
+                }
+
+                var now = time.GetUtcNow();
+                db.CreditHolds.Add(new CreditHold
+                {
+                    RunId = runId, WorkspaceId = workspaceId, InstanceId = instanceId, Amount = amount, Status = CreditHold.Open, CreatedAt = now,
+                });
+                Append(workspaceId, LedgerEntry.Hold, amount, $"hold:{runId}", null, runId, now);
+                Touch(wallet, now);
+                await db.SaveChangesAsync(cancellationToken);
+                return new HoldResult(runId, amount, wallet.ToDto());
+            }, cancellationToken);
+        }
+        catch (DbUpdateException exception) when (ControlPlaneDbContext.IsUniqueViolation(exception))
+        {
+            db.ChangeTracker.Clear();
+            var existing = await db.CreditHolds.AsNoTracking().SingleAsync(h => h.RunId == runId, cancellationToken);
+            var wallet = await db.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId, cancellationToken);
+            return ReplayedHold(existing, workspaceId, amount, wallet);
+        }
+    }
+
+    private static HoldResult ReplayedHold(CreditHold existing, Guid workspaceId, long amount, Wallet wallet)
+    {
+        if (existing.WorkspaceId != workspaceId || existing.Amount != amount)
+        {
+            throw ControlPlaneException.Conflict($"Run {existing.RunId} already holds {existing.Amount} credits of another request.");
+        }
+
+        return new HoldResult(existing.RunId, existing.Amount, wallet.ToDto());
+    }
+
+    /// <summary>
+    /// Charges the run's hold: all of it, or <paramref name="amount"/> with the rest released. Capturing again returns
+    /// the same result; capturing a released hold is a conflict.
+    /// </summary>
+    public Task<SettleResult> CaptureAsync(Guid runId, long? amount, CancellationToken cancellationToken = default) =>
+        SettleAsync(runId, capture: true, amount, cancellationToken);
+
+    /// <summary>Frees the run's hold without charging; idempotent; releasing a captured hold is a conflict.</summary>
+    public Task<SettleResult> ReleaseAsync(Guid runId, CancellationToken cancellationToken = default) =>
+        SettleAsync(runId, capture: false, amount: null, cancellationToken);
+
+    private async Task<SettleResult> SettleAsync(Guid runId, bool capture, long? amount, CancellationToken cancellationToken)
+    {
+        var workspaceId = await db.CreditHolds.AsNoTracking().Where(h => h.RunId == runId).Select(h => (Guid?)h.WorkspaceId)
+            .SingleOrDefaultAsync(cancellationToken) ?? throw ControlPlaneException.NotFound($"The hold of run {runId}");
+
+        return await db.InTransactionAsync(async () =>
+        {
+            var wallet = await LockWalletAsync(workspaceId, cancellationToken);
+            // Read under the wallet lock: every change to a hold takes that lock first.
+            var hold = await db.CreditHolds.SingleAsync(h => h.RunId == runId, cancellationToken);
+            var wanted = capture ? CreditHold.Captured : CreditHold.Released;
+            if (hold.Status == wanted)
+            {
+                return new SettleResult(runId, hold.Charged, wallet.ToDto());
+            }
+
+            if (hold.Status != CreditHold.Open)
+            {
+                throw ControlPlaneException.Conflict($"The hold of run {runId} was already {hold.Status}.");
+            }
+
+            var charged = capture ? amount ?? hold.Amount : 0;
+            if (charged < 0 || charged > hold.Amount)
+            {
+                throw ControlPlaneException.Invalid($"The capture must be between 0 and the held {hold.Amount} credits.");
+            }
+
+            var now = time.GetUtcNow();
+            wallet.Settle(hold.Amount, charged);
+            hold.Status = wanted;
+            hold.Charged = charged;
+            hold.SettledAt = now;
+            if (capture)
+            {
+                Append(workspaceId, LedgerEntry.Capture, charged, $"capture:{runId}", null, runId, now);
+            }
+
+            if (hold.Amount - charged > 0)
+            {
+                Append(workspaceId, LedgerEntry.Release, hold.Amount - charged, $"release:{runId}", null, runId, now);
+            }
+
+            Touch(wallet, now);
+            await db.SaveChangesAsync(cancellationToken);
+            return new SettleResult(runId, charged, wallet.ToDto());
+        }, cancellationToken);
+    }
+
+    /// <summary>Sets the wallet's explicit low threshold (null = the default rule) and re-evaluates the low flag.</summary>
+    public Task<WalletDto> SetLowThresholdAsync(Guid workspaceId, long? threshold, CancellationToken cancellationToken = default) =>
+        db.InTransactionAsync(async () =>
+        {
+            var wallet = await LockWalletAsync(workspaceId, cancellationToken);
+            wallet.LowThresholdOverride = threshold;
+            Touch(wallet, time.GetUtcNow());
+            await db.SaveChangesAsync(cancellationToken);
+            return wallet.ToDto();
+        }, cancellationToken);
+
+    private async Task<Wallet> LockWalletAsync(Guid workspaceId, CancellationToken cancellationToken)
+    {
+        var wallets = await db.Wallets
+            .FromSql($"""SELECT * FROM wallets WHERE "WorkspaceId" = {workspaceId} FOR UPDATE""")
+            .ToListAsync(cancellationToken);
+        return wallets.SingleOrDefault() ?? throw ControlPlaneException.NotFound($"The wallet of workspace {workspaceId}");
+    }
+
+    private LedgerEntry Append(
+        Guid workspaceId, string kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, string? grantKind = null)
+    {
+        var entry = new LedgerEntry
+        {
+            Id = Guid.CreateVersion7(now), WorkspaceId = workspaceId, Kind = kind, GrantKind = grantKind, Amount = amount, Reason = reason,
+            IdempotencyKey = idempotencyKey, RunId = runId, CreatedAt = now,
+        };
+        db.LedgerEntries.Add(entry);
+        return entry;
+    }
+
+    private void Touch(Wallet wallet, DateTimeOffset now)
+    {
+        wallet.UpdatedAt = now;
+        if (wallet.TrackLowBalance(now) is { } crossing)
+        {
+            db.WalletEvents.Add(crossing);
+            LogLowBalance(logger, wallet.WorkspaceId, crossing.Kind, crossing.Balance, crossing.Threshold);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ledger {Kind} of {Amount} credits on workspace {WorkspaceId}; balance {Balance}")]
+    private static partial void LogCredited(ILogger logger, string kind, long amount, Guid workspaceId, long balance);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Wallet of workspace {WorkspaceId} is {Kind}: balance {Balance}, threshold {Threshold}")]
+    private static partial void LogLowBalance(ILogger logger, Guid workspaceId, string kind, long balance, long threshold);
+}

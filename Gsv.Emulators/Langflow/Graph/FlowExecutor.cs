@@ -1,0 +1,188 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Gsv.Emulators.Langflow.Graph;
+
+/// <summary>What a run asks for (the <c>SimplifiedAPIRequest</c> fields that change execution).</summary>
+public sealed record FlowRunRequest(string? InputValue, string InputType, JsonObject? Tweaks);
+
+/// <summary>One executed component: its output text, the sender for chat components and, for models, the usage.</summary>
+public sealed record VertexRun(FlowVertex Vertex, string Text, TokenUsage? Usage, string? ModelName, string? Sender, string? SenderName);
+
+/// <summary>Receives what a streaming run emits while the graph executes.</summary>
+public interface IFlowRunObserver
+{
+    /// <summary>A chat message was stored (the user's input from a Chat Input).</summary>
+    Task MessageAsync(VertexRun run, CancellationToken cancellationToken);
+
+    /// <summary>A streaming model is about to emit tokens for the AI message <paramref name="messageId"/>.</summary>
+    Task StreamStartAsync(string messageId, CancellationToken cancellationToken);
+
+    Task TokenAsync(string chunk, string messageId, CancellationToken cancellationToken);
+}
+
+/// <summary>Component failure, reported by Langflow as <c>Error building Component X: …</c> (500).</summary>
+public sealed class ComponentBuildException(string displayName, string reason)
+    : Exception($"Error building Component {displayName}: \n\n{reason}");
+
+/// <summary>
+/// Runs a flow's graph in dependency order for the components GSV's templates use: Chat/Text Input, Prompt,
+/// a language model (any <c>*Model</c> class or <c>LanguageModelComponent</c>, answered by
+/// <see cref="DeterministicModel"/>) and Chat/Text Output.
+/// </summary>
+public static partial class FlowExecutor
+{
+    /// <summary>Emulator-only knobs on a model component (template field or tweak); a real Langflow ignores them.</summary>
+    public const string FailField = "gsv_fail";
+    public const string DelayField = "gsv_delay_ms";
+
+    private static readonly string[] KnobFields = [FailField, DelayField];
+
+    public static async Task<IReadOnlyList<VertexRun>> RunAsync(
+        FlowGraph graph, FlowRunRequest request, string aiMessageId, IFlowRunObserver? observer, CancellationToken cancellationToken)
+    {
+        ApplyTweaks(graph, request.Tweaks);
+        var runs = new Dictionary<string, VertexRun>(StringComparer.Ordinal);
+        var order = graph.TopologicalOrder();
+
+        foreach (var vertex in order)
+        {
+            // Connected inputs override the template value of the field they target.
+            foreach (var edge in graph.Edges.Where(e => e.Target == vertex.Id))
+            {
+                vertex.Fields[edge.TargetField] = runs[edge.Source].Text;
+            }
+
+            var upstreamUsage = graph.Edges.Where(e => e.Target == vertex.Id).Select(e => runs[e.Source].Usage).LastOrDefault(u => u is not null);
+            var upstreamModel = graph.Edges.Where(e => e.Target == vertex.Id).Select(e => runs[e.Source].ModelName).LastOrDefault(m => m is not null);
+
+            var run = ComponentKind(vertex.Type) switch
+            {
+                Kind.ChatInput => ChatInput(vertex, request),
+                Kind.TextInput => new VertexRun(vertex, InputText(vertex, request, "text"), null, null, null, null),
+                Kind.Prompt => new VertexRun(vertex, RenderPrompt(vertex), null, null, null, null),
+                Kind.Model => await ModelAsync(vertex, aiMessageId, observer, cancellationToken),
+                Kind.ChatOutput => new VertexRun(vertex, vertex.GetString("input_value") ?? "", upstreamUsage, upstreamModel, "Machine",
+                    vertex.GetString("sender_name") is { Length: > 0 } name ? name : "AI"),
+                Kind.TextOutput => new VertexRun(vertex, vertex.GetString("input_value") ?? "", upstreamUsage, upstreamModel, null, null),
+                _ => throw new ComponentBuildException(vertex.DisplayName, $"Component type '{vertex.Type}' is not supported by the GSV Langflow emulator."),
+            };
+            runs[vertex.Id] = run;
+
+            if (ComponentKind(vertex.Type) == Kind.ChatInput && observer is not null)
+            {
+                await observer.MessageAsync(run, cancellationToken);
+            }
+        }
+
+        return [.. order.Select(v => runs[v.Id])];
+    }
+
+    public enum Kind { ChatInput, TextInput, Prompt, Model, ChatOutput, TextOutput, Unsupported }
+
+    public static Kind ComponentKind(string type) => type switch
+    {
+        "ChatInput" => Kind.ChatInput,
+        "TextInput" => Kind.TextInput,
+        "Prompt" or "Prompt Template" or "PromptTemplate" => Kind.Prompt,
+        "ChatOutput" => Kind.ChatOutput,
+        "TextOutput" => Kind.TextOutput,
+        "LanguageModelComponent" => Kind.Model,
+        _ when type.EndsWith("Model", StringComparison.Ordinal) => Kind.Model,
+        _ => Kind.Unsupported,
+    };
+
+    /// <summary>
+    /// Langflow's <c>apply_tweaks</c>: keyed by component id or display name; only fields the template has are set
+    /// (plus the emulator knobs), and <c>code</c> is never replaced.
+    /// </summary>
+    public static void ApplyTweaks(FlowGraph graph, JsonObject? tweaks)
+    {
+        if (tweaks is null)
+        {
+            return;
+        }
+
+        foreach (var vertex in graph.Vertices)
+        {
+            var vertexTweaks = (tweaks[vertex.Id] ?? tweaks[vertex.DisplayName]) as JsonObject;
+            if (vertexTweaks is null)
+            {
+                continue;
+            }
+
+            foreach (var (field, value) in vertexTweaks)
+            {
+                if (field != "code" && (vertex.Fields.ContainsKey(field) || KnobFields.Contains(field)))
+                {
+                    vertex.Fields[field] = value?.DeepClone();
+                }
+            }
+        }
+    }
+
+    private static VertexRun ChatInput(FlowVertex vertex, FlowRunRequest request) =>
+        new(vertex, InputText(vertex, request, "chat"), null, null, "User",
+            vertex.GetString("sender_name") is { Length: > 0 } name ? name : "User");
+
+    /// <summary>The request's <c>input_value</c> goes to inputs of the matching <c>input_type</c> (<c>any</c> matches both).</summary>
+    private static string InputText(FlowVertex vertex, FlowRunRequest request, string kind) =>
+        request.InputValue is not null && (request.InputType == kind || request.InputType == "any")
+            ? request.InputValue
+            : vertex.GetString("input_value") ?? "";
+
+    /// <summary>Replaces <c>{variable}</c> with the connected value or the field's own value; <c>{{</c>/<c>}}</c> are literal braces.</summary>
+    public static string RenderPrompt(FlowVertex vertex)
+    {
+        var template = vertex.GetString("template") ?? "";
+        var rendered = PromptVariable().Replace(template, match =>
+        {
+            if (match.Value == "{{")
+            {
+                return "{";
+            }
+
+            if (match.Value == "}}")
+            {
+                return "}";
+            }
+
+            var name = match.Groups["name"].Value;
+            return vertex.GetString(name) ?? "";
+        });
+        return rendered;
+    }
+
+    private static async Task<VertexRun> ModelAsync(FlowVertex vertex, string aiMessageId, IFlowRunObserver? observer, CancellationToken cancellationToken)
+    {
+        var delay = vertex.GetInt(DelayField);
+        if (delay > 0)
+        {
+            await Task.Delay(delay, cancellationToken);
+        }
+
+        if (vertex.GetString(FailField) is { Length: > 0 } failure)
+        {
+            throw new ComponentBuildException(vertex.DisplayName, failure);
+        }
+
+        var modelName = vertex.GetString("model_name") ?? vertex.GetString("model") ?? vertex.Type;
+        var answer = DeterministicModel.Answer(modelName, vertex.GetString("system_message") ?? "", vertex.GetString("input_value") ?? "");
+
+        // Like Langflow, tokens are only streamed by a model whose 'stream' input is on.
+        if (observer is not null && vertex.GetBool("stream"))
+        {
+            await observer.StreamStartAsync(aiMessageId, cancellationToken);
+            foreach (var chunk in answer.Chunks)
+            {
+                await observer.TokenAsync(chunk, aiMessageId, cancellationToken);
+            }
+        }
+
+        return new VertexRun(vertex, answer.Text, answer.Usage, modelName, null, null);
+    }
+
+    [GeneratedRegex(@"\{\{|\}\}|\{(?<name>[A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex PromptVariable();
+}

@@ -1,0 +1,182 @@
+using GraphQL;
+using static Gsv.Emulators.Saleor.SaleorGraph;
+using Node = System.Collections.Generic.Dictionary<string, object?>;
+
+namespace Gsv.Emulators.Saleor;
+
+/// <summary>The <c>Query</c> root: the reads the platform makes.</summary>
+public sealed class SaleorQueries(SaleorStore store, SaleorViews views)
+{
+    public Node Root() => new()
+    {
+        ["channel"] = (SaleorSchema.FieldResolver)Channel,
+        ["warehouses"] = (SaleorSchema.FieldResolver)(ctx =>
+        {
+            Require(ctx, "MANAGE_PRODUCTS", "MANAGE_ORDERS", "MANAGE_SHIPPING");
+            var slugs = Strings(Obj(Arg(ctx, "filter")), "slugs");
+            var rows = store.Warehouses.Where(w => slugs.Count == 0 || slugs.Contains(w.Slug)).OrderBy(w => w.Slug).ToList();
+            return Connection(ctx, rows, w => [w.Slug, w.Pk], views.Warehouse);
+        }),
+        ["attributes"] = (SaleorSchema.FieldResolver)(ctx =>
+        {
+            var slugs = Strings(Obj(Arg(ctx, "filter")), "slugs");
+            var rows = store.Attributes.Where(a => slugs.Count == 0 || slugs.Contains(a.Slug)).OrderBy(a => a.Slug).ToList();
+            return Connection(ctx, rows, a => [a.Slug, a.Pk], views.Attribute);
+        }),
+        ["productTypes"] = (SaleorSchema.FieldResolver)(ctx =>
+        {
+            var slugs = Strings(Obj(Arg(ctx, "filter")), "slugs");
+            var rows = store.ProductTypes.Where(t => slugs.Count == 0 || slugs.Contains(t.Slug)).OrderBy(t => t.Name).ToList();
+            return Connection(ctx, rows, t => [t.Name, t.Slug, t.Pk], views.ProductType);
+        }),
+        ["categories"] = (SaleorSchema.FieldResolver)(ctx =>
+        {
+            var slugs = Strings(Obj(Arg(ctx, "filter")), "slugs");
+            var rows = store.Categories.Where(c => slugs.Count == 0 || slugs.Contains(c.Slug)).OrderBy(c => c.Name).ToList();
+            return Connection(ctx, rows, c => [c.Name, c.Slug, c.Pk], views.Category);
+        }),
+        ["product"] = (SaleorSchema.FieldResolver)Product,
+        ["products"] = (SaleorSchema.FieldResolver)Products,
+        ["apps"] = (SaleorSchema.FieldResolver)(ctx =>
+        {
+            Require(ctx, "MANAGE_APPS");
+            var search = Str(Obj(Arg(ctx, "filter")), "search");
+            var rows = store.Apps.Where(a => string.IsNullOrEmpty(search) || a.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
+                || (a.Identifier?.Contains(search, StringComparison.OrdinalIgnoreCase) ?? false)).OrderBy(a => a.Name).ToList();
+            return Connection(ctx, rows, a => [a.Name, a.Pk], views.App);
+        }),
+        ["webhook"] = (SaleorSchema.FieldResolver)(ctx =>
+        {
+            var pk = IntPk(Arg(ctx, "id") as string, "Webhook");
+            var webhook = store.Webhooks.FirstOrDefault(w => w.Pk == pk);
+            var caller = Caller(ctx);
+            if (webhook is not null && !caller.Has("MANAGE_APPS") && caller.App?.Pk != webhook.AppPk)
+            {
+                throw PermissionDenied(["MANAGE_APPS", "AUTHENTICATED_APP"]);
+            }
+
+            return webhook is null ? null : views.Webhook(webhook);
+        }),
+        ["order"] = (SaleorSchema.FieldResolver)(ctx =>
+        {
+            var id = GuidPk(Arg(ctx, "id") as string, "Order");
+            var order = store.Orders.FirstOrDefault(o => o.Id == id);
+            var caller = Caller(ctx);
+            if (!caller.Has("MANAGE_ORDERS") && (order is null || caller.User is null || caller.User.Pk != order.UserPk))
+            {
+                throw PermissionDenied(["MANAGE_ORDERS"]);
+            }
+
+            return order is null ? null : views.Order(order);
+        }),
+        ["checkout"] = (SaleorSchema.FieldResolver)(ctx =>
+        {
+            var token = GuidPk(Arg(ctx, "id") as string, "Checkout") ?? (Guid.TryParse(Arg(ctx, "token")?.ToString(), out var t) ? t : null);
+            var checkout = store.Checkouts.FirstOrDefault(c => c.Token == token && !c.Completed);
+            return checkout is null ? null : views.Checkout(checkout);
+        }),
+    };
+
+    private Node? Channel(IResolveFieldContext ctx)
+    {
+        var slug = Arg(ctx, "slug") as string;
+        var pk = IntPk(Arg(ctx, "id") as string, "Channel");
+        var channel = store.Channels.FirstOrDefault(c => (slug is not null && c.Slug == slug) || (pk is not null && c.Pk == pk));
+        return channel is null ? null : views.Channel(channel);
+    }
+
+    /// <summary>
+    /// Saleor resolves <c>channel</c> to the given slug, or to the only channel when there is exactly one;
+    /// several channels and no slug is an error.
+    /// </summary>
+    private ChannelRow? ResolveChannel(IResolveFieldContext ctx)
+    {
+        if (Arg(ctx, "channel") is string slug)
+        {
+            return store.Channels.FirstOrDefault(c => c.Slug == slug);
+        }
+
+        return store.Channels.Count switch
+        {
+            0 => null,
+            1 => store.Channels[0],
+            _ => throw new ExecutionError("More than one channel exists. Specify which channel to use.") { Code = "GraphQLError" },
+        };
+    }
+
+    private bool Visible(IResolveFieldContext ctx, ProductRow p, ChannelRow? channel, bool listing)
+    {
+        if (Caller(ctx).Has("MANAGE_PRODUCTS"))
+        {
+            return channel is null || p.Listings.ContainsKey(channel.Pk);
+        }
+
+        return channel is not null && p.Listings.TryGetValue(channel.Pk, out var l) && l.IsPublished && (!listing || l.VisibleInListings);
+    }
+
+    private Node? Product(IResolveFieldContext ctx)
+    {
+        var slug = Arg(ctx, "slug") as string;
+        var pk = IntPk(Arg(ctx, "id") as string, "Product");
+        var channel = Arg(ctx, "channel") is null && Caller(ctx).Has("MANAGE_PRODUCTS") ? null : ResolveChannel(ctx);
+        var product = store.Products.FirstOrDefault(p => (slug is not null && p.Slug == slug) || (pk is not null && p.Pk == pk));
+        return product is not null && Visible(ctx, product, channel, listing: false) ? views.Product(product, channel) : null;
+    }
+
+    private Node Products(IResolveFieldContext ctx)
+    {
+        var where = Obj(Arg(ctx, "where"));
+        var filter = Obj(Arg(ctx, "filter"));
+        if (where is not null && filter is not null)
+        {
+            throw new ExecutionError("Only one filtering argument (filter or where) can be specified.") { Code = "GraphQLError" };
+        }
+
+        var channel = Arg(ctx, "channel") is null && Caller(ctx).Has("MANAGE_PRODUCTS") ? null : ResolveChannel(ctx);
+        IEnumerable<ProductRow> rows = store.Products.Where(p => Visible(ctx, p, channel, listing: true));
+
+        var categoryIds = where is not null ? Strings(Obj(Get(where, "category")), "oneOf").Concat(Strings(Obj(Get(where, "category")), "eq")) : Strings(filter, "categories");
+        var categoryPks = categoryIds.Select(id => IntPk(id, "Category")).ToHashSet();
+        if (categoryIds.Any())
+        {
+            rows = rows.Where(p => categoryPks.Contains(p.CategoryPk));
+        }
+
+        foreach (var attributeFilter in List(Get(where ?? filter, "attributes")).Select(Obj))
+        {
+            var attribute = store.Attributes.FirstOrDefault(a => a.Slug == Str(attributeFilter, "slug"));
+            var valueFilter = Obj(Get(attributeFilter, "value"));
+            var slugFilter = Obj(Get(valueFilter, "slug"));
+            var wanted = Strings(slugFilter, "oneOf").Concat(Strings(slugFilter, "eq")).Concat(Strings(attributeFilter, "values")).ToHashSet();
+            var boolean = Bool(valueFilter, "boolean") ?? Bool(attributeFilter, "boolean");
+            rows = rows.Where(p => attribute is not null && p.Attributes.TryGetValue(attribute.Pk, out var values)
+                && (wanted.Count == 0 || values.Any(v => wanted.Contains(v.Slug)))
+                && (boolean is null || values.Any(v => v.Boolean == boolean)));
+        }
+
+        var search = Arg(ctx, "search") as string ?? Str(filter, "search");
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            rows = rows.Where(p => p.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
+                || p.Slug.Contains(search, StringComparison.OrdinalIgnoreCase)
+                || (p.Description?.Contains(search, StringComparison.OrdinalIgnoreCase) ?? false));
+        }
+
+        var sort = Obj(Arg(ctx, "sortBy"));
+        var descending = Str(sort, "direction") == "DESC";
+        decimal MinPrice(ProductRow p) => channel is null ? 0 : store.Variants.Where(v => v.ProductPk == p.Pk && v.Prices.ContainsKey(channel.Pk)).Select(v => v.Prices[channel.Pk]).DefaultIfEmpty().Min();
+        Func<ProductRow, object[]> key = Str(sort, "field") switch
+        {
+            "PRICE" or "MINIMAL_PRICE" => p => [MinPrice(p), p.Slug],
+            "CREATED_AT" or "LAST_MODIFIED_AT" or "PUBLISHED_AT" or "LAST_MODIFIED" or "DATE" => p => [p.Created, p.Slug],
+            "NAME" or null or _ => p => [p.Name, p.Slug],
+        };
+        var sorted = rows.OrderBy(p => key(p)[0]).ThenBy(p => p.Slug).ToList();
+        if (descending)
+        {
+            sorted.Reverse();
+        }
+
+        return Connection(ctx, sorted, p => key(p).Select(k => k is DateTimeOffset d ? (object)d.ToString("O") : k).ToArray(), p => views.Product(p, channel));
+    }
+}

@@ -1,0 +1,70 @@
+using Gsv.Saleor;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Gsv.Provisioner.Catalog;
+
+/// <summary>Runs the bootstrap at start-up, retrying with backoff while Saleor is not ready yet.</summary>
+public sealed partial class CatalogBootstrapService(
+    IServiceProvider services, SaleorBootstrapState state, IConfiguration configuration, ILogger<CatalogBootstrapService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var seed = SeedCatalog.Load();
+        var publicUrl = new Uri(configuration["Provisioner:PublicUrl"] ?? throw new InvalidOperationException("Provisioner:PublicUrl is not configured."));
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var scope = services.CreateScope();
+                var bootstrapper = scope.ServiceProvider.GetRequiredService<CatalogBootstrapper>();
+                state.Complete(await bootstrapper.RunAsync(seed, publicUrl, stoppingToken));
+                state.LastError = null;
+                return;
+            }
+            catch (Exception e) when (e is SaleorException or HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            {
+                state.LastError = e.Message;
+                LogRetry(logger, delay, e);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Saleor bootstrap failed; retrying in {Delay}")]
+    private static partial void LogRetry(ILogger logger, TimeSpan delay, Exception exception);
+}
+
+/// <summary>/health reports Unhealthy until the catalog, app and webhook are in place.</summary>
+public sealed class SaleorBootstrapHealthCheck(SaleorBootstrapState state) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(state.IsReady
+            ? HealthCheckResult.Healthy("Saleor catalog, app and webhook are in place.")
+            : HealthCheckResult.Unhealthy(state.LastError is null ? "Saleor bootstrap is running." : $"Saleor bootstrap failed: {state.LastError}"));
+}
+
+public static class CatalogBootstrapExtensions
+{
+    /// <summary>The Saleor staff client and the start-up bootstrap (same code path against the emulator or a real Saleor).</summary>
+    public static IHostApplicationBuilder AddSaleorCatalogBootstrap(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSaleorClient(builder.Configuration);
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SaleorOptions>>().Value;
+            return new StaffTokenSource(
+                options.StaffEmail ?? throw new InvalidOperationException("Saleor:StaffEmail is not configured."),
+                options.StaffPassword ?? throw new InvalidOperationException("Saleor:StaffPassword is not configured."));
+        });
+        builder.Services.AddTransient(sp => new CatalogBootstrapper(
+            sp.GetRequiredService<SaleorClient>().WithTokens(sp.GetRequiredService<StaffTokenSource>()),
+            sp.GetRequiredService<ILogger<CatalogBootstrapper>>()));
+        builder.Services.AddSingleton<SaleorBootstrapState>();
+        builder.Services.AddHostedService<CatalogBootstrapService>();
+        builder.Services.AddHealthChecks().AddCheck<SaleorBootstrapHealthCheck>("saleor-bootstrap");
+        return builder;
+    }
+}

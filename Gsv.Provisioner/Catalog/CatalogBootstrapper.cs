@@ -1,0 +1,207 @@
+using Gsv.Saleor;
+
+namespace Gsv.Provisioner.Catalog;
+
+/// <summary>
+/// Makes Saleor hold the GSV catalog and the Provisioner's app and webhook. Every step reads first and creates or
+/// fixes only what is missing, so a second run changes nothing (contracts/saleor/README.md §2, §5).
+/// </summary>
+public sealed partial class CatalogBootstrapper(SaleorClient staff, ILogger<CatalogBootstrapper> logger)
+{
+    public const string AppName = "GSV Provisioner";
+    public const string AppIdentifier = "gsv-provisioner";
+    public const string WebhookName = "gsv-order-fully-paid";
+    public const string WebhookPath = "/webhooks/saleor/order-paid";
+    public const string OrderFullyPaid = "ORDER_FULLY_PAID";
+
+    public static readonly string[] AppPermissions =
+        ["MANAGE_ORDERS", "MANAGE_PRODUCTS", "MANAGE_CHECKOUTS", "HANDLE_CHECKOUTS", "HANDLE_PAYMENTS", "IMPERSONATE_USER", "MANAGE_USERS"];
+
+    public async Task<SaleorBootstrapResult> RunAsync(SeedCatalog seed, Uri provisionerPublicUrl, CancellationToken cancellationToken)
+    {
+        var warehouse = await EnsureWarehouseAsync(seed.Warehouse, cancellationToken);
+        var channel = await EnsureChannelAsync(seed.Channel, warehouse, cancellationToken);
+        var attributes = await EnsureAttributesAsync(seed.Attributes, cancellationToken);
+        var productTypes = await EnsureProductTypesAsync(seed.ProductTypes, attributes, cancellationToken);
+        var categories = await EnsureCategoriesAsync(seed.Categories, cancellationToken);
+        foreach (var product in seed.Products)
+        {
+            await EnsureProductAsync(product, channel, warehouse, seed.Warehouse.Stock, attributes, productTypes[product.ProductType], categories[product.Category], cancellationToken);
+        }
+
+        var (app, token) = await EnsureAppAsync(cancellationToken);
+        var target = new Uri(provisionerPublicUrl, WebhookPath).ToString();
+        var webhook = await EnsureWebhookAsync(app, token, target, cancellationToken);
+        LogBootstrapped(logger, seed.Products.Count, channel.Slug, webhook.Id, target);
+        return new SaleorBootstrapResult(channel.Slug, app.Id, token, webhook.Id, target, seed.Products.Count);
+    }
+
+    private async Task<SaleorWarehouse> EnsureWarehouseAsync(SeedWarehouse seed, CancellationToken ct)
+    {
+        var existing = (await staff.WarehousesBySlugAsync([seed.Slug], ct)).FirstOrDefault(w => w.Slug == seed.Slug);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        var a = seed.Address;
+        return await staff.WarehouseCreateAsync(new(seed.Name, seed.Slug, new AddressInput(
+            CompanyName: a.CompanyName, StreetAddress1: a.StreetAddress1, City: a.City, CountryArea: a.CountryArea, PostalCode: a.PostalCode, Country: a.Country)), ct);
+    }
+
+    private async Task<SaleorChannel> EnsureChannelAsync(SeedChannel seed, SaleorWarehouse warehouse, CancellationToken ct)
+    {
+        var channel = await staff.ChannelBySlugAsync(seed.Slug, ct)
+            ?? await staff.ChannelCreateAsync(new(seed.Name, seed.Slug, seed.CurrencyCode, seed.DefaultCountry, IsActive: true, AddWarehouses: [warehouse.Id]), ct);
+        if (channel.Warehouses.All(w => w.Id != warehouse.Id))
+        {
+            channel = await staff.ChannelAddWarehousesAsync(channel.Id, [warehouse.Id], ct);
+        }
+
+        return channel;
+    }
+
+    private async Task<Dictionary<string, SaleorAttribute>> EnsureAttributesAsync(IReadOnlyList<SeedAttribute> seeds, CancellationToken ct)
+    {
+        var existing = (await staff.AttributesBySlugAsync(seeds.Select(s => s.Slug).ToList(), ct)).ToDictionary(a => a.Slug);
+        foreach (var seed in seeds.Where(s => !existing.ContainsKey(s.Slug)))
+        {
+            existing[seed.Slug] = await staff.AttributeCreateAsync(new(
+                seed.Name, seed.Slug, seed.InputType, Values: seed.Values?.Select(v => new AttributeValueCreateInput(v)).ToList()), ct);
+        }
+
+        return existing;
+    }
+
+    private async Task<Dictionary<string, SaleorProductType>> EnsureProductTypesAsync(
+        IReadOnlyList<SeedProductType> seeds, Dictionary<string, SaleorAttribute> attributes, CancellationToken ct)
+    {
+        var existing = (await staff.ProductTypesBySlugAsync(seeds.Select(s => s.Slug).ToList(), ct)).ToDictionary(t => t.Slug);
+        foreach (var seed in seeds.Where(s => !existing.ContainsKey(s.Slug)))
+        {
+            // Digital goods: Saleor's model default isShippingRequired=true would demand shipping at checkout.
+            existing[seed.Slug] = await staff.ProductTypeCreateAsync(new(
+                seed.Name, seed.Slug, "NORMAL", IsShippingRequired: false, IsDigital: true,
+                GsvAttributes.All.Select(slug => attributes[slug].Id).ToList()), ct);
+        }
+
+        return existing;
+    }
+
+    private async Task<Dictionary<string, SaleorCategory>> EnsureCategoriesAsync(IReadOnlyList<SeedCategory> seeds, CancellationToken ct)
+    {
+        var existing = (await staff.CategoriesBySlugAsync(seeds.Select(s => s.Slug).ToList(), ct)).ToDictionary(c => c.Slug);
+        foreach (var seed in seeds.Where(s => !existing.ContainsKey(s.Slug)))
+        {
+            var description = System.Text.Json.JsonSerializer.Serialize(new { blocks = new[] { new { type = "paragraph", data = new { text = seed.Description } } } });
+            existing[seed.Slug] = await staff.CategoryCreateAsync(new(seed.Name, seed.Slug, description), ct);
+        }
+
+        return existing;
+    }
+
+    private async Task EnsureProductAsync(
+        SeedProduct seed, SaleorChannel channel, SaleorWarehouse warehouse, int stock, Dictionary<string, SaleorAttribute> attributes,
+        SaleorProductType type, SaleorCategory category, CancellationToken ct)
+    {
+        var product = await staff.ProductForBootstrapAsync(seed.Slug, ct);
+        if (product is null)
+        {
+            var created = await staff.ProductCreateAsync(new(type.Id, category.Id, seed.Name, seed.Slug, seed.Description, AttributeValues(seed, attributes)), ct);
+            product = new AdminProduct(created.Id!, seed.Slug, seed.Name, [], []);
+        }
+
+        if (product.ChannelListings?.Any(l => l.Channel.Slug == channel.Slug && l.IsPublished && l.VisibleInListings != false && l.IsAvailableForPurchase != false) != true)
+        {
+            await staff.ProductChannelListingUpdateAsync(product.Id, new([new(channel.Id, IsPublished: true, VisibleInListings: true, IsAvailableForPurchase: true)]), ct);
+        }
+
+        var variant = product.Variants?.FirstOrDefault(v => v.Sku == seed.Sku);
+        var variantId = variant?.Id ?? await staff.ProductVariantCreateAsync(new(
+            product.Id, seed.Sku, seed.Name, Attributes: [], TrackInventory: false, Stocks: [new(warehouse.Id, stock)]), ct);
+        if (variant is not null && variant.Stocks?.Any(s => s.Warehouse.Slug == warehouse.Slug) != true)
+        {
+            await staff.ProductVariantStocksCreateAsync(variantId, [new(warehouse.Id, stock)], ct);
+        }
+
+        if (variant?.ChannelListings?.Any(l => l.Channel.Slug == channel.Slug && l.Price?.Amount == seed.Price) != true)
+        {
+            await staff.ProductVariantChannelListingUpdateAsync(variantId, [new(channel.Id, seed.Price)], ct);
+        }
+    }
+
+    private static List<AttributeValueInput> AttributeValues(SeedProduct seed, Dictionary<string, SaleorAttribute> attributes)
+    {
+        string Id(string slug) => attributes[slug].Id;
+        static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var values = new List<AttributeValueInput>
+        {
+            new(Id(GsvAttributes.Kind), Dropdown: new(seed.Kind)),
+            new(Id(GsvAttributes.IncludedCredits), Numeric: Number(seed.IncludedCredits)),
+            new(Id(GsvAttributes.Knowledge), Boolean: seed.Knowledge),
+        };
+        if (seed.Flow is not null)
+        {
+            values.Add(new(Id(GsvAttributes.Flow), PlainText: seed.Flow));
+        }
+
+        if (seed.CreditsPerRun is { } perRun)
+        {
+            values.Add(new(Id(GsvAttributes.CreditsPerRun), Numeric: Number(perRun)));
+        }
+
+        if (seed.TrialCredits is { } trial)
+        {
+            values.Add(new(Id(GsvAttributes.TrialCredits), Numeric: Number(trial)));
+        }
+
+        void Multi(string slug, IReadOnlyList<string> chosen)
+        {
+            if (chosen.Count > 0)
+            {
+                values.Add(new(Id(slug), Multiselect: chosen.Select(v => new AttributeValueSelectableInput(v)).ToList()));
+            }
+        }
+
+        Multi(GsvAttributes.Connectors, seed.Connectors);
+        Multi(GsvAttributes.Outcomes, seed.Outcomes);
+        Multi(GsvAttributes.Capabilities, seed.Capabilities);
+        return values;
+    }
+
+    /// <summary>One app named "GSV Provisioner"; its token is shown only at creation, so a later run mints a fresh one.</summary>
+    private async Task<(SaleorApp App, string Token)> EnsureAppAsync(CancellationToken ct)
+    {
+        var app = (await staff.AppsAsync(AppName, ct)).FirstOrDefault(a => a.Name == AppName);
+        if (app is null)
+        {
+            var created = await staff.AppCreateAsync(new(AppName, AppIdentifier, AppPermissions), ct);
+            return (created.App, created.AuthToken);
+        }
+
+        var token = await staff.AppTokenCreateAsync(app.Id, $"provisioner-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}", ct);
+        return (app, token);
+    }
+
+    private async Task<SaleorWebhook> EnsureWebhookAsync(SaleorApp app, string appToken, string target, CancellationToken ct)
+    {
+        var query = SaleorOperations.Get("OrderFullyPaidEvent");
+        var existing = (await staff.AppsAsync(AppName, ct)).First(a => a.Id == app.Id).Webhooks?.FirstOrDefault(w => w.Name == WebhookName);
+        if (existing is null)
+        {
+            return await staff.WebhookCreateAsync(new(WebhookName, target, [OrderFullyPaid], query, IsActive: true, App: app.Id), ct);
+        }
+
+        if (existing.TargetUrl != target || !existing.IsActive || existing.AsyncEvents.All(e => e.EventType != OrderFullyPaid))
+        {
+            // The app's own token may update its webhook (no MANAGE_APPS needed).
+            return await staff.WithTokens(new AppTokenSource(appToken))
+                .WebhookUpdateAsync(existing.Id, new(TargetUrl: target, AsyncEvents: [OrderFullyPaid], Query: query, IsActive: true), ct);
+        }
+
+        return existing;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Saleor bootstrapped: {Products} products in channel {Channel}, webhook {WebhookId} → {Target}")]
+    private static partial void LogBootstrapped(ILogger logger, int products, string channel, string webhookId, string target);
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Gsv.ControlPlane.Client;
+using Gsv.Tests.Infrastructure;
+
+namespace Gsv.Tests.ControlPlane;
+
+/// <summary>Helpers for HTTP tests of the Control Plane: real users and service tokens from the platform's Keycloak.</summary>
+internal static class ControlPlaneHttp
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A signed-in buyer whose first call (<c>GET /api/v1/me</c>) provisioned their personal workspace.</summary>
+    public sealed record Buyer(TestUser User, HttpClient Http, MeDto Me)
+    {
+        public Guid WorkspaceId => Me.Workspaces.Single().Id;
+    }
+
+    public static async Task<Buyer> NewBuyerAsync(PlatformFixture platform)
+    {
+        var user = await platform.Identity.CreateUserAsync("cp");
+        var http = platform.Identity.CreateClient("controlplane", user.AccessToken);
+        var me = await ReadAsync<MeDto>(await http.GetAsync("/api/v1/me"), HttpStatusCode.OK);
+        return new Buyer(user, http, me);
+    }
+
+    /// <summary>The internal API as the Provisioner calls it (the typed client over a <c>gsv-provisioner</c> token).</summary>
+    public static async Task<ControlPlaneClient> ServiceClientAsync(PlatformFixture platform) =>
+        new(platform.Identity.CreateClient("controlplane", await platform.Identity.GetServiceTokenAsync("gsv-provisioner")));
+
+    /// <summary>A fresh offering (unique slug) with a trial, pushed the way the Provisioner pushes the catalog.</summary>
+    public static async Task<OfferingDto> NewOfferingAsync(ControlPlaneClient service, long trialCredits = 20) =>
+        await service.UpsertOfferingAsync($"test-agent-{Guid.NewGuid():N}", new UpsertOfferingRequest(
+            "UHJvZHVjdDox", "Test agent", "agent", "research-agent", 2, 200, trialCredits, ["web-search"], false));
+
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(expected == response.StatusCode, $"expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+            return JsonSerializer.Deserialize<T>(body, Json)!;
+        }
+    }
+
+    /// <summary>Asserts a problem+json answer with the given status and stable code.</summary>
+    public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(status == response.StatusCode, $"expected {(int)status} {code}, got {(int)response.StatusCode}: {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = JsonDocument.Parse(body).RootElement.Clone();
+            Assert.Equal(code, problem.GetProperty("code").GetString());
+            Assert.Equal("https://gsv.dev/problems/" + code, problem.GetProperty("type").GetString());
+            return problem;
+        }
+    }
+
+    public static Task<HttpResponseMessage> PostJsonAsync<T>(this HttpClient http, string url, T body) =>
+        http.PostAsJsonAsync(url, body, Json);
+}

@@ -1,0 +1,202 @@
+using System.Net;
+using Gsv.ControlPlane.Client;
+using Gsv.Tests.Infrastructure;
+using static Gsv.Tests.ControlPlane.ControlPlaneHttp;
+
+namespace Gsv.Tests.ControlPlane;
+
+[Collection(PlatformCollection.Name)]
+public sealed class InstanceApiTests(PlatformFixture platform)
+{
+    /// <summary>A legal path from PENDING to each state.</summary>
+    private static readonly Dictionary<InstanceState, InstanceState[]> PathTo = new()
+    {
+        [InstanceState.Pending] = [],
+        [InstanceState.Provisioning] = [InstanceState.Provisioning],
+        [InstanceState.Active] = [InstanceState.Provisioning, InstanceState.Active],
+        [InstanceState.Suspended] = [InstanceState.Provisioning, InstanceState.Active, InstanceState.Suspended],
+        [InstanceState.Failed] = [InstanceState.Provisioning, InstanceState.Failed],
+        [InstanceState.Terminated] = [InstanceState.Terminated],
+    };
+
+    private static readonly HashSet<(InstanceState, InstanceState)> Legal =
+    [
+        (InstanceState.Pending, InstanceState.Provisioning), (InstanceState.Pending, InstanceState.Failed), (InstanceState.Pending, InstanceState.Terminated),
+        (InstanceState.Provisioning, InstanceState.Active), (InstanceState.Provisioning, InstanceState.Failed), (InstanceState.Provisioning, InstanceState.Terminated),
+        (InstanceState.Active, InstanceState.Suspended), (InstanceState.Active, InstanceState.Terminated),
+        (InstanceState.Suspended, InstanceState.Active), (InstanceState.Suspended, InstanceState.Terminated),
+        (InstanceState.Failed, InstanceState.Provisioning), (InstanceState.Failed, InstanceState.Terminated),
+    ];
+
+    [Fact]
+    public async Task Every_illegal_transition_is_409_and_changes_nothing()
+    {
+        var service = await ServiceClientAsync(platform);
+        var offering = await NewOfferingAsync(service);
+        var owner = await service.FindOrCreateUserAsync($"lifecycle-{Guid.NewGuid():N}@test.gsv.local");
+        var refused = 0;
+        foreach (var (state, path) in PathTo)
+        {
+            var instance = await NewPaidInstanceAsync(service, owner.WorkspaceId, offering.Slug);
+            foreach (var step in path)
+            {
+                instance = await service.TransitionInstanceAsync(instance.Id, new TransitionRequest(step, $"to {step}", Error: step == InstanceState.Failed ? "boom" : null));
+            }
+
+            // As stored (PostgreSQL keeps microseconds), to compare with what later reads return.
+            instance = (await service.GetInstanceAsync(instance.Id))!;
+            Assert.Equal(state, instance.State);
+            var history = await service.GetTransitionsAsync(instance.Id);
+            foreach (var target in Enum.GetValues<InstanceState>().Where(t => !Legal.Contains((state, t))))
+            {
+                var problem = await Assert.ThrowsAsync<IllegalTransitionException>(() =>
+                    service.TransitionInstanceAsync(instance.Id, new TransitionRequest(target, "illegal", LangflowFlowId: "should-not-stick")));
+                Assert.Equal(HttpStatusCode.Conflict, problem.Status);
+                Assert.Equal("illegal_transition", problem.Code);
+                refused++;
+
+                var after = await service.GetInstanceAsync(instance.Id);
+                Assert.Equivalent(instance, after, strict: true);
+                Assert.Equal(history, await service.GetTransitionsAsync(instance.Id));
+            }
+        }
+
+        // 36 pairs minus the 12 legal ones.
+        Assert.Equal(24, refused);
+    }
+
+    [Fact]
+    public async Task Transitions_are_recorded_with_reason_and_failures_count_retries()
+    {
+        var service = await ServiceClientAsync(platform);
+        var offering = await NewOfferingAsync(service);
+        var owner = await service.FindOrCreateUserAsync($"lifecycle-{Guid.NewGuid():N}@test.gsv.local");
+        var instance = await NewPaidInstanceAsync(service, owner.WorkspaceId, offering.Slug);
+        Assert.Equal((offering.FlowTemplate, offering.CreditsPerRun, InstanceState.Pending), (instance.FlowTemplate, instance.CreditsPerRun, instance.State));
+
+        await service.TransitionInstanceAsync(instance.Id, new TransitionRequest(InstanceState.Provisioning, "provisioning started"));
+        var failed = await service.TransitionInstanceAsync(instance.Id, new TransitionRequest(InstanceState.Failed, "langflow down", Error: "connection refused"));
+        Assert.Equal(("connection refused", 1), (failed.LastError, failed.RetryCount));
+        var noted = await service.TransitionInstanceAsync(instance.Id, new TransitionRequest(InstanceState.Failed, null, Error: "still refused"));
+        Assert.Equal((InstanceState.Failed, "still refused", 1), (noted.State, noted.LastError, noted.RetryCount));
+        await service.TransitionInstanceAsync(instance.Id, new TransitionRequest(InstanceState.Provisioning, "retry"));
+        var active = await service.TransitionInstanceAsync(instance.Id, new TransitionRequest(InstanceState.Active, "ready", LangflowFlowId: "flow-1", KnowledgeBaseId: "kb-1"));
+        Assert.Equal(("flow-1", "kb-1", InstanceState.Active), (active.LangflowFlowId, active.KnowledgeBaseId, active.State));
+
+        var history = await service.GetTransitionsAsync(instance.Id);
+        Assert.Equal(
+            [(null, InstanceState.Pending), (InstanceState.Pending, InstanceState.Provisioning), (InstanceState.Provisioning, InstanceState.Failed),
+             (InstanceState.Failed, InstanceState.Provisioning), (InstanceState.Provisioning, InstanceState.Active)],
+            history.Select(t => ((InstanceState?)t.From, t.To)).ToArray());
+        Assert.Equal("retry", history[3].Reason);
+
+        var listed = await service.ListInstancesAsync([InstanceState.Active], owner.WorkspaceId);
+        Assert.Equal(instance.Id, Assert.Single(listed).Id);
+    }
+
+    [Fact]
+    public async Task Creating_an_instance_is_idempotent_on_order_and_line()
+    {
+        var service = await ServiceClientAsync(platform);
+        var offering = await NewOfferingAsync(service);
+        var owner = await service.FindOrCreateUserAsync($"order-{Guid.NewGuid():N}@test.gsv.local");
+        var request = new CreateInstanceRequest(owner.WorkspaceId, offering.Slug, offering.ProductId, "UHJvZHVjdFZhcmlhbnQ6MQ==", $"order-{Guid.NewGuid():N}", "line-1");
+        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => service.CreateInstanceAsync(request)));
+        Assert.Single(results.Select(r => r.Id).Distinct());
+        Assert.Single(await service.ListInstancesAsync(workspaceId: owner.WorkspaceId));
+
+        var unknown = await Assert.ThrowsAsync<ControlPlaneProblemException>(() =>
+            service.CreateInstanceAsync(request with { OfferingSlug = "no-such-offering", OrderLineId = "line-2" }));
+        Assert.Equal(("not_found", HttpStatusCode.NotFound), (unknown.Code, unknown.Status));
+    }
+
+    [Fact]
+    public async Task A_second_trial_of_the_same_offering_is_refused_with_a_clear_problem_and_credits_are_granted_once()
+    {
+        var service = await ServiceClientAsync(platform);
+        var offering = await NewOfferingAsync(service, trialCredits: 20);
+        var buyer = await NewBuyerAsync(platform);
+
+        var trial = await ReadAsync<InstanceDto>(
+            await buyer.Http.PostJsonAsync("/api/v1/instances/trial", new CreateTrialRequest(offering.Slug)), HttpStatusCode.Created);
+        Assert.True(trial.IsTrial);
+        Assert.Equal(InstanceState.Pending, trial.State);
+        Assert.True(trial.TrialExpiresAt > DateTimeOffset.UtcNow);
+
+        var second = await AssertProblemAsync(
+            await buyer.Http.PostJsonAsync("/api/v1/instances/trial", new CreateTrialRequest(offering.Slug)), HttpStatusCode.Conflict, "trial_already_used");
+        Assert.Contains(offering.Slug, second.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // Concurrent attempts by the same buyer: all refused, still one trial, one grant.
+        var racing = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
+            buyer.Http.PostJsonAsync("/api/v1/instances/trial", new CreateTrialRequest(offering.Slug))));
+        Assert.All(racing, r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+
+        var wallet = await ReadAsync<WalletDto>(await buyer.Http.GetAsync("/api/v1/wallet"), HttpStatusCode.OK);
+        Assert.Equal((20L, 0L, 20L), (wallet.Balance, wallet.Held, wallet.Available));
+        var ledger = await ReadAsync<LedgerPageDto>(await buyer.Http.GetAsync("/api/v1/wallet/ledger"), HttpStatusCode.OK);
+        var grant = Assert.Single(ledger.Items);
+        Assert.Equal(("grant", "trial", 20L), (grant.Kind, grant.GrantKind, grant.Amount));
+        var instances = await ReadAsync<List<InstanceDto>>(await buyer.Http.GetAsync("/api/v1/instances"), HttpStatusCode.OK);
+        Assert.Equal(trial.Id, Assert.Single(instances).Id);
+
+        await AssertProblemAsync(
+            await buyer.Http.PostJsonAsync("/api/v1/instances/trial", new CreateTrialRequest("no-such-offering")), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task Holds_over_http_refuse_with_insufficient_credits_and_settle_idempotently()
+    {
+        var service = await ServiceClientAsync(platform);
+        var owner = await service.FindOrCreateUserAsync($"wallet-{Guid.NewGuid():N}@test.gsv.local");
+        var key = $"order-{Guid.NewGuid():N}";
+        var granted = await service.GrantAsync(owner.WorkspaceId, new GrantRequest(10, GrantKinds.Purchase, key, "order"));
+        Assert.True(granted.Created);
+        Assert.False((await service.GrantAsync(owner.WorkspaceId, new GrantRequest(10, GrantKinds.Purchase, key, "order"))).Created);
+
+        var runId = Guid.NewGuid();
+        var hold = await service.HoldAsync(owner.WorkspaceId, new HoldRequest(runId, null, 8));
+        Assert.Equal((10L, 8L, 2L), (hold.Wallet.Balance, hold.Wallet.Held, hold.Wallet.Available));
+        var refused = await Assert.ThrowsAsync<InsufficientCreditsException>(() =>
+            service.HoldAsync(owner.WorkspaceId, new HoldRequest(Guid.NewGuid(), null, 3)));
+        Assert.Equal((10L, 2L), (refused.Balance, refused.Available));
+
+        var captured = await service.CaptureAsync(runId, 5);
+        Assert.Equal((5L, 5L, 0L), (captured.Charged, captured.Wallet.Balance, captured.Wallet.Held));
+        Assert.Equal(5, (await service.CaptureAsync(runId)).Charged);
+        Assert.True(captured.Wallet.Low);
+
+        var release = Guid.NewGuid();
+        await service.HoldAsync(owner.WorkspaceId, new HoldRequest(release, null, 5));
+        Assert.Equal(0, (await service.ReleaseAsync(release)).Charged);
+        Assert.Equal((5L, 0L), ((await service.GetWalletAsync(owner.WorkspaceId))!.Balance, (await service.GetWalletAsync(owner.WorkspaceId))!.Held));
+
+        var bad = await Assert.ThrowsAsync<ControlPlaneProblemException>(() =>
+            service.GrantAsync(owner.WorkspaceId, new GrantRequest(-1, GrantKinds.Purchase, "negative", null)));
+        Assert.Equal(("validation", HttpStatusCode.BadRequest), (bad.Code, bad.Status));
+    }
+
+    [Fact]
+    public async Task A_pending_user_found_by_email_is_claimed_on_first_login_with_that_verified_email()
+    {
+        var service = await ServiceClientAsync(platform);
+        var user = await platform.Identity.CreateUserAsync("claim");
+        var pending = await service.FindOrCreateUserAsync(user.Email.ToUpperInvariant());
+        Assert.True(pending.Pending);
+        await service.GrantAsync(pending.WorkspaceId, new GrantRequest(200, GrantKinds.Purchase, $"order-{Guid.NewGuid():N}", "bought before login"));
+
+        using var http = platform.Identity.CreateClient("controlplane", user.AccessToken);
+        var me = await ReadAsync<MeDto>(await http.GetAsync("/api/v1/me"), HttpStatusCode.OK);
+        Assert.Equal((pending.UserId, user.Sub), (me.UserId, me.Sub));
+        Assert.Equal(pending.WorkspaceId, Assert.Single(me.Workspaces).Id);
+        Assert.Equal(200, (await ReadAsync<WalletDto>(await http.GetAsync("/api/v1/wallet"), HttpStatusCode.OK)).Balance);
+
+        var again = await service.FindOrCreateUserAsync(user.Email);
+        Assert.Equal((pending.UserId, false, pending.WorkspaceId), (again.UserId, again.Pending, again.WorkspaceId));
+        Assert.Equal("owner", (await service.GetMembershipAsync(pending.WorkspaceId, user.Sub))?.Role);
+        Assert.Null(await service.GetMembershipAsync(pending.WorkspaceId, Guid.NewGuid().ToString()));
+    }
+
+    private static Task<InstanceDto> NewPaidInstanceAsync(ControlPlaneClient service, Guid workspaceId, string slug) =>
+        service.CreateInstanceAsync(new CreateInstanceRequest(workspaceId, slug, null, "UHJvZHVjdFZhcmlhbnQ6MQ==", $"order-{Guid.NewGuid():N}", "line-1"));
+}

@@ -1,0 +1,191 @@
+using Gsv.ControlPlane.Client;
+using Gsv.ControlPlane.Data;
+using Gsv.ControlPlane.Domain;
+using Gsv.ControlPlane.Services;
+using Gsv.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Gsv.Tests.ControlPlane;
+
+/// <summary>
+/// <see cref="LedgerService"/> against the platform's real PostgreSQL (the database the running Control Plane migrated),
+/// each operation on its own connection and DbContext, as concurrent requests would be.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Two_hundred_concurrent_holds_of_one_credit_on_fifty_credits_exactly_fifty_succeed()
+    {
+        var options = await OptionsAsync();
+        var workspaceId = await NewWorkspaceAsync(options);
+        await using (var db = new ControlPlaneDbContext(options))
+        {
+            await Ledger(db).GrantAsync(workspaceId, 50, GrantKinds.Purchase, $"order:{Guid.NewGuid()}", "test purchase");
+        }
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = Enumerable.Range(0, 200).Select(_ => Task.Run(async () =>
+        {
+            await start.Task;
+            await using var db = new ControlPlaneDbContext(options);
+            try
+            {
+                await Ledger(db).HoldAsync(workspaceId, Guid.NewGuid(), null, 1);
+                return true;
+            }
+            catch (InsufficientCreditsRefusal refusal)
+            {
+                Assert.Equal(0, refusal.Available);
+                return false;
+            }
+        })).ToList();
+        start.SetResult();
+        var results = await Task.WhenAll(attempts);
+
+        var succeeded = results.Count(r => r);
+        output.WriteLine($"200 concurrent holds of 1 on 50 credits: {succeeded} succeeded, {results.Length - succeeded} refused (insufficient_credits)");
+        Assert.Equal(50, succeeded);
+
+        await using var check = new ControlPlaneDbContext(options);
+        var wallet = await check.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId);
+        Assert.Equal((50L, 50L, 0L), (wallet.Balance, wallet.Held, wallet.Available));
+        Assert.Equal(50, await check.CreditHolds.CountAsync(h => h.WorkspaceId == workspaceId && h.Status == CreditHold.Open));
+        await AssertLedgerMatchesWalletAsync(check, workspaceId);
+
+        // Capturing every hold spends the wallet to exactly zero.
+        var runIds = await check.CreditHolds.Where(h => h.WorkspaceId == workspaceId).Select(h => h.RunId).ToListAsync();
+        await Task.WhenAll(runIds.Select(runId => Task.Run(async () =>
+        {
+            await using var db = new ControlPlaneDbContext(options);
+            await Ledger(db).CaptureAsync(runId, null);
+        })));
+        check.ChangeTracker.Clear();
+        wallet = await check.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId);
+        output.WriteLine($"after capturing all: balance {wallet.Balance}, held {wallet.Held}, available {wallet.Available}, low {wallet.Low}");
+        Assert.Equal((0L, 0L, 0L), (wallet.Balance, wallet.Held, wallet.Available));
+        Assert.True(wallet.Low);
+        await AssertLedgerMatchesWalletAsync(check, workspaceId);
+        Assert.Equal(1, await check.WalletEvents.CountAsync(e => e.WorkspaceId == workspaceId && e.Kind == WalletEvent.Low));
+    }
+
+    [Fact]
+    public async Task Replaying_a_grant_key_five_times_in_sequence_and_concurrently_adds_one_entry()
+    {
+        var options = await OptionsAsync();
+        var workspaceId = await NewWorkspaceAsync(options);
+        var key = $"order:{Guid.NewGuid()}:line:1";
+
+        var sequential = new List<GrantResult>();
+        for (var i = 0; i < 5; i++)
+        {
+            await using var db = new ControlPlaneDbContext(options);
+            sequential.Add(await Ledger(db).GrantAsync(workspaceId, 30, GrantKinds.Purchase, key, "replayed"));
+        }
+
+        Assert.Equal(1, sequential.Count(r => r.Created));
+        Assert.Single(sequential.Select(r => r.EntryId).Distinct());
+        Assert.All(sequential, r => Assert.Equal(30, r.Wallet.Balance));
+
+        var concurrentKey = $"order:{Guid.NewGuid()}:line:2";
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var replays = Enumerable.Range(0, 5).Select(_ => Task.Run(async () =>
+        {
+            await start.Task;
+            await using var db = new ControlPlaneDbContext(options);
+            return await Ledger(db).GrantAsync(workspaceId, 20, GrantKinds.CreditPack, concurrentKey, "replayed concurrently");
+        })).ToList();
+        start.SetResult();
+        var concurrent = await Task.WhenAll(replays);
+
+        output.WriteLine($"5 sequential replays: {sequential.Count(r => r.Created)} created; 5 concurrent replays: {concurrent.Count(r => r.Created)} created");
+        Assert.Equal(1, concurrent.Count(r => r.Created));
+        Assert.Single(concurrent.Select(r => r.EntryId).Distinct());
+
+        await using var check = new ControlPlaneDbContext(options);
+        Assert.Equal(1, await check.LedgerEntries.CountAsync(e => e.IdempotencyKey == key));
+        Assert.Equal(1, await check.LedgerEntries.CountAsync(e => e.IdempotencyKey == concurrentKey));
+        Assert.Equal(50, (await check.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId)).Balance);
+        await AssertLedgerMatchesWalletAsync(check, workspaceId);
+    }
+
+    [Fact]
+    public async Task The_same_key_with_a_different_amount_is_a_conflict_and_changes_nothing()
+    {
+        var options = await OptionsAsync();
+        var workspaceId = await NewWorkspaceAsync(options);
+        var key = $"adjust:{Guid.NewGuid()}";
+        await using var db = new ControlPlaneDbContext(options);
+        await Ledger(db).GrantAsync(workspaceId, 5, GrantKinds.Adjustment, key, null);
+        var conflict = await Assert.ThrowsAsync<ControlPlaneException>(() => Ledger(db).GrantAsync(workspaceId, 6, GrantKinds.Adjustment, key, null));
+        Assert.Equal("conflict", conflict.Code);
+        Assert.Equal(5, (await db.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId)).Balance);
+    }
+
+    [Fact]
+    public async Task Holds_are_idempotent_on_run_id_and_settle_once()
+    {
+        var options = await OptionsAsync();
+        var workspaceId = await NewWorkspaceAsync(options);
+        var runId = Guid.NewGuid();
+        await using var db = new ControlPlaneDbContext(options);
+        var ledger = Ledger(db);
+        await ledger.GrantAsync(workspaceId, 10, GrantKinds.Trial, $"trial:{Guid.NewGuid()}", null);
+
+        await ledger.HoldAsync(workspaceId, runId, null, 4);
+        var again = await ledger.HoldAsync(workspaceId, runId, null, 4);
+        Assert.Equal((10L, 4L), (again.Wallet.Balance, again.Wallet.Held));
+
+        var captured = await ledger.CaptureAsync(runId, 3);
+        Assert.Equal(3, captured.Charged);
+        Assert.Equal((7L, 0L), (captured.Wallet.Balance, captured.Wallet.Held));
+        Assert.Equal(3, (await ledger.CaptureAsync(runId, null)).Charged);
+        var released = await Assert.ThrowsAsync<ControlPlaneException>(() => ledger.ReleaseAsync(runId));
+        Assert.Equal("conflict", released.Code);
+
+        var other = Guid.NewGuid();
+        await ledger.HoldAsync(workspaceId, other, null, 7);
+        await Assert.ThrowsAsync<InsufficientCreditsRefusal>(() => ledger.HoldAsync(workspaceId, Guid.NewGuid(), null, 1));
+        Assert.Equal(0, (await ledger.ReleaseAsync(other)).Charged);
+        Assert.Equal(0, (await ledger.ReleaseAsync(other)).Charged);
+        await AssertLedgerMatchesWalletAsync(db, workspaceId);
+    }
+
+    /// <summary>The wallet row is exactly the sum of its ledger entries.</summary>
+    private static async Task AssertLedgerMatchesWalletAsync(ControlPlaneDbContext db, Guid workspaceId)
+    {
+        var sums = await db.LedgerEntries.AsNoTracking().Where(e => e.WorkspaceId == workspaceId)
+            .GroupBy(e => e.Kind).Select(g => new { Kind = g.Key, Sum = g.Sum(e => e.Amount) }).ToDictionaryAsync(g => g.Kind, g => g.Sum);
+        long Sum(string kind) => sums.GetValueOrDefault(kind);
+        var wallet = await db.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId);
+        Assert.Equal(Sum(LedgerEntry.Grant) + Sum(LedgerEntry.Refund) - Sum(LedgerEntry.Capture), wallet.Balance);
+        Assert.Equal(Sum(LedgerEntry.Hold) - Sum(LedgerEntry.Capture) - Sum(LedgerEntry.Release), wallet.Held);
+        var openHolds = await db.CreditHolds.Where(h => h.WorkspaceId == workspaceId && h.Status == CreditHold.Open).SumAsync(h => h.Amount);
+        Assert.Equal(openHolds, wallet.Held);
+        Assert.True(wallet.Available >= 0);
+    }
+
+    private async Task<DbContextOptions<ControlPlaneDbContext>> OptionsAsync()
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(await platform.GetConnectionStringAsync("controlplane-db"))
+        {
+            // 200 simultaneous callers share the pool; waiting for a connection is not a failure here.
+            Timeout = 60,
+        }.ConnectionString;
+        return new DbContextOptionsBuilder<ControlPlaneDbContext>().UseNpgsql(connectionString).Options;
+    }
+
+    private static LedgerService Ledger(ControlPlaneDbContext db) => new(db, TimeProvider.System, NullLogger<LedgerService>.Instance);
+
+    /// <summary>A fresh pending user's personal workspace (with its empty wallet), created the way the API creates it.</summary>
+    private static async Task<Guid> NewWorkspaceAsync(DbContextOptions<ControlPlaneDbContext> options)
+    {
+        await using var db = new ControlPlaneDbContext(options);
+        var users = new UserDirectory(db, TimeProvider.System, NullLogger<UserDirectory>.Instance);
+        var (_, workspaceId) = await users.FindOrCreateByEmailAsync($"ledger-{Guid.NewGuid():N}@test.gsv.local");
+        return workspaceId;
+    }
+}

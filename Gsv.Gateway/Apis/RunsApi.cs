@@ -36,6 +36,9 @@ public static class RunsApi
         Guid instanceId, [FromQuery] bool? stream, [FromBody] RunRequestBody? body, HttpContext context, RunAdmission admission, RunExecutor executor)
     {
         var timing = ServerTiming.Start();
+        // Parent of the Control Plane and Langflow client spans of this run (tags: run, instance, workspace).
+        using var activity = GatewayTelemetry.Source.StartActivity("gateway.run");
+        activity?.SetTag("gsv.run.streamed", stream == true);
         var errors = body is null ? new() { ["body"] = ["A JSON body with an input is required."] } : body.Validate();
         if (errors is not null)
         {

@@ -8,7 +8,9 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGsvAuthentication();
-builder.AddNpgsqlDbContext<ControlPlaneDbContext>("controlplane-db");
+// No automatic retries: ledger and lifecycle changes run in explicit transactions that lock rows (a retrying
+// execution strategy refuses user-initiated transactions, and replaying them is the callers' idempotent job).
+builder.AddNpgsqlDbContext<ControlPlaneDbContext>("controlplane-db", settings => settings.DisableRetry = true);
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ControlPlaneExceptionHandler>();

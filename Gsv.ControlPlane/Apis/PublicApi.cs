@@ -39,8 +39,8 @@ public static class PublicApi
 
     private static Task<List<WorkspaceDto>> WorkspacesAsync(Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
         db.Memberships.AsNoTracking().Where(m => m.UserId == caller.User.Id)
-            .Join(db.Workspaces, m => m.WorkspaceId, w => w.Id, (m, w) => new WorkspaceDto(w.Id, w.Name, m.Role))
-            .OrderBy(w => w.Id).ToListAsync(cancellationToken);
+            .Join(db.Workspaces, m => m.WorkspaceId, w => w.Id, (m, w) => new { w.Id, w.Name, m.Role })
+            .OrderBy(w => w.Id).Select(w => new WorkspaceDto(w.Id, w.Name, w.Role)).ToListAsync(cancellationToken);
 
     private static async Task<List<InstanceDto>> ListInstancesAsync(Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
         (await db.Instances.AsNoTracking().Where(i => caller.WorkspaceIds.Contains(i.WorkspaceId)).OrderByDescending(i => i.CreatedAt)

@@ -10,6 +10,8 @@ public sealed partial class CatalogBootstrapService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Never block or crash the host: the rest of the Provisioner runs while Saleor comes up.
+        await Task.Yield();
         var seed = SeedCatalog.Load();
         var publicUrl = new Uri(configuration["Provisioner:PublicUrl"] ?? throw new InvalidOperationException("Provisioner:PublicUrl is not configured."));
         var delay = TimeSpan.FromSeconds(1);
@@ -23,7 +25,7 @@ public sealed partial class CatalogBootstrapService(
                 state.LastError = null;
                 return;
             }
-            catch (Exception e) when (e is SaleorException or HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 state.LastError = e.Message;
                 LogRetry(logger, delay, e);

@@ -164,7 +164,7 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         var captured = await service.CaptureAsync(runId, 5);
         Assert.Equal((5L, 5L, 0L), (captured.Charged, captured.Wallet.Balance, captured.Wallet.Held));
         Assert.Equal(5, (await service.CaptureAsync(runId)).Charged);
-        Assert.True(captured.Wallet.Low);
+        Assert.Equal((2L, false), (captured.Wallet.LowThreshold, captured.Wallet.Low)); // 20% of the 10-credit purchase
 
         var release = Guid.NewGuid();
         await service.HoldAsync(owner.WorkspaceId, new HoldRequest(release, null, 5));

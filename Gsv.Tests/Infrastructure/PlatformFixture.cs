@@ -58,7 +58,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 
         var app = await builder.BuildAsync(cancellationToken);
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        startup.CancelAfter(TimeSpan.FromMinutes(8)); // generous: several platforms may start at once on a 2-core machine
+        startup.CancelAfter(TimeSpan.FromMinutes(8));
         await app.StartAsync(startup.Token);
         foreach (var service in Services)
         {

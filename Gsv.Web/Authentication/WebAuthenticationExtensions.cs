@@ -1,0 +1,97 @@
+using Gsv.ServiceDefaults.Authentication;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Gsv.Web.Authentication;
+
+public static partial class WebAuthenticationExtensions
+{
+    public const string CallbackPath = "/signin-oidc";
+    public const string SignedOutCallbackPath = "/signout-callback-oidc";
+
+    /// <summary>
+    /// Browser sign-in for the web front end: a cookie session established by the OpenID Connect authorization code
+    /// flow with PKCE against the <c>keycloak</c> resource's realm (client <c>gsv-web</c>, confidential). Metadata,
+    /// code exchange and JWKS go over the service-discovery back channel; the browser-facing endpoints are the ones
+    /// the discovery document names.
+    /// </summary>
+    public static TBuilder AddGsvWebAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.Configure<KeycloakOptions>(builder.Configuration.GetSection(KeycloakOptions.SectionName));
+        builder.Services.AddHttpClient(AuthenticationExtensions.KeycloakBackchannel);
+
+        builder.Services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                options.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+            })
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = "gsv.session";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.LoginPath = "/account/login";
+            })
+            .AddOpenIdConnect();
+
+        builder.Services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
+            .Configure<IHttpClientFactory, IOptions<KeycloakOptions>>((options, clients, keycloak) =>
+            {
+                options.Authority = keycloak.Value.RealmUrl;
+                options.ClientId = keycloak.Value.ClientId;
+                options.ClientSecret = keycloak.Value.ClientSecret;
+                options.Backchannel = clients.CreateClient(AuthenticationExtensions.KeycloakBackchannel);
+                // The back channel is resolved by service discovery; plain HTTP is allowed only there (local runs).
+                options.RequireHttpsMetadata = false;
+
+                options.ResponseType = OpenIdConnectResponseType.Code;
+                // The code comes back on a top-level GET, so SameSite=Lax cookies (correlation, nonce) are sent with it
+                // even over plain HTTP, where SameSite=None cookies are refused by browsers.
+                options.ResponseMode = OpenIdConnectResponseMode.Query;
+                options.UsePkce = true;
+                options.SaveTokens = true;
+                options.Scope.Clear();
+                options.Scope.Add(OpenIdConnectScope.OpenId);
+                options.Scope.Add(OpenIdConnectScope.OpenIdProfile);
+                options.Scope.Add(OpenIdConnectScope.Email);
+                options.CallbackPath = CallbackPath;
+                options.SignedOutCallbackPath = SignedOutCallbackPath;
+                options.SignedOutRedirectUri = "/";
+
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters.NameClaimType = "name";
+                options.TokenValidationParameters.RoleClaimType = "roles";
+
+                options.Events.OnRemoteFailure = OnRemoteFailureAsync;
+
+                foreach (var cookie in new[] { options.CorrelationCookie, options.NonceCookie })
+                {
+                    cookie.SameSite = SameSiteMode.Lax;
+                    cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                }
+            });
+
+        builder.Services.AddCascadingAuthenticationState();
+        return builder;
+    }
+
+    /// <summary>
+    /// A callback that cannot complete (forged or expired state, an error answer from Keycloak, a refused code) lands
+    /// on the error page instead of an exception; nobody is signed in.
+    /// </summary>
+    private static Task OnRemoteFailureAsync(RemoteFailureContext context)
+    {
+        var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebAuthenticationExtensions));
+        LogSignInFailed(logger, context.Failure);
+        context.Response.Redirect("/error");
+        context.HandleResponse();
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OpenID Connect sign-in failed")]
+    private static partial void LogSignInFailed(ILogger logger, Exception? exception);
+}

@@ -16,12 +16,15 @@ var controlPlane = builder.AddProject<Projects.Gsv_ControlPlane>("controlplane")
     .WithReference(infra.RagflowHttp)
     .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey);
 
+// Runs a workspace may start per minute through the gateway (the benchmark raises it).
+var gatewayRunsPerMinute = builder.AddParameter("gateway-runs-per-minute", "600", publishValueAsDefault: true);
 var gateway = builder.AddProject<Projects.Gsv_Gateway>("gateway")
     .WithHttpHealthCheck("/health")
     .WithReference(infra.Redis).WaitFor(infra.Redis)
     .WithReference(controlPlane).WaitFor(controlPlane)
     .WithReference(infra.LangflowHttp).WaitFor(infra.Langflow)
     .WithEnvironment("Langflow__ApiKey", secrets.LangflowApiKey)
+    .WithEnvironment("Gateway__RunsPerMinute", gatewayRunsPerMinute)
     .WithKeycloak(infra.Keycloak, "gsv-gateway", secrets.GatewayClientSecret);
 
 var provisioner = builder.AddProject<Projects.Gsv_Provisioner>("provisioner")

@@ -1,3 +1,7 @@
+using Gsv.ControlPlane.Client;
+using Gsv.Gateway;
+using Gsv.Gateway.Apis;
+using Gsv.Gateway.Authentication;
 using Gsv.ServiceDefaults.Authentication;
 using Scalar.AspNetCore;
 
@@ -5,7 +9,10 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGsvAuthentication();
+builder.AddGatewayAuthentication();
 builder.AddRedisClient("redis");
+builder.Services.AddControlPlaneClient();
+builder.AddRunPipeline();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -21,5 +28,6 @@ if (app.Environment.IsDevelopment())
 }
 
 app.MapDefaultEndpoints();
+app.MapRunsApi();
 
 app.Run();

@@ -1,0 +1,172 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Gsv.ControlPlane.Client;
+using Gsv.Langflow;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gsv.Benchmarks;
+
+/// <summary>The instance under load: its id, flow, API key, and the platform's Langflow key for the direct calls.</summary>
+public sealed record BenchmarkTarget(Guid InstanceId, Guid WorkspaceId, string FlowId, string ApiKey, string LangflowApiKey, long CreditsGranted, long CreditsPerRun);
+
+/// <summary>
+/// The real AppHost in local mode on a throw-away data folder (as the integration tests run it), with the gateway's
+/// per-workspace rate limit raised so the load measures overhead, not the limiter's refusals.
+/// </summary>
+public sealed class BenchmarkPlatform : IAsyncDisposable
+{
+    private static readonly string[] Services = ["controlplane", "gateway", "provisioner", "web"];
+
+    private readonly string _dataPath;
+
+    private BenchmarkPlatform(DistributedApplication app, string dataPath) => (App, _dataPath) = (app, dataPath);
+
+    public DistributedApplication App { get; }
+
+    public static async Task<BenchmarkPlatform> StartAsync(BenchmarkOptions options)
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), $"gsv-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dataPath);
+        Console.WriteLine($"Starting the platform (local mode, data in {dataPath})...");
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Gsv_AppHost>(
+        [
+            "--Gsv:Infrastructure=local", $"--Gsv:DataPath={dataPath}", "--Gsv:Ephemeral=true",
+            "--Parameters:gateway-runs-per-minute=100000000",
+        ]);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+        var app = await builder.BuildAsync();
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await app.StartAsync(startup.Token);
+        foreach (var service in Services)
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
+        }
+
+        Console.WriteLine("Platform is up.");
+        return new BenchmarkPlatform(app, dataPath);
+    }
+
+    /// <summary>
+    /// An ACTIVE instance as the Provisioner would leave it (offering, instance, flow deployed, transitions, credits),
+    /// in the demo buyer's workspace, and an API key for it. Credits cover every run of the benchmark and then some.
+    /// </summary>
+    public async Task<BenchmarkTarget> PrepareInstanceAsync(BenchmarkOptions options)
+    {
+        const long creditsPerRun = 1;
+        var serviceToken = await GetTokenAsync(new()
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "gsv-provisioner",
+            ["client_secret"] = await ParameterAsync("keycloak-provisioner-client-secret"),
+        });
+        var buyerToken = await GetTokenAsync(new()
+        {
+            ["grant_type"] = "password",
+            ["client_id"] = "gsv-cli",
+            ["username"] = "buyer@gsv.local",
+            ["password"] = await ParameterAsync("demo-buyer-password"),
+            ["scope"] = "openid",
+        });
+
+        var controlPlane = new ControlPlaneClient(Client("controlplane", serviceToken));
+        var userControlPlane = new ControlPlaneUserClient(Client("controlplane", null));
+        var workspaceId = (await userControlPlane.GetMeAsync(buyerToken)).Workspaces[0].Id;
+
+        const string slug = "bench-agent";
+        await controlPlane.UpsertOfferingAsync(slug, new UpsertOfferingRequest(
+            null, "Benchmark agent", "agent", "support-agent", creditsPerRun, 0, 0, [], false));
+        var instance = await controlPlane.CreateInstanceAsync(new CreateInstanceRequest(workspaceId, slug, null, null, $"bench-{Guid.NewGuid():N}", "line-1"));
+
+        var langflowKey = await ParameterAsync("langflow-api-key");
+        var langflow = CreateLangflowClient(langflowKey);
+        var templates = new FlowTemplates(FlowTemplates.FindDirectory(AppContext.BaseDirectory)
+            ?? throw new DirectoryNotFoundException("flows/ not found above the benchmark's output folder."));
+        var flow = await langflow.CreateFlowAsync(templates.Get("support-agent").ToFlowCreate("benchmark support agent", $"bench-{Guid.NewGuid():N}"));
+
+        await controlPlane.TransitionInstanceAsync(instance.Id, new TransitionRequest(InstanceState.Provisioning, "benchmark"));
+        await controlPlane.TransitionInstanceAsync(instance.Id, new TransitionRequest(InstanceState.Active, "benchmark", LangflowFlowId: flow.Id.ToString()));
+
+        var credits = (long)(options.Requests + options.Warmup) * options.Rounds * creditsPerRun * 2;
+        await controlPlane.GrantAsync(workspaceId, new GrantRequest(credits, GrantKinds.Adjustment, $"bench-{Guid.NewGuid():N}", "benchmark"));
+        var key = await userControlPlane.CreateApiKeyAsync(buyerToken, instance.Id, "benchmark");
+
+        Console.WriteLine($"Instance {instance.Id} ACTIVE with flow {flow.Id}, {credits} credits, API key {key.Prefix}….");
+        return new BenchmarkTarget(instance.Id, workspaceId, flow.Id.ToString(), key.Key, langflowKey, credits, creditsPerRun);
+    }
+
+    public ControlPlaneClient ServiceControlPlane(string serviceToken) => new(Client("controlplane", serviceToken));
+
+    public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
+
+    public async Task<WalletDto> WalletAsync(Guid workspaceId)
+    {
+        var serviceToken = await GetTokenAsync(new()
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "gsv-provisioner",
+            ["client_secret"] = await ParameterAsync("keycloak-provisioner-client-secret"),
+        });
+        return await ServiceControlPlane(serviceToken).GetWalletAsync(workspaceId) ?? throw new InvalidOperationException("No wallet.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        if (Directory.Exists(_dataPath))
+        {
+            Directory.Delete(_dataPath, recursive: true);
+        }
+    }
+
+    private HttpClient Client(string resource, string? bearer)
+    {
+        var http = new HttpClient { BaseAddress = Endpoint(resource) };
+        if (bearer is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return http;
+    }
+
+    private LangflowClient CreateLangflowClient(string apiKey)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Langflow:BaseAddress"] = Endpoint("langflow").ToString(),
+            ["Langflow:ApiKey"] = apiKey,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLangflowClient();
+        return services.BuildServiceProvider().GetRequiredService<LangflowClient>();
+    }
+
+    private async Task<string> ParameterAsync(string name)
+    {
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        var parameter = model.Resources.OfType<ParameterResource>().Single(p => p.Name == name);
+        return await parameter.GetValueAsync(CancellationToken.None) ?? throw new InvalidOperationException($"{name} has no value.");
+    }
+
+    private async Task<string> GetTokenAsync(Dictionary<string, string> form)
+    {
+        using var keycloak = Client("keycloak", null);
+        using var response = await keycloak.PostAsync("/realms/gsv/protocol/openid-connect/token", new FormUrlEncodedContent(form));
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"Keycloak refused {form["grant_type"]}: {(int)response.StatusCode} {body}");
+        }
+
+        return System.Text.Json.JsonSerializer.Deserialize<TokenResponse>(body)!.AccessToken;
+    }
+
+    private sealed record TokenResponse([property: JsonPropertyName("access_token")] string AccessToken);
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using Gsv.ControlPlane.Client;
+
+namespace Gsv.Benchmarks;
+
+/// <summary>What the benchmark prints, and whether it passed: no errors, and the wallet charged exactly once per successful run.</summary>
+public sealed record BenchmarkReport(
+    BenchmarkOptions Options, SeriesResult Direct, SeriesResult Gateway, int WarmupErrors,
+    long CreditsGranted, long CreditsPerRun, long GatewaySucceeded, WalletDto Wallet)
+{
+    public const double TargetAddedP50Ms = 5;
+    public const double TargetAddedP99Ms = 20;
+
+    public long ExpectedBalance => CreditsGranted - GatewaySucceeded * CreditsPerRun;
+
+    public bool NoErrors => Direct.Errors == 0 && Gateway.Errors == 0 && WarmupErrors == 0;
+
+    public bool NoOverspend => Wallet.Balance == ExpectedBalance && Wallet.Held == 0 && Wallet.Balance >= 0;
+
+    public bool Passed => NoErrors && NoOverspend;
+
+    public void Print(TextWriter output)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine();
+        output.WriteLine(string.Create(c, $"Concurrency {Options.Concurrency}, {Options.Rounds} round(s) of {Options.Requests} requests per target ({Environment.ProcessorCount} cores)"));
+        output.WriteLine("| target | requests | errors | req/s | p50 ms | p95 ms | p99 ms |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var series in new[] { Direct, Gateway })
+        {
+            output.WriteLine(string.Create(c,
+                $"| {(series == Direct ? "(a) Langflow emulator, direct" : "(b) through the gateway")} | {series.Requests} | {series.Errors} | {series.RequestsPerSecond:0.0} | {series.Percentile(50):0.00} | {series.Percentile(95):0.00} | {series.Percentile(99):0.00} |"));
+        }
+
+        var addedP50 = Gateway.Percentile(50) - Direct.Percentile(50);
+        var addedP95 = Gateway.Percentile(95) - Direct.Percentile(95);
+        var addedP99 = Gateway.Percentile(99) - Direct.Percentile(99);
+        output.WriteLine(string.Create(c,
+            $"Added by the gateway: p50 {addedP50:0.00} ms (target ≤ {TargetAddedP50Ms}), p95 {addedP95:0.00} ms, p99 {addedP99:0.00} ms (target ≤ {TargetAddedP99Ms})"));
+        if (Gateway.ServerTiming.Count > 0)
+        {
+            output.WriteLine("Gateway Server-Timing, mean per run: " + string.Join(", ",
+                Gateway.ServerTiming.OrderBy(kv => kv.Key).Select(kv => string.Create(c, $"{kv.Key} {kv.Value:0.00} ms"))));
+        }
+
+        output.WriteLine(string.Create(c,
+            $"Errors: {(NoErrors ? "none" : "SOME")}. Credits: granted {CreditsGranted}, {GatewaySucceeded} runs × {CreditsPerRun} → expected balance {ExpectedBalance}, wallet balance {Wallet.Balance}, held {Wallet.Held} → {(NoOverspend ? "no overspend" : "MISMATCH")}."));
+        output.WriteLine(Passed ? "PASSED" : "FAILED");
+    }
+}

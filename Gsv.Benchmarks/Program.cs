@@ -1,0 +1,10 @@
+using Gsv.Benchmarks;
+
+// Gateway overhead benchmark (README, "Benchmarks"): brings the platform up, prepares an ACTIVE instance with credits
+// and an API key, then runs the same load straight at the Langflow emulator and through the gateway.
+var options = BenchmarkOptions.Parse(args);
+await using var platform = await BenchmarkPlatform.StartAsync(options);
+var target = await platform.PrepareInstanceAsync(options);
+var report = await new GatewayBenchmark(platform, target, options).RunAsync();
+report.Print(Console.Out);
+return report.Passed ? 0 : 1;

@@ -1,0 +1,25 @@
+namespace Gsv.Gateway;
+
+/// <summary>Section <c>Gateway</c>: limits and cache lifetimes of the run path (the AppHost may override each).</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Runs a workspace may start per minute (all its instances and callers together).</summary>
+    public int RunsPerMinute { get; set; } = 600;
+
+    /// <summary>How long a run may take on Langflow before it is abandoned (released, 502).</summary>
+    public TimeSpan RuntimeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a resolved API key is trusted without asking the Control Plane again: a revoked key keeps working on
+    /// this gateway for at most this long.
+    /// </summary>
+    public TimeSpan ApiKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an instance record (state, flow id, price) is reused: a suspension takes effect within this.</summary>
+    public TimeSpan InstanceCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the result of a run started with an <c>Idempotency-Key</c> is kept for replays.</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+}

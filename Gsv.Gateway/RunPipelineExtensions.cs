@@ -1,0 +1,39 @@
+using Gsv.Gateway.Idempotency;
+using Gsv.Gateway.Instances;
+using Gsv.Gateway.Observability;
+using Gsv.Gateway.RateLimiting;
+using Gsv.Gateway.Runs;
+using Gsv.Langflow;
+using Microsoft.Extensions.Options;
+
+namespace Gsv.Gateway;
+
+public static class RunPipelineExtensions
+{
+    /// <summary>Everything a run goes through: instance lookup, rate limit, idempotency, hold, Langflow, settlement, metrics.</summary>
+    public static WebApplicationBuilder AddRunPipeline(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName)
+            .Validate(o => o.RunsPerMinute > 0 && o.RuntimeTimeout > TimeSpan.Zero, "Gateway:RunsPerMinute and Gateway:RuntimeTimeout must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<InstanceDirectory.Cache>();
+        builder.Services.AddScoped<InstanceDirectory>();
+        builder.Services.AddSingleton<WorkspaceRateLimiter>();
+        builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddScoped<RunAdmission>();
+        builder.Services.AddScoped<RunExecutor>();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+
+        // A run is not idempotent on Langflow: never retried (a 5xx or a timeout releases the hold instead). The
+        // gateway's own RuntimeTimeout bounds each call, so the client's default 100 s timeout must not cut in first.
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental
+        builder.Services.AddLangflowClient()
+            .RemoveAllResilienceHandlers()
+            .ConfigureHttpClient((provider, http) =>
+                http.Timeout = provider.GetRequiredService<IOptions<GatewayOptions>>().Value.RuntimeTimeout + TimeSpan.FromSeconds(10));
+#pragma warning restore EXTEXP0001
+        return builder;
+    }
+}

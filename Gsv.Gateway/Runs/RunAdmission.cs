@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Gsv.ControlPlane.Client;
+using Gsv.Gateway.Authentication;
+using Gsv.Gateway.Idempotency;
+using Gsv.Gateway.Instances;
+using Gsv.Gateway.Observability;
+using Gsv.Gateway.RateLimiting;
+using Gsv.ServiceDefaults.Problems;
+using StackExchange.Redis;
+
+namespace Gsv.Gateway.Runs;
+
+/// <summary>A run that passed every check and holds its credits: it may now go to the runtime.</summary>
+public sealed record AdmittedRun(
+    Guid RunId, InstanceDto Instance, string FlowId, RunCaller Caller, long Amount, DateTimeOffset StartedAt, RedisKey? IdempotencyKey);
+
+/// <summary>Either an admitted run, a stored result to replay (same <c>Idempotency-Key</c>), or a refusal to answer.</summary>
+public readonly record struct Admission(AdmittedRun? Run, byte[]? Replay, IResult? Refusal);
+
+/// <summary>
+/// The checks before a run, cheapest first: who may see the instance (else 404), the workspace's rate limit (429),
+/// the instance's state and trial (409), the idempotency key (replay), then the credit hold (402). Nothing is charged here.
+/// </summary>
+public sealed partial class RunAdmission(
+    InstanceDirectory instances,
+    WorkspaceRateLimiter rateLimiter,
+    IdempotencyStore idempotency,
+    ControlPlaneClient controlPlane,
+    GatewayMetrics metrics,
+    TimeProvider time,
+    ILogger<RunAdmission> logger)
+{
+    public async Task<Admission> AdmitAsync(HttpContext context, Guid instanceId, ServerTiming timing)
+    {
+        var caller = RunCaller.From(context);
+        var since = timing.Begin();
+        var instance = await instances.FindForCallerAsync(caller, instanceId);
+        timing.AddControlPlane(since);
+        if (instance is null)
+        {
+            return Refuse(GsvProblems.NotFoundProblem($"Instance {instanceId}"));
+        }
+
+        var decision = await rateLimiter.AcquireAsync(instance.WorkspaceId);
+        WorkspaceRateLimiter.WriteHeaders(context.Response, decision);
+        if (!decision.Allowed)
+        {
+            metrics.RateLimited();
+            return Refuse(GsvProblems.Problem(GsvProblems.RateLimited, StatusCodes.Status429TooManyRequests, "Too many runs",
+                $"The workspace may start {decision.Limit} runs per minute; retry in {decision.ResetSeconds} s."));
+        }
+
+        if (instance.State != InstanceState.Active)
+        {
+            return Refuse(GsvProblems.Problem(GsvProblems.InstanceNotActive, StatusCodes.Status409Conflict, "Instance not active",
+                $"Instance {instanceId} is {instance.State.ToString().ToUpperInvariant()}; only ACTIVE instances run.",
+                new Dictionary<string, object?> { ["state"] = instance.State.ToString().ToUpperInvariant() }));
+        }
+
+        if (instance.IsTrial && instance.TrialExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow())
+        {
+            return Refuse(GsvProblems.Problem(GsvProblems.TrialExpired, StatusCodes.Status409Conflict, "Trial expired",
+                $"The trial of instance {instanceId} ended at {expiresAt:O}.", new Dictionary<string, object?> { ["trialExpiresAt"] = expiresAt }));
+        }
+
+        if (string.IsNullOrEmpty(instance.LangflowFlowId))
+        {
+            return Refuse(GsvProblems.Problem(GsvProblems.InstanceNotActive, StatusCodes.Status409Conflict, "Instance not active",
+                $"Instance {instanceId} has no deployed flow."));
+        }
+
+        var runId = Guid.CreateVersion7();
+        RedisKey? idempotencyKey = null;
+        if (context.Request.Headers.TryGetValue(IdempotencyStore.HeaderName, out var header))
+        {
+            var key = header.ToString();
+            if (key.Length is 0 or > IdempotencyStore.MaxKeyLength || key.Any(char.IsControl))
+            {
+                return Refuse(GsvProblems.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    [IdempotencyStore.HeaderName] = [$"The Idempotency-Key must have 1 to {IdempotencyStore.MaxKeyLength} printable characters."],
+                }));
+            }
+
+            idempotencyKey = IdempotencyStore.KeyOf(instanceId, key);
+            switch (await idempotency.BeginAsync(idempotencyKey.Value, context.RequestAborted))
+            {
+                case IdempotencyClaim.Completed completed:
+                    return new Admission(null, completed.Result, null);
+                case IdempotencyClaim.InProgress:
+                    return Refuse(GsvProblems.Problem(GsvProblems.Conflict, StatusCodes.Status409Conflict, "Run in progress",
+                        "A run with this Idempotency-Key is still in progress; retry later."));
+                case IdempotencyClaim.Started started:
+                    runId = started.RunId;
+                    break;
+            }
+        }
+
+        var amount = instance.CreditsPerRun;
+        if (amount > 0)
+        {
+            since = timing.Begin();
+            try
+            {
+                await controlPlane.HoldAsync(instance.WorkspaceId, new HoldRequest(runId, instance.Id, amount), CancellationToken.None);
+            }
+            catch (InsufficientCreditsException refused)
+            {
+                metrics.InsufficientCredits();
+                LogInsufficientCredits(logger, instance.Id, refused.Available, amount);
+                if (idempotencyKey is { } key)
+                {
+                    await idempotency.AbandonAsync(key, runId);
+                }
+
+                return Refuse(GsvProblems.Problem(GsvProblems.InsufficientCredits, StatusCodes.Status402PaymentRequired, "Insufficient credits",
+                    $"A run of this instance costs {amount} credits; the workspace has {refused.Available} available.",
+                    new Dictionary<string, object?> { ["balance"] = refused.Balance, ["available"] = refused.Available, ["required"] = amount }));
+            }
+            catch
+            {
+                if (idempotencyKey is { } key)
+                {
+                    await idempotency.AbandonAsync(key, runId);
+                }
+
+                throw;
+            }
+            finally
+            {
+                timing.AddControlPlane(since);
+            }
+        }
+
+        Activity.Current?.SetTag("gsv.run.id", runId);
+        Activity.Current?.SetTag("gsv.instance.id", instance.Id);
+        Activity.Current?.SetTag("gsv.workspace.id", instance.WorkspaceId);
+        return new Admission(new AdmittedRun(runId, instance, instance.LangflowFlowId, caller, amount, time.GetUtcNow(), idempotencyKey), null, null);
+    }
+
+    private static Admission Refuse(IResult problem) => new(null, null, problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run of instance {InstanceId} refused: {Available} credits available, {Required} required")]
+    private static partial void LogInsufficientCredits(ILogger logger, Guid instanceId, long available, long required);
+}

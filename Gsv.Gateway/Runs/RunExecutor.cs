@@ -1,0 +1,252 @@
+using System.Text.Json;
+using Gsv.ControlPlane.Client;
+using Gsv.Gateway.Idempotency;
+using Gsv.Gateway.Observability;
+using Gsv.Langflow;
+using Gsv.ServiceDefaults.Problems;
+using Microsoft.Extensions.Options;
+
+namespace Gsv.Gateway.Runs;
+
+/// <summary>
+/// Runs an admitted run on Langflow and settles its hold exactly once: captured when the runtime answered, released
+/// (no charge) on any failure, timeout or cancellation. Settlement and run records never depend on the caller still
+/// being connected.
+/// </summary>
+public sealed partial class RunExecutor(
+    LangflowClient langflow,
+    ControlPlaneClient controlPlane,
+    IdempotencyStore idempotency,
+    GatewayMetrics metrics,
+    IOptions<GatewayOptions> options,
+    TimeProvider time,
+    ILogger<RunExecutor> logger)
+{
+    private readonly TimeSpan _timeout = options.Value.RuntimeTimeout;
+
+    /// <summary>Plain run: the answer as JSON (UTF-8), or a 502 <c>runtime_error</c> problem.</summary>
+    public async Task<IResult> RunAsync(HttpContext context, AdmittedRun run, RunRequestBody body, ServerTiming timing)
+    {
+        RunResponse response;
+        var since = timing.Begin();
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
+        {
+            timeout.CancelAfter(_timeout);
+            try
+            {
+                response = await langflow.RunAsync(run.FlowId, ToLangflow(body), timeout.Token);
+            }
+            catch (Exception exception)
+            {
+                timing.AddRuntime(since);
+                var reason = FailureReason(exception, context.RequestAborted);
+                await FailAsync(run, reason, exception.Message, streamed: false, timing);
+                return RuntimeError(context, run, Describe(reason, exception));
+            }
+        }
+
+        timing.AddRuntime(since);
+        var result = await SucceedAsync(run, response.Text, response.SessionId, response.Usage, streamed: false, timing);
+        context.Response.Headers["Server-Timing"] = timing.Header();
+        return Results.Bytes(result, "application/json");
+    }
+
+    /// <summary>
+    /// Streamed run: Langflow's events become Server-Sent Events — <c>run</c> (run id), <c>token</c> per chunk, then
+    /// <c>done</c> (the same body as a plain run, credits settled) or <c>error</c>. A failure before the first event is
+    /// answered as a plain 502 problem.
+    /// </summary>
+    public async Task StreamAsync(HttpContext context, AdmittedRun run, RunRequestBody body, ServerTiming timing)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(_timeout);
+        var since = timing.Begin();
+        await using var events = langflow.StreamAsync(run.FlowId, ToLangflow(body), timeout.Token).GetAsyncEnumerator(timeout.Token);
+
+        bool any;
+        try
+        {
+            any = await events.MoveNextAsync();
+        }
+        catch (Exception exception)
+        {
+            timing.AddRuntime(since);
+            var reason = FailureReason(exception, context.RequestAborted);
+            await FailAsync(run, reason, exception.Message, streamed: true, timing);
+            await RuntimeError(context, run, Describe(reason, exception)).ExecuteAsync(context);
+            return;
+        }
+
+        var sse = new ServerSentEvents(context.Response);
+        context.Response.Headers["Server-Timing"] = timing.Header();
+        string? failure = null, reasonCode = null;
+        RunResponse? end = null;
+        try
+        {
+            await sse.StartAsync(context.RequestAborted);
+            await sse.WriteAsync("run", new RunStartedEvent(run.RunId, run.Instance.Id), GatewayJsonContext.Default.RunStartedEvent, context.RequestAborted);
+            while (any)
+            {
+                switch (events.Current)
+                {
+                    case TokenEvent token:
+                        await sse.WriteAsync("token", new RunTokenEvent(token.Chunk), GatewayJsonContext.Default.RunTokenEvent, context.RequestAborted);
+                        break;
+                    case EndEvent ended:
+                        end = ended.Result;
+                        break;
+                    case ErrorEvent error:
+                        (failure, reasonCode) = (error.Error, "runtime_error");
+                        break;
+                }
+
+                if (end is not null || failure is not null)
+                {
+                    break;
+                }
+
+                any = await events.MoveNextAsync();
+            }
+
+            if (end is null && failure is null)
+            {
+                (failure, reasonCode) = ("The runtime closed the stream without a result.", "runtime_error");
+            }
+        }
+        catch (Exception exception)
+        {
+            reasonCode = FailureReason(exception, context.RequestAborted);
+            failure = Describe(reasonCode, exception);
+        }
+
+        timing.AddRuntime(since);
+        if (end is not null)
+        {
+            var result = await SucceedAsync(run, end.Text, end.SessionId, end.Usage, streamed: true, timing);
+            await TryWriteAsync(() => sse.WriteRawAsync("done", result, context.RequestAborted));
+            return;
+        }
+
+        await FailAsync(run, reasonCode!, failure!, streamed: true, timing);
+        if (reasonCode != "caller_gone")
+        {
+            var problem = new RunErrorEvent(GsvProblems.TypeBase + GsvProblems.RuntimeError, GsvProblems.RuntimeError, "Runtime error",
+                StatusCodes.Status502BadGateway, failure!, run.RunId, GatewayTelemetry.CorrelationId(context));
+            await TryWriteAsync(() => sse.WriteAsync("error", problem, GatewayJsonContext.Default.RunErrorEvent, context.RequestAborted));
+        }
+    }
+
+    /// <summary>Writes a stored result again (same <c>Idempotency-Key</c>): plain JSON, or a stream of just its <c>done</c> event.</summary>
+    public static async Task ReplayAsync(HttpContext context, byte[] result, bool stream)
+    {
+        context.Response.Headers["Idempotent-Replayed"] = "true";
+        if (!stream)
+        {
+            await Results.Bytes(result, "application/json").ExecuteAsync(context);
+            return;
+        }
+
+        var sse = new ServerSentEvents(context.Response);
+        await sse.StartAsync(context.RequestAborted);
+        await sse.WriteRawAsync("done", result, context.RequestAborted);
+    }
+
+    private static Gsv.Langflow.RunRequest ToLangflow(RunRequestBody body) => new(body.Input, body.SessionId, body.Tweaks);
+
+    /// <summary>Captures the hold and records the run (in parallel: both are idempotent on the run id), then the answer.</summary>
+    private async Task<byte[]> SucceedAsync(AdmittedRun run, string? output, string? sessionId, TokenUsage? usage, bool streamed, ServerTiming timing)
+    {
+        var since = timing.Begin();
+        var finishedAt = time.GetUtcNow();
+        var record = controlPlane.RecordRunAsync(new RecordRunRequest(
+            run.RunId, run.Instance.Id, run.Instance.WorkspaceId, run.Caller.Describe(), RunStatuses.Succeeded, run.Amount,
+            (long)(finishedAt - run.StartedAt).TotalMilliseconds, run.StartedAt, finishedAt, null), CancellationToken.None);
+        RunCredits credits;
+        if (run.Amount > 0)
+        {
+            var settled = await controlPlane.CaptureAsync(run.RunId, cancellationToken: CancellationToken.None);
+            credits = new RunCredits(settled.Charged, settled.Wallet.Balance, settled.Wallet.Low);
+        }
+        else
+        {
+            var wallet = await controlPlane.GetWalletAsync(run.Instance.WorkspaceId, CancellationToken.None);
+            credits = new RunCredits(0, wallet?.Balance ?? 0, wallet?.Low ?? false);
+        }
+
+        await record;
+        timing.AddControlPlane(since);
+
+        var body = new RunResultBody(run.RunId, output, sessionId,
+            usage is null ? null : new RunUsage(usage.InputTokens, usage.OutputTokens, usage.TotalTokens), credits);
+        var json = JsonSerializer.SerializeToUtf8Bytes(body, GatewayJsonContext.Default.RunResultBody);
+        if (run.IdempotencyKey is { } key)
+        {
+            await idempotency.CompleteAsync(key, json);
+        }
+
+        metrics.RunSucceeded(credits.Charged, streamed, timing.ElapsedMilliseconds);
+        return json;
+    }
+
+    /// <summary>Releases the hold (no charge), records the failed run and frees the idempotency key.</summary>
+    private async Task FailAsync(AdmittedRun run, string reason, string error, bool streamed, ServerTiming timing)
+    {
+        LogRunFailed(logger, run.RunId, run.Instance.Id, reason, error);
+        metrics.RunFailed(reason, streamed);
+        var since = timing.Begin();
+        try
+        {
+            var finishedAt = time.GetUtcNow();
+            var release = run.Amount > 0 ? controlPlane.ReleaseAsync(run.RunId, CancellationToken.None) : Task.FromResult<SettleResult>(null!);
+            var record = controlPlane.RecordRunAsync(new RecordRunRequest(
+                run.RunId, run.Instance.Id, run.Instance.WorkspaceId, run.Caller.Describe(), RunStatuses.Failed, 0,
+                (long)(finishedAt - run.StartedAt).TotalMilliseconds, run.StartedAt, finishedAt, Truncate(error)), CancellationToken.None);
+            await Task.WhenAll(release, record);
+        }
+        finally
+        {
+            timing.AddControlPlane(since);
+            if (run.IdempotencyKey is { } key)
+            {
+                await idempotency.AbandonAsync(key, run.RunId);
+            }
+        }
+    }
+
+    private static IResult RuntimeError(HttpContext context, AdmittedRun run, string detail) =>
+        GsvProblems.Problem(GsvProblems.RuntimeError, StatusCodes.Status502BadGateway, "Runtime error", detail,
+            new Dictionary<string, object?> { ["runId"] = run.RunId, ["correlationId"] = GatewayTelemetry.CorrelationId(context) });
+
+    private static string FailureReason(Exception exception, CancellationToken callerAborted) => exception switch
+    {
+        OperationCanceledException when callerAborted.IsCancellationRequested => "caller_gone",
+        OperationCanceledException or TimeoutException => "timeout",
+        LangflowException => "runtime_error",
+        _ => "runtime_unreachable",
+    };
+
+    private string Describe(string reason, Exception exception) => reason switch
+    {
+        "timeout" => $"The runtime did not answer within {_timeout.TotalSeconds:0.#} s; the run was abandoned and not charged.",
+        "runtime_error" when exception is LangflowException langflowError => $"The runtime failed ({(int)langflowError.StatusCode}): {langflowError.Detail}",
+        "caller_gone" => "The caller went away; the run was abandoned and not charged.",
+        _ => "The runtime could not be reached; the run was not charged.",
+    };
+
+    private static async Task TryWriteAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The caller went away after the run settled; nothing left to tell them.
+        }
+    }
+
+    private static string Truncate(string error) => error.Length <= 1000 ? error : error[..1000];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} of instance {InstanceId} failed ({Reason}), hold released: {Error}")]
+    private static partial void LogRunFailed(ILogger logger, Guid runId, Guid instanceId, string reason, string error);
+}

@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using Gsv.Gateway.Caching;
+using Gsv.Gateway.Observability;
+using Gsv.Gateway.Runs;
+
+namespace Gsv.Tests.Gateway;
+
+public sealed class GatewayUnitTests
+{
+    private sealed class ManualClock : TimeProvider
+    {
+        public long Ticks { get; set; } = 1;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Ticks;
+
+        public void Advance(TimeSpan by) => Ticks += by.Ticks;
+    }
+
+    [Fact]
+    public async Task The_short_lived_cache_shares_a_lookup_keeps_it_for_its_lifetime_and_forgets_failures()
+    {
+        var clock = new ManualClock();
+        var cache = new ShortLivedCache<string, string?>(clock);
+        var calls = 0;
+        var gate = new TaskCompletionSource<string?>();
+        Task<string?> Lookup(string key, int _) { calls++; return gate.Task; }
+
+        var first = cache.GetOrAddAsync("k", 0, Lookup, _ => TimeSpan.FromSeconds(5));
+        var concurrent = cache.GetOrAddAsync("k", 0, Lookup, _ => TimeSpan.FromSeconds(5));
+        gate.SetResult("v1");
+        Assert.Equal(("v1", "v1"), (await first, await concurrent));
+        Assert.Equal(1, calls);
+
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal("v1", await cache.GetOrAddAsync("k", 0, (_, _) => Task.FromResult<string?>("v2"), _ => TimeSpan.FromSeconds(5)));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal("v2", await cache.GetOrAddAsync("k", 0, (_, _) => Task.FromResult<string?>("v2"), _ => TimeSpan.FromSeconds(5)));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            cache.GetOrAddAsync("bad", 0, (_, _) => Task.FromException<string?>(new InvalidOperationException()), _ => TimeSpan.FromSeconds(5)));
+        Assert.Equal("ok", await cache.GetOrAddAsync("bad", 0, (_, _) => Task.FromResult<string?>("ok"), _ => TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void A_run_body_needs_an_input_a_sane_session_id_and_object_tweaks()
+    {
+        Assert.Null(new RunRequestBody("hello", "s-1", new JsonObject { ["Prompt-1"] = new JsonObject { ["x"] = 1 } }).Validate());
+        Assert.Contains("input", new RunRequestBody(" ", null, null).Validate()!.Keys);
+        Assert.Contains("input", new RunRequestBody(new string('a', RunRequestBody.MaxInputLength + 1), null, null).Validate()!.Keys);
+        Assert.Contains("sessionId", new RunRequestBody("hi", "", null).Validate()!.Keys);
+        Assert.Contains("sessionId", new RunRequestBody("hi", "a\nb", null).Validate()!.Keys);
+        Assert.Contains("tweaks", new RunRequestBody("hi", null, new JsonObject { ["Prompt-1"] = 3 }).Validate()!.Keys);
+    }
+
+    [Fact]
+    public void Server_timing_splits_gateway_control_plane_and_runtime_time()
+    {
+        var timing = ServerTiming.Start();
+        var since = timing.Begin();
+        Thread.Sleep(5);
+        timing.AddRuntime(since);
+
+        var header = timing.Header();
+        Assert.Matches(@"^gateway;dur=[\d.]+, controlplane;dur=[\d.]+, runtime;dur=[\d.]+, total;dur=[\d.]+$", header);
+        Assert.True(timing.RuntimeMilliseconds >= 4);
+    }
+}

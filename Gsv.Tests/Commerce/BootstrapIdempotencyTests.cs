@@ -20,10 +20,8 @@ public sealed class BootstrapIdempotencyTests(PlatformFixture fixture)
 
         // The second run is the Provisioner's own start-up: restart it and wait until its bootstrap has run again
         // (each run mints a fresh app token, since Saleor shows a token only once).
-        var provisioner = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "provisioner");
-        var restart = await fixture.App.Services.GetRequiredService<ResourceCommandService>()
-            .ExecuteCommandAsync(provisioner, KnownResourceCommands.RestartCommand);
-        Assert.True(restart.Success, restart.Message);
+        await fixture.StopResourceAsync("provisioner");
+        await fixture.StartResourceAsync("provisioner");
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (await AppTokenCountAsync(staff) <= tokensBefore)
         {

@@ -42,6 +42,38 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public ValueTask<string?> GetConnectionStringAsync(string resource) => App.GetConnectionStringAsync(resource);
 
+    /// <summary>
+    /// Stops a resource through Aspire's lifecycle command and waits until its process is gone (a loaded machine may
+    /// exceed DCP's own stop timeout, which the command then reports as a failure although the process does end).
+    /// </summary>
+    public async Task StopResourceAsync(string resource)
+    {
+        await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand);
+        // When DCP's stop times out it reports the state "Unknown" although the process has ended.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await App.ResourceNotifications.WaitForResourceAsync(resource, [.. KnownResourceStates.TerminalStates, "Unknown"], timeout.Token);
+    }
+
+    /// <summary>Starts a stopped resource (retrying the command briefly) and waits until it is healthy again.</summary>
+    public async Task StartResourceAsync(string resource)
+    {
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        ExecuteCommandResult? result = null;
+        for (var attempt = 0; attempt < 12 && result?.Success != true; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5));
+            }
+
+            result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand);
+        }
+
+        Assert.True(result?.Success, $"start of {resource} failed: {result?.Message}");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+    }
+
     /// <summary>Starts the AppHost in local mode on a throw-away data folder and waits until every resource is healthy.</summary>
     public static async Task<DistributedApplication> StartPlatformAsync(string dataPath, CancellationToken cancellationToken = default)
     {

@@ -179,37 +179,9 @@ public sealed class ProvisionerHarness(PlatformFixture platform)
         }
     }
 
-    /// <summary>
-    /// Stops a resource through Aspire's lifecycle command and waits until its process is gone (a loaded machine may
-    /// exceed DCP's own stop timeout, which the command then reports as a failure although the process does end).
-    /// </summary>
-    public async Task StopResourceAsync(string resource)
-    {
-        await platform.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand);
-        // When DCP's stop times out it reports the state "Unknown" although the process has ended.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await platform.App.ResourceNotifications.WaitForResourceAsync(resource, [.. KnownResourceStates.TerminalStates, "Unknown"], timeout.Token);
-    }
+    public Task StopResourceAsync(string resource) => platform.StopResourceAsync(resource);
 
-    /// <summary>Starts a stopped resource (retrying the command briefly) and waits until it is healthy again.</summary>
-    public async Task StartResourceAsync(string resource)
-    {
-        var commands = platform.App.Services.GetRequiredService<ResourceCommandService>();
-        ExecuteCommandResult? result = null;
-        for (var attempt = 0; attempt < 12 && result?.Success != true; attempt++)
-        {
-            if (attempt > 0)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(5));
-            }
-
-            result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand);
-        }
-
-        Assert.True(result?.Success, $"start of {resource} failed: {result?.Message}");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-    }
+    public Task StartResourceAsync(string resource) => platform.StartResourceAsync(resource);
 
     /// <summary>Replays a captured delivery to the Provisioner, optionally changing its body or headers.</summary>
     public async Task<HttpResponseMessage> DeliverAsync(CapturedDelivery delivery, byte[]? body = null, IReadOnlyDictionary<string, string?>? headers = null)

@@ -2,9 +2,15 @@ using System.Globalization;
 
 namespace Gsv.Benchmarks;
 
-/// <summary>Command line: <c>--concurrency 16 --requests 2000 --warmup 200 --rounds 2</c> (all optional).</summary>
+/// <summary>
+/// Command line: <c>--concurrency 16 --requests 2000 --warmup 200 --rounds 2</c> (all optional), and any number of
+/// <c>--service-env NAME=VALUE</c>: environment for every service (e.g. <c>Gateway__CreditBatchesInFlight=1</c>) to
+/// compare settings.
+/// </summary>
 public sealed record BenchmarkOptions(int Concurrency, int Requests, int Warmup, int Rounds)
 {
+    public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
+
     public static BenchmarkOptions Parse(string[] args)
     {
         int Get(string name, int fallback)
@@ -13,7 +19,24 @@ public sealed record BenchmarkOptions(int Concurrency, int Requests, int Warmup,
             return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
         }
 
-        var options = new BenchmarkOptions(Get("concurrency", 16), Get("requests", 2000), Get("warmup", 200), Get("rounds", 2));
+        // No telemetry collector runs during a benchmark (no dashboard): exporting to the default endpoint would only
+        // burn CPU on failed connections and in-memory retries. Spans and metrics are still produced.
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "" };
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == "--service-env")
+            {
+                var (name, value) = args[i + 1].IndexOf('=', StringComparison.Ordinal) is > 0 and var at
+                    ? (args[i + 1][..at], args[i + 1][(at + 1)..])
+                    : throw new ArgumentException($"--service-env takes NAME=VALUE, not '{args[i + 1]}'.");
+                environment[name] = value;
+            }
+        }
+
+        var options = new BenchmarkOptions(Get("concurrency", 16), Get("requests", 2000), Get("warmup", 200), Get("rounds", 2))
+        {
+            ServiceEnvironment = environment,
+        };
         if (options.Concurrency < 1 || options.Requests < options.Concurrency || options.Warmup < 0 || options.Rounds < 1)
         {
             throw new ArgumentException("concurrency ≥ 1, requests ≥ concurrency, warmup ≥ 0, rounds ≥ 1.");

@@ -39,7 +39,22 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
             "--Gsv:Infrastructure=local", $"--Gsv:DataPath={dataPath}", "--Gsv:Ephemeral=true",
             "--Parameters:gateway-runs-per-minute=100000000",
         ]);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+        // Category rules beat the minimum level, and the AppHost's settings say Information: name the chatty ones. The
+        // services' own logs (forwarded per resource) would otherwise cost this process CPU during the measurement,
+        // and the infrastructure's readiness probes fail by design until each server is up.
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
+            .AddFilter("Gsv.AppHost.Resources", LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            foreach (var (name, value) in options.ServiceEnvironment)
+            {
+                builder.CreateResourceBuilder(project).WithEnvironment(name, value);
+            }
+        }
+
         var app = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await app.StartAsync(startup.Token);

@@ -121,23 +121,43 @@ public sealed record CaptureRequest(long? Amount);
 
 public sealed record SettleResult(Guid RunId, long Charged, WalletDto Wallet);
 
+/// <summary>One hold of a credit batch: reserve <c>Amount</c> of the workspace's credits for the run (idempotent on run id).</summary>
+public sealed record BatchHold(Guid RunId, Guid WorkspaceId, Guid? InstanceId, long Amount);
+
+/// <summary>
+/// One settlement of a credit batch: capture the run's hold (all of it, or <c>Amount</c>) or release it, and record the
+/// finished run (its <c>CreditsCharged</c> is set to what was captured). Idempotent on run id.
+/// </summary>
+public sealed record BatchSettlement(Guid RunId, bool Capture, long? Amount, RunDto? Run);
+
+/// <summary>Settlements (applied first: they free credits) and holds, in one transaction of the Control Plane.</summary>
+public sealed record CreditBatchRequest(IReadOnlyList<BatchSettlement> Settlements, IReadOnlyList<BatchHold> Holds);
+
+/// <summary>
+/// What became of one item, in request order: <see cref="CreditOutcomes"/>; <c>Amount</c> is what is held (hold) or
+/// charged (settlement); <c>Wallet</c> is the workspace's wallet after the batch.
+/// </summary>
+public sealed record CreditBatchItemResult(Guid RunId, string Outcome, long Amount, WalletDto? Wallet, string? Detail);
+
+public sealed record CreditBatchResult(IReadOnlyList<CreditBatchItemResult> Settlements, IReadOnlyList<CreditBatchItemResult> Holds);
+
+/// <summary>Outcomes of a credit batch item; the refusals use the problem codes of the single-item endpoints.</summary>
+public static class CreditOutcomes
+{
+    public const string Held = "held";
+    public const string Captured = "captured";
+    public const string Released = "released";
+    public const string InsufficientCredits = "insufficient_credits";
+    public const string NotFound = "not_found";
+    public const string Conflict = "conflict";
+    public const string Invalid = "validation";
+}
+
 public sealed record ResolveApiKeyRequest(string Key);
 
 public sealed record ResolvedApiKey(Guid ApiKeyId, Guid InstanceId, Guid WorkspaceId);
 
 public sealed record MembershipDto(string Role);
-
-public sealed record RecordRunRequest(
-    Guid RunId,
-    Guid InstanceId,
-    Guid WorkspaceId,
-    string Caller,
-    string Status,
-    long CreditsCharged,
-    long DurationMs,
-    DateTimeOffset StartedAt,
-    DateTimeOffset FinishedAt,
-    string? Error);
 
 public static class RunStatuses
 {

@@ -125,6 +125,16 @@ public sealed class ControlPlaneClient(HttpClient http)
         return await ReadAsync<SettleResult>(response, cancellationToken);
     }
 
+    /// <summary>
+    /// Applies settlements then holds in one Control Plane transaction; every item gets its own outcome, in request
+    /// order. Idempotent per run id, so a retried batch changes nothing twice.
+    /// </summary>
+    public async Task<CreditBatchResult> ApplyCreditBatchAsync(CreditBatchRequest batch, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync($"{Base}credits/batch", batch, Json, cancellationToken);
+        return await ReadAsync<CreditBatchResult>(response, cancellationToken);
+    }
+
     // API keys and runs
     /// <summary>The instance and workspace of an API key (and marks it used), or <c>null</c> if unknown or revoked.</summary>
     public async Task<ResolvedApiKey?> ResolveApiKeyAsync(string key, CancellationToken cancellationToken = default)
@@ -134,7 +144,7 @@ public sealed class ControlPlaneClient(HttpClient http)
     }
 
     /// <summary>Records a finished run (idempotent on run id).</summary>
-    public async Task<RunDto> RecordRunAsync(RecordRunRequest request, CancellationToken cancellationToken = default)
+    public async Task<RunDto> RecordRunAsync(RunDto request, CancellationToken cancellationToken = default)
     {
         using var response = await http.PostAsJsonAsync($"{Base}runs", request, Json, cancellationToken);
         return await ReadAsync<RunDto>(response, cancellationToken);

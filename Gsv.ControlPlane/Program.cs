@@ -21,6 +21,8 @@ builder.Services.AddScoped<UserDirectory>();
 builder.Services.AddScoped<LedgerService>();
 builder.Services.AddScoped<InstanceService>();
 builder.Services.AddScoped<ApiKeyService>();
+builder.Services.AddOptions<StaleHoldOptions>().BindConfiguration(StaleHoldOptions.SectionName);
+builder.Services.AddHostedService<StaleHoldSweeper>();
 
 var app = builder.Build();
 

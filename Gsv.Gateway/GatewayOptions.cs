@@ -20,6 +20,15 @@ public sealed class GatewayOptions
     /// <summary>How long an instance record (state, flow id, price) is reused: a suspension takes effect within this.</summary>
     public TimeSpan InstanceCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Credit batches (holds and settlements of concurrent runs) in flight to the Control Plane at once; runs arriving
+    /// meanwhile wait for the next batch. More means less waiting, fewer means bigger batches and fewer transactions.
+    /// </summary>
+    public int CreditBatchesInFlight { get; set; } = 2;
+
+    /// <summary>Most holds and settlements in one credit batch (the Control Plane accepts up to 500).</summary>
+    public int CreditBatchMaxItems { get; set; } = 200;
+
     /// <summary>How long the result of a run started with an <c>Idempotency-Key</c> is kept for replays.</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
 }

@@ -1,3 +1,4 @@
+using Gsv.Gateway.Credits;
 using Gsv.Gateway.Idempotency;
 using Gsv.Gateway.Instances;
 using Gsv.Gateway.Observability;
@@ -10,11 +11,13 @@ namespace Gsv.Gateway;
 
 public static class RunPipelineExtensions
 {
-    /// <summary>Everything a run goes through: instance lookup, rate limit, idempotency, hold, Langflow, settlement, metrics.</summary>
+    /// <summary>Everything a run goes through: instance lookup, rate limit, idempotency, hold, Langflow, settlement (batched), metrics.</summary>
     public static WebApplicationBuilder AddRunPipeline(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName)
             .Validate(o => o.RunsPerMinute > 0 && o.RuntimeTimeout > TimeSpan.Zero, "Gateway:RunsPerMinute and Gateway:RuntimeTimeout must be positive.")
+            .Validate(o => o.CreditBatchesInFlight > 0 && o.CreditBatchMaxItems is > 0 and <= 500,
+                "Gateway:CreditBatchesInFlight must be positive and Gateway:CreditBatchMaxItems between 1 and 500.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayMetrics>();
@@ -22,6 +25,8 @@ public static class RunPipelineExtensions
         builder.Services.AddScoped<InstanceDirectory>();
         builder.Services.AddSingleton<WorkspaceRateLimiter>();
         builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddSingleton<CreditBatcher>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<CreditBatcher>());
         builder.Services.AddScoped<RunAdmission>();
         builder.Services.AddScoped<RunExecutor>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));

@@ -29,6 +29,7 @@ public static class InternalApi
         api.MapPost("/wallets/{workspaceId:guid}/holds", HoldAsync);
         api.MapPost("/holds/{runId:guid}/capture", CaptureAsync);
         api.MapPost("/holds/{runId:guid}/release", ReleaseAsync);
+        api.MapPost("/credits/batch", ApplyCreditBatchAsync);
         api.MapPost("/api-keys/resolve", ResolveApiKeyAsync);
         api.MapPost("/runs", RecordRunAsync);
         api.MapGet("/runs/{runId:guid}", GetRunAsync);
@@ -195,17 +196,31 @@ public static class InternalApi
     private static async Task<SettleResult> ReleaseAsync(Guid runId, LedgerService ledger, CancellationToken cancellationToken) =>
         await ledger.ReleaseAsync(runId, cancellationToken);
 
+    private static async Task<IResult> ApplyCreditBatchAsync(CreditBatchRequest? batch, LedgerService ledger, CancellationToken cancellationToken)
+    {
+        if (batch?.Settlements is null || batch.Holds is null || batch.Settlements.Count + batch.Holds.Count is 0 or > LedgerService.MaxBatchItems)
+        {
+            return Invalid("holds", $"settlements and holds are required, with 1 to {LedgerService.MaxBatchItems} items in all.");
+        }
+
+        if (batch.Settlements.Any(s => s is null) || batch.Holds.Any(h => h is null))
+        {
+            return Invalid("holds", "Items cannot be null.");
+        }
+
+        return TypedResults.Ok(await ledger.ApplyBatchAsync(batch, cancellationToken));
+    }
+
     private static async Task<IResult> ResolveApiKeyAsync(ResolveApiKeyRequest request, ApiKeyService keys, CancellationToken cancellationToken) =>
         !string.IsNullOrEmpty(request.Key) && await keys.ResolveAsync(request.Key, cancellationToken) is { } resolved
             ? TypedResults.Ok(resolved)
             : GsvProblems.NotFoundProblem("The API key");
 
-    private static async Task<IResult> RecordRunAsync(RecordRunRequest request, ControlPlaneDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> RecordRunAsync(RunDto request, ControlPlaneDbContext db, CancellationToken cancellationToken)
     {
-        if (request.Status is not (RunStatuses.Succeeded or RunStatuses.Failed) || request.CreditsCharged < 0 || request.DurationMs < 0
-            || string.IsNullOrWhiteSpace(request.Caller) || request.Caller.Length > 200)
+        if (LedgerService.RunRecordProblem(request) is { } problem)
         {
-            return Invalid("status", "status must be succeeded or failed, caller is required, credits and duration cannot be negative.");
+            return Invalid("status", problem);
         }
 
         var instance = await db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == request.InstanceId, cancellationToken);

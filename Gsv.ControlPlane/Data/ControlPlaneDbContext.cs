@@ -134,6 +134,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             hold.HasKey(h => h.RunId);
             hold.Property(h => h.Status).HasMaxLength(20);
             hold.HasIndex(h => h.WorkspaceId);
+            hold.HasIndex(h => new { h.Status, h.CreatedAt });
             hold.HasOne<Wallet>().WithMany().HasForeignKey(h => h.WorkspaceId);
         });
 

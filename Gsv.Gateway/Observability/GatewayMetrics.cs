@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 
 namespace Gsv.Gateway.Observability;
 
-/// <summary>Meter <c>Gsv.Gateway</c>: runs by outcome, runtime failures, credits charged, 402s and 429s.</summary>
+/// <summary>Meter <c>Gsv.Gateway</c>: runs by outcome, runtime failures, credits charged, 402s and 429s, credit batch sizes.</summary>
 public sealed class GatewayMetrics
 {
     public const string MeterName = "Gsv.Gateway";
@@ -14,6 +14,7 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _insufficientCredits;
     private readonly Counter<long> _rateLimited;
     private readonly Histogram<double> _duration;
+    private readonly Histogram<int> _creditBatchSize;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -24,6 +25,7 @@ public sealed class GatewayMetrics
         _insufficientCredits = meter.CreateCounter<long>("gsv.gateway.insufficient_credits", "{request}", "Runs refused with 402 insufficient_credits.");
         _rateLimited = meter.CreateCounter<long>("gsv.gateway.rate_limited", "{request}", "Runs refused with 429 (workspace rate limit).");
         _duration = meter.CreateHistogram<double>("gsv.gateway.run.duration", "ms", "Time of a run through the gateway, runtime included.");
+        _creditBatchSize = meter.CreateHistogram<int>("gsv.gateway.credit_batch.size", "{item}", "Holds and settlements sent to the Control Plane in one batch.");
     }
 
     public void RunSucceeded(long charged, bool streamed, double milliseconds)
@@ -46,4 +48,6 @@ public sealed class GatewayMetrics
     public void InsufficientCredits() => _insufficientCredits.Add(1);
 
     public void RateLimited() => _rateLimited.Add(1);
+
+    public void CreditBatch(int items) => _creditBatchSize.Record(items);
 }

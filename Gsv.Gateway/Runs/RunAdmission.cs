@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gsv.ControlPlane.Client;
 using Gsv.Gateway.Authentication;
+using Gsv.Gateway.Credits;
 using Gsv.Gateway.Idempotency;
 using Gsv.Gateway.Instances;
 using Gsv.Gateway.Observability;
@@ -25,7 +26,7 @@ public sealed partial class RunAdmission(
     InstanceDirectory instances,
     WorkspaceRateLimiter rateLimiter,
     IdempotencyStore idempotency,
-    ControlPlaneClient controlPlane,
+    CreditBatcher credits,
     GatewayMetrics metrics,
     TimeProvider time,
     ILogger<RunAdmission> logger)
@@ -100,35 +101,35 @@ public sealed partial class RunAdmission(
         if (amount > 0)
         {
             since = timing.Begin();
+            CreditBatchItemResult hold;
             try
             {
-                await controlPlane.HoldAsync(instance.WorkspaceId, new HoldRequest(runId, instance.Id, amount), CancellationToken.None);
-            }
-            catch (InsufficientCreditsException refused)
-            {
-                metrics.InsufficientCredits();
-                LogInsufficientCredits(logger, instance.Id, refused.Available, amount);
-                if (idempotencyKey is { } key)
-                {
-                    await idempotency.AbandonAsync(key, runId);
-                }
-
-                return Refuse(GsvProblems.Problem(GsvProblems.InsufficientCredits, StatusCodes.Status402PaymentRequired, "Insufficient credits",
-                    $"A run of this instance costs {amount} credits; the workspace has {refused.Available} available.",
-                    new Dictionary<string, object?> { ["balance"] = refused.Balance, ["available"] = refused.Available, ["required"] = amount }));
+                hold = await credits.HoldAsync(new BatchHold(runId, instance.WorkspaceId, instance.Id, amount));
             }
             catch
             {
-                if (idempotencyKey is { } key)
-                {
-                    await idempotency.AbandonAsync(key, runId);
-                }
-
+                await AbandonAsync(idempotencyKey, runId);
                 throw;
             }
             finally
             {
                 timing.AddControlPlane(since);
+            }
+
+            if (hold.Outcome != CreditOutcomes.Held)
+            {
+                await AbandonAsync(idempotencyKey, runId);
+                if (hold.Outcome != CreditOutcomes.InsufficientCredits)
+                {
+                    throw new InvalidOperationException($"The Control Plane refused the hold of run {runId} ({hold.Outcome}): {hold.Detail}");
+                }
+
+                metrics.InsufficientCredits();
+                var (balance, available) = (hold.Wallet?.Balance ?? 0, hold.Wallet?.Available ?? 0);
+                LogInsufficientCredits(logger, instance.Id, available, amount);
+                return Refuse(GsvProblems.Problem(GsvProblems.InsufficientCredits, StatusCodes.Status402PaymentRequired, "Insufficient credits",
+                    $"A run of this instance costs {amount} credits; the workspace has {available} available.",
+                    new Dictionary<string, object?> { ["balance"] = balance, ["available"] = available, ["required"] = amount }));
             }
         }
 
@@ -139,6 +140,14 @@ public sealed partial class RunAdmission(
     }
 
     private static Admission Refuse(IResult problem) => new(null, null, problem);
+
+    private async Task AbandonAsync(RedisKey? idempotencyKey, Guid runId)
+    {
+        if (idempotencyKey is { } key)
+        {
+            await idempotency.AbandonAsync(key, runId);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run of instance {InstanceId} refused: {Available} credits available, {Required} required")]
     private static partial void LogInsufficientCredits(ILogger logger, Guid instanceId, long available, long required);

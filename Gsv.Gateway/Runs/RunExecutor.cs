@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gsv.ControlPlane.Client;
+using Gsv.Gateway.Credits;
 using Gsv.Gateway.Idempotency;
 using Gsv.Gateway.Observability;
 using Gsv.Langflow;
@@ -15,6 +16,7 @@ namespace Gsv.Gateway.Runs;
 /// </summary>
 public sealed partial class RunExecutor(
     LangflowClient langflow,
+    CreditBatcher creditBatcher,
     ControlPlaneClient controlPlane,
     IdempotencyStore idempotency,
     GatewayMetrics metrics,
@@ -153,27 +155,26 @@ public sealed partial class RunExecutor(
 
     private static Gsv.Langflow.RunRequest ToLangflow(RunRequestBody body) => new(body.Input, body.SessionId, body.Tweaks);
 
-    /// <summary>Captures the hold and records the run (in parallel: both are idempotent on the run id), then the answer.</summary>
+    /// <summary>Captures the hold and records the run (one batched Control Plane item), then the answer.</summary>
     private async Task<byte[]> SucceedAsync(AdmittedRun run, string? output, string? sessionId, TokenUsage? usage, bool streamed, ServerTiming timing)
     {
         var since = timing.Begin();
-        var finishedAt = time.GetUtcNow();
-        var record = controlPlane.RecordRunAsync(new RecordRunRequest(
-            run.RunId, run.Instance.Id, run.Instance.WorkspaceId, run.Caller.Describe(), RunStatuses.Succeeded, run.Amount,
-            (long)(finishedAt - run.StartedAt).TotalMilliseconds, run.StartedAt, finishedAt, null), CancellationToken.None);
+        var record = Record(run, RunStatuses.Succeeded, run.Amount, error: null);
         RunCredits credits;
         if (run.Amount > 0)
         {
-            var settled = await controlPlane.CaptureAsync(run.RunId, cancellationToken: CancellationToken.None);
-            credits = new RunCredits(settled.Charged, settled.Wallet.Balance, settled.Wallet.Low);
+            var settled = Settled(run, await creditBatcher.SettleAsync(new BatchSettlement(run.RunId, Capture: true, Amount: null, record)));
+            credits = new RunCredits(settled.Amount, settled.Wallet?.Balance ?? 0, settled.Wallet?.Low ?? false);
         }
         else
         {
+            // A free run holds nothing: it is only recorded.
+            var recorded = controlPlane.RecordRunAsync(record, CancellationToken.None);
             var wallet = await controlPlane.GetWalletAsync(run.Instance.WorkspaceId, CancellationToken.None);
+            await recorded;
             credits = new RunCredits(0, wallet?.Balance ?? 0, wallet?.Low ?? false);
         }
 
-        await record;
         timing.AddControlPlane(since);
 
         var body = new RunResultBody(run.RunId, output, sessionId,
@@ -196,12 +197,15 @@ public sealed partial class RunExecutor(
         var since = timing.Begin();
         try
         {
-            var finishedAt = time.GetUtcNow();
-            var release = run.Amount > 0 ? controlPlane.ReleaseAsync(run.RunId, CancellationToken.None) : Task.FromResult<SettleResult>(null!);
-            var record = controlPlane.RecordRunAsync(new RecordRunRequest(
-                run.RunId, run.Instance.Id, run.Instance.WorkspaceId, run.Caller.Describe(), RunStatuses.Failed, 0,
-                (long)(finishedAt - run.StartedAt).TotalMilliseconds, run.StartedAt, finishedAt, Truncate(error)), CancellationToken.None);
-            await Task.WhenAll(release, record);
+            var record = Record(run, RunStatuses.Failed, 0, Truncate(error));
+            if (run.Amount > 0)
+            {
+                Settled(run, await creditBatcher.SettleAsync(new BatchSettlement(run.RunId, Capture: false, Amount: null, record)));
+            }
+            else
+            {
+                await controlPlane.RecordRunAsync(record, CancellationToken.None);
+            }
         }
         finally
         {
@@ -212,6 +216,18 @@ public sealed partial class RunExecutor(
             }
         }
     }
+
+    private RunDto Record(AdmittedRun run, string status, long charged, string? error)
+    {
+        var finishedAt = time.GetUtcNow();
+        return new RunDto(run.RunId, run.Instance.Id, run.Instance.WorkspaceId, run.Caller.Describe(), status, charged,
+            (long)(finishedAt - run.StartedAt).TotalMilliseconds, run.StartedAt, finishedAt, error);
+    }
+
+    private static CreditBatchItemResult Settled(AdmittedRun run, CreditBatchItemResult result) =>
+        result.Outcome is CreditOutcomes.Captured or CreditOutcomes.Released
+            ? result
+            : throw new InvalidOperationException($"The Control Plane refused to settle run {run.RunId} ({result.Outcome}): {result.Detail}");
 
     private static IResult RuntimeError(HttpContext context, AdmittedRun run, string detail) =>
         GsvProblems.Problem(GsvProblems.RuntimeError, StatusCodes.Status502BadGateway, "Runtime error", detail,

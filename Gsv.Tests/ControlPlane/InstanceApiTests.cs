@@ -174,6 +174,15 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         var bad = await Assert.ThrowsAsync<ControlPlaneProblemException>(() =>
             service.GrantAsync(owner.WorkspaceId, new GrantRequest(-1, GrantKinds.Purchase, "negative", null)));
         Assert.Equal(("validation", HttpStatusCode.BadRequest), (bad.Code, bad.Status));
+
+        // The batch endpoint the gateway uses: one call, one outcome per item; an empty batch is a 400.
+        var batched = Guid.NewGuid();
+        var batch = await service.ApplyCreditBatchAsync(new CreditBatchRequest([], [new BatchHold(batched, owner.WorkspaceId, null, 5), new BatchHold(Guid.NewGuid(), owner.WorkspaceId, null, 1)]));
+        Assert.Equal([CreditOutcomes.Held, CreditOutcomes.InsufficientCredits], batch.Holds.Select(h => h.Outcome));
+        var settled = await service.ApplyCreditBatchAsync(new CreditBatchRequest([new BatchSettlement(batched, Capture: true, 4, null)], []));
+        Assert.Equal((CreditOutcomes.Captured, 4L, 1L, 0L), (settled.Settlements[0].Outcome, settled.Settlements[0].Amount, settled.Settlements[0].Wallet!.Balance, settled.Settlements[0].Wallet!.Held));
+        var empty = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => service.ApplyCreditBatchAsync(new CreditBatchRequest([], [])));
+        Assert.Equal(("validation", HttpStatusCode.BadRequest), (empty.Code, empty.Status));
     }
 
     [Fact]

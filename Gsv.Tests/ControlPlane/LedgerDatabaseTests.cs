@@ -154,6 +154,74 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         await AssertLedgerMatchesWalletAsync(db, workspaceId);
     }
 
+    [Fact]
+    public async Task A_credit_batch_settles_before_it_holds_and_a_replay_changes_nothing()
+    {
+        var options = await OptionsAsync();
+        var workspaceId = await NewWorkspaceAsync(options);
+        var runs = Enumerable.Range(0, 7).Select(_ => Guid.NewGuid()).ToArray();
+        await using var db = new ControlPlaneDbContext(options);
+        var ledger = Ledger(db);
+        await ledger.GrantAsync(workspaceId, 3, GrantKinds.Trial, $"trial:{Guid.NewGuid()}", null);
+
+        // Five holds of 1 on 3 credits, in order: the first three are held.
+        var first = await ledger.ApplyBatchAsync(new CreditBatchRequest([], [.. runs.Take(5).Select(r => new BatchHold(r, workspaceId, null, 1))]));
+        Assert.Equal(
+            [CreditOutcomes.Held, CreditOutcomes.Held, CreditOutcomes.Held, CreditOutcomes.InsufficientCredits, CreditOutcomes.InsufficientCredits],
+            first.Holds.Select(h => h.Outcome));
+        Assert.Equal((3L, 3L, 0L), (first.Holds[4].Wallet!.Balance, first.Holds[4].Wallet!.Held, first.Holds[4].Wallet!.Available));
+
+        // Settlements go first: capturing run 0 and releasing run 1 frees one credit for run 5; run 6 finds none.
+        var second = new CreditBatchRequest(
+            [new BatchSettlement(runs[0], Capture: true, null, null), new BatchSettlement(runs[1], Capture: false, null, null),
+             new BatchSettlement(Guid.NewGuid(), Capture: true, null, null)],
+            [new BatchHold(runs[5], workspaceId, null, 1), new BatchHold(runs[6], workspaceId, null, 1)]);
+        var settled = await ledger.ApplyBatchAsync(second);
+        Assert.Equal([CreditOutcomes.Captured, CreditOutcomes.Released, CreditOutcomes.NotFound], settled.Settlements.Select(s => s.Outcome));
+        Assert.Equal([1L, 0L], settled.Settlements.Take(2).Select(s => s.Amount));
+        Assert.Equal([CreditOutcomes.Held, CreditOutcomes.InsufficientCredits], settled.Holds.Select(h => h.Outcome));
+        Assert.Equal((2L, 2L, 0L), (settled.Holds[0].Wallet!.Balance, settled.Holds[0].Wallet!.Held, settled.Holds[0].Wallet!.Available));
+
+        var entries = await db.LedgerEntries.CountAsync(e => e.WorkspaceId == workspaceId);
+        db.ChangeTracker.Clear();
+        var replay = await ledger.ApplyBatchAsync(second);
+        Assert.Equal(settled.Settlements.Select(s => (s.Outcome, s.Amount)), replay.Settlements.Select(s => (s.Outcome, s.Amount)));
+        Assert.Equal(settled.Holds.Select(h => h.Outcome), replay.Holds.Select(h => h.Outcome));
+        Assert.Equal(entries, await db.LedgerEntries.CountAsync(e => e.WorkspaceId == workspaceId));
+
+        // A run record of another workspace is refused, and its hold stays open.
+        var foreign = new RunDto(runs[2], Guid.NewGuid(), Guid.NewGuid(), "api-key", RunStatuses.Succeeded, 1, 10, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null);
+        var refused = await ledger.ApplyBatchAsync(new CreditBatchRequest([new BatchSettlement(runs[2], Capture: true, null, foreign)], []));
+        Assert.Equal(CreditOutcomes.Invalid, refused.Settlements[0].Outcome);
+        Assert.Equal(CreditHold.Open, (await db.CreditHolds.AsNoTracking().SingleAsync(h => h.RunId == runs[2])).Status);
+        await AssertLedgerMatchesWalletAsync(db, workspaceId);
+        output.WriteLine($"batch 1: {string.Join(", ", first.Holds.Select(h => h.Outcome))}; batch 2: {string.Join(", ", settled.Settlements.Concat(settled.Holds).Select(h => h.Outcome))}");
+    }
+
+    [Fact]
+    public async Task A_stale_hold_is_released_without_charge_and_a_late_capture_is_refused()
+    {
+        var options = await OptionsAsync();
+        var workspaceId = await NewWorkspaceAsync(options);
+        var runId = Guid.NewGuid();
+        await using var db = new ControlPlaneDbContext(options);
+        var ledger = Ledger(db);
+        await ledger.GrantAsync(workspaceId, 5, GrantKinds.Trial, $"trial:{Guid.NewGuid()}", null);
+        await ledger.HoldAsync(workspaceId, runId, null, 2);
+
+        // Not stale yet: a sweep with a cut-off before the hold leaves it alone.
+        await ledger.ReleaseStaleHoldsAsync(DateTimeOffset.UtcNow.AddMinutes(-10));
+        Assert.Equal(CreditHold.Open, (await db.CreditHolds.AsNoTracking().SingleAsync(h => h.RunId == runId)).Status);
+
+        // As if the gateway had crashed mid-run long ago.
+        Assert.True(await ledger.ReleaseStaleHoldsAsync(DateTimeOffset.UtcNow.AddSeconds(1)) >= 1);
+        var wallet = await db.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId);
+        Assert.Equal((5L, 0L, 5L), (wallet.Balance, wallet.Held, wallet.Available));
+        var late = await Assert.ThrowsAsync<ControlPlaneException>(() => ledger.CaptureAsync(runId, null));
+        Assert.Equal("conflict", late.Code);
+        await AssertLedgerMatchesWalletAsync(db, workspaceId);
+    }
+
     /// <summary>The wallet row is exactly the sum of its ledger entries.</summary>
     private static async Task AssertLedgerMatchesWalletAsync(ControlPlaneDbContext db, Guid workspaceId)
     {

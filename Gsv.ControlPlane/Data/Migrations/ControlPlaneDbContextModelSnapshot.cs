@@ -102,6 +102,8 @@ namespace Gsv.ControlPlane.Data.Migrations
 
                     b.HasIndex("WorkspaceId");
 
+                    b.HasIndex("Status", "CreatedAt");
+
                     b.ToTable("credit_holds", (string)null);
                 });
 

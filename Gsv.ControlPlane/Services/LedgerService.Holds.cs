@@ -1,0 +1,277 @@
+using Gsv.ControlPlane.Client;
+using Gsv.ControlPlane.Data;
+using Gsv.ControlPlane.Domain;
+using Gsv.ServiceDefaults.Problems;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gsv.ControlPlane.Services;
+
+/// <summary>
+/// Holds and their settlement. Every change goes through <see cref="ApplyBatchAsync"/>: one transaction that locks
+/// the wallets concerned (in workspace order, so two batches cannot deadlock), reads the holds under those locks,
+/// applies the settlements (they free credits) then the holds in request order, and saves everything at once. The
+/// Gateway sends the holds and settlements of its concurrent runs together, so a busy wallet costs one short
+/// transaction per batch instead of one per call.
+/// </summary>
+public sealed partial class LedgerService
+{
+    public const int MaxBatchItems = 500;
+
+    /// <summary>Reserves credits for a run; idempotent on the run id. Not enough available → <see cref="InsufficientCreditsRefusal"/>.</summary>
+    public async Task<HoldResult> HoldAsync(
+        Guid workspaceId, Guid runId, Guid? instanceId, long amount, CancellationToken cancellationToken = default)
+    {
+        var result = (await ApplyBatchAsync(new CreditBatchRequest([], [new BatchHold(runId, workspaceId, instanceId, amount)]), cancellationToken)).Holds[0];
+        return result.Outcome == CreditOutcomes.Held
+            ? new HoldResult(runId, result.Amount, result.Wallet!)
+            : throw Refusal(result, amount);
+    }
+
+    /// <summary>
+    /// Charges the run's hold: all of it, or <paramref name="amount"/> with the rest released. Capturing again returns
+    /// the same result; capturing a released hold is a conflict.
+    /// </summary>
+    public Task<SettleResult> CaptureAsync(Guid runId, long? amount, CancellationToken cancellationToken = default) =>
+        SettleAsync(new BatchSettlement(runId, Capture: true, amount, Run: null), cancellationToken);
+
+    /// <summary>Frees the run's hold without charging; idempotent; releasing a captured hold is a conflict.</summary>
+    public Task<SettleResult> ReleaseAsync(Guid runId, CancellationToken cancellationToken = default) =>
+        SettleAsync(new BatchSettlement(runId, Capture: false, Amount: null, Run: null), cancellationToken);
+
+    private async Task<SettleResult> SettleAsync(BatchSettlement settlement, CancellationToken cancellationToken)
+    {
+        var result = (await ApplyBatchAsync(new CreditBatchRequest([settlement], []), cancellationToken)).Settlements[0];
+        return result.Outcome is CreditOutcomes.Captured or CreditOutcomes.Released
+            ? new SettleResult(settlement.RunId, result.Amount, result.Wallet!)
+            : throw Refusal(result, 0);
+    }
+
+    /// <summary>
+    /// Applies settlements, then holds, atomically; each item gets its own outcome (a refused item changes nothing and
+    /// does not stop the others). Replays (same run id) return the first outcome.
+    /// </summary>
+    public async Task<CreditBatchResult> ApplyBatchAsync(CreditBatchRequest batch, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await db.InTransactionAsync(() => ApplyLockedAsync(batch, cancellationToken), cancellationToken);
+            }
+            catch (DbUpdateException exception) when (ControlPlaneDbContext.IsUniqueViolation(exception) && attempt < 3
+                && db.Database.CurrentTransaction is null)
+            {
+                // A concurrent request inserted the same run's hold or record first. The batch was rolled back whole;
+                // applied again, it finds that row and treats it as a replay.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<CreditBatchResult> ApplyLockedAsync(CreditBatchRequest batch, CancellationToken cancellationToken)
+    {
+        var settleIds = batch.Settlements.Select(s => s.RunId).Distinct().ToList();
+        // The wallets to lock: a settlement's run record names its workspace (checked against the hold below); for the
+        // others, the hold is looked up first (a hold never changes workspace, so that read needs no lock). One round
+        // trip fewer on the gateway's path, which always sends the record.
+        var unnamed = batch.Settlements.Where(s => s.Run is null).Select(s => s.RunId).ToList();
+        var settleWorkspaces = unnamed.Count == 0
+            ? []
+            : await db.CreditHolds.AsNoTracking().Where(h => unnamed.Contains(h.RunId)).Select(h => h.WorkspaceId).Distinct().ToListAsync(cancellationToken);
+        var wallets = await LockWalletsAsync(
+            [.. settleWorkspaces.Concat(batch.Settlements.Where(s => s.Run is not null).Select(s => s.Run!.WorkspaceId)).Concat(batch.Holds.Select(h => h.WorkspaceId)).Distinct()],
+            cancellationToken);
+
+        // Read under the wallet locks: every change to a hold takes its wallet's lock first.
+        var runIds = settleIds.Concat(batch.Holds.Select(h => h.RunId)).Distinct().ToList();
+        var holds = await db.CreditHolds.Where(h => runIds.Contains(h.RunId)).ToDictionaryAsync(h => h.RunId, cancellationToken);
+        var recordIds = batch.Settlements.Where(s => s.Run is not null).Select(s => s.RunId).ToList();
+        var recorded = recordIds.Count == 0
+            ? []
+            : (await db.Runs.AsNoTracking().Where(r => recordIds.Contains(r.RunId)).Select(r => r.RunId).ToListAsync(cancellationToken)).ToHashSet();
+
+        var now = time.GetUtcNow();
+        var changed = new HashSet<Wallet>();
+        var settled = batch.Settlements.Select(s => Settle(s, holds, wallets, recorded, changed, now)).ToList();
+        var held = batch.Holds.Select(h => Hold(h, holds, wallets, changed, now)).ToList();
+        foreach (var wallet in changed)
+        {
+            Touch(wallet, now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return new CreditBatchResult(
+            settled.ConvertAll(r => r with { Wallet = WalletOf(r, holds, wallets) }),
+            [.. held.Select((r, i) => r with { Wallet = wallets.GetValueOrDefault(batch.Holds[i].WorkspaceId)?.ToDto() })]);
+    }
+
+    private CreditBatchItemResult Hold(
+        BatchHold item, Dictionary<Guid, CreditHold> holds, Dictionary<Guid, Wallet> wallets, HashSet<Wallet> changed, DateTimeOffset now)
+    {
+        if (item.Amount <= 0)
+        {
+            return Refused(item.RunId, CreditOutcomes.Invalid, "The amount must be a positive number of credits.");
+        }
+
+        if (!wallets.TryGetValue(item.WorkspaceId, out var wallet))
+        {
+            return Refused(item.RunId, CreditOutcomes.NotFound, $"The wallet of workspace {item.WorkspaceId} was not found.");
+        }
+
+        if (holds.TryGetValue(item.RunId, out var existing))
+        {
+            return existing.WorkspaceId == item.WorkspaceId && existing.Amount == item.Amount
+                ? new CreditBatchItemResult(item.RunId, CreditOutcomes.Held, existing.Amount, null, null)
+                : Refused(item.RunId, CreditOutcomes.Conflict, $"Run {item.RunId} already holds {existing.Amount} credits of another request.");
+        }
+
+        if (!wallet.TryHold(item.Amount))
+        {
+            return new CreditBatchItemResult(item.RunId, CreditOutcomes.InsufficientCredits, 0, null,
+                $"The run needs {item.Amount} credits but only {wallet.Available} are available.");
+        }
+
+        var hold = new CreditHold
+        {
+            RunId = item.RunId, WorkspaceId = item.WorkspaceId, InstanceId = item.InstanceId, Amount = item.Amount, Status = CreditHold.Open, CreatedAt = now,
+        };
+        db.CreditHolds.Add(hold);
+        holds[item.RunId] = hold;
+        Append(item.WorkspaceId, LedgerEntry.Hold, item.Amount, $"hold:{item.RunId}", null, item.RunId, now);
+        changed.Add(wallet);
+        return new CreditBatchItemResult(item.RunId, CreditOutcomes.Held, item.Amount, null, null);
+    }
+
+    private CreditBatchItemResult Settle(
+        BatchSettlement item, Dictionary<Guid, CreditHold> holds, Dictionary<Guid, Wallet> wallets, HashSet<Guid> recorded,
+        HashSet<Wallet> changed, DateTimeOffset now)
+    {
+        if (!holds.TryGetValue(item.RunId, out var hold))
+        {
+            return Refused(item.RunId, CreditOutcomes.NotFound, $"The hold of run {item.RunId} was not found.");
+        }
+
+        // Checked before anything else: a record naming another workspace means the hold's wallet was not locked.
+        if (item.Run is { } run && RunRecordProblem(run, hold) is { } problem)
+        {
+            return Refused(item.RunId, CreditOutcomes.Invalid, problem);
+        }
+
+        var wanted = item.Capture ? CreditHold.Captured : CreditHold.Released;
+        var outcome = item.Capture ? CreditOutcomes.Captured : CreditOutcomes.Released;
+        if (hold.Status != wanted)
+        {
+            if (hold.Status != CreditHold.Open)
+            {
+                return Refused(item.RunId, CreditOutcomes.Conflict, $"The hold of run {item.RunId} was already {hold.Status}.");
+            }
+
+            var charged = item.Capture ? item.Amount ?? hold.Amount : 0;
+            if (charged < 0 || charged > hold.Amount)
+            {
+                return Refused(item.RunId, CreditOutcomes.Invalid, $"The capture must be between 0 and the held {hold.Amount} credits.");
+            }
+
+            var wallet = wallets[hold.WorkspaceId];
+            wallet.Settle(hold.Amount, charged);
+            hold.Status = wanted;
+            hold.Charged = charged;
+            hold.SettledAt = now;
+            if (item.Capture)
+            {
+                Append(hold.WorkspaceId, LedgerEntry.Capture, charged, $"capture:{hold.RunId}", null, hold.RunId, now);
+            }
+
+            if (hold.Amount - charged > 0)
+            {
+                Append(hold.WorkspaceId, LedgerEntry.Release, hold.Amount - charged, $"release:{hold.RunId}", null, hold.RunId, now);
+            }
+
+            changed.Add(wallet);
+        }
+
+        if (item.Run is { } record && recorded.Add(record.RunId))
+        {
+            db.Runs.Add(new Run
+            {
+                RunId = record.RunId, InstanceId = record.InstanceId, WorkspaceId = record.WorkspaceId, Caller = record.Caller, Status = record.Status,
+                CreditsCharged = hold.Charged, DurationMs = record.DurationMs, StartedAt = record.StartedAt, FinishedAt = record.FinishedAt,
+                Error = record.Error,
+            });
+        }
+
+        return new CreditBatchItemResult(item.RunId, outcome, hold.Charged, null, null);
+    }
+
+    /// <summary>Releases (no charge) every hold still open that was taken before <paramref name="takenBefore"/>; returns how many.</summary>
+    public async Task<int> ReleaseStaleHoldsAsync(DateTimeOffset takenBefore, CancellationToken cancellationToken = default)
+    {
+        var released = 0;
+        while (true)
+        {
+            var stale = await db.CreditHolds.AsNoTracking()
+                .Where(h => h.Status == CreditHold.Open && h.CreatedAt < takenBefore)
+                .OrderBy(h => h.CreatedAt).Select(h => h.RunId).Take(MaxBatchItems).ToListAsync(cancellationToken);
+            if (stale.Count == 0)
+            {
+                return released;
+            }
+
+            var result = await ApplyBatchAsync(
+                new CreditBatchRequest([.. stale.Select(runId => new BatchSettlement(runId, Capture: false, Amount: null, Run: null))], []), cancellationToken);
+            db.ChangeTracker.Clear();
+            var count = result.Settlements.Count(s => s.Outcome == CreditOutcomes.Released);
+            released += count;
+            if (count == 0)
+            {
+                // Settled concurrently (captured just now): nothing left that this sweep may release.
+                return released;
+            }
+        }
+    }
+
+    /// <summary>Why a run record cannot be stored with its hold, or null: it must be the same run, workspace and instance.</summary>
+    public static string? RunRecordProblem(RunDto run, CreditHold hold)
+    {
+        if (run.RunId != hold.RunId || run.WorkspaceId != hold.WorkspaceId || run.InstanceId != hold.InstanceId)
+        {
+            return $"The run record does not belong to the hold of run {hold.RunId}.";
+        }
+
+        return RunRecordProblem(run);
+    }
+
+    /// <summary>Why a run record is not valid, or null.</summary>
+    public static string? RunRecordProblem(RunDto run) =>
+        run.Status is not (RunStatuses.Succeeded or RunStatuses.Failed) || run.CreditsCharged < 0 || run.DurationMs < 0
+        || string.IsNullOrWhiteSpace(run.Caller) || run.Caller.Length > 200 || run.Error is { Length: > 4000 }
+            ? "status must be succeeded or failed, caller is required (at most 200 characters), credits and duration cannot be negative."
+            : null;
+
+    private static CreditBatchItemResult Refused(Guid runId, string outcome, string detail) => new(runId, outcome, 0, null, detail);
+
+    private static WalletDto? WalletOf(CreditBatchItemResult result, Dictionary<Guid, CreditHold> holds, Dictionary<Guid, Wallet> wallets) =>
+        holds.TryGetValue(result.RunId, out var hold) && wallets.TryGetValue(hold.WorkspaceId, out var wallet) ? wallet.ToDto() : null;
+
+    /// <summary>The refusal of a single-item call, as the exception its endpoint turns into problem+json.</summary>
+    private static ControlPlaneException Refusal(CreditBatchItemResult result, long requested) => result.Outcome switch
+    {
+        CreditOutcomes.InsufficientCredits => new InsufficientCreditsRefusal(result.Wallet?.Balance ?? 0, result.Wallet?.Available ?? 0, requested),
+        CreditOutcomes.NotFound => new ControlPlaneException(GsvProblems.NotFound, StatusCodes.Status404NotFound, "Not found", result.Detail!),
+        CreditOutcomes.Conflict => ControlPlaneException.Conflict(result.Detail!),
+        _ => ControlPlaneException.Invalid(result.Detail!),
+    };
+
+    private async Task<Dictionary<Guid, Wallet>> LockWalletsAsync(Guid[] workspaceIds, CancellationToken cancellationToken)
+    {
+        if (workspaceIds.Length == 0)
+        {
+            return [];
+        }
+
+        var wallets = await db.Wallets
+            .FromSql($"""SELECT * FROM wallets WHERE "WorkspaceId" = ANY({workspaceIds}) ORDER BY "WorkspaceId" FOR UPDATE""")
+            .ToListAsync(cancellationToken);
+        return wallets.ToDictionary(w => w.WorkspaceId);
+    }
+}

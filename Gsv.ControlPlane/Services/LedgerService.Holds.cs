@@ -56,7 +56,8 @@ public sealed partial class LedgerService
         {
             try
             {
-                return await db.InTransactionAsync(() => ApplyLockedAsync(batch, cancellationToken), cancellationToken);
+                var retried = attempt > 1;
+                return await db.InTransactionAsync(() => ApplyLockedAsync(batch, retried, cancellationToken), cancellationToken);
             }
             catch (DbUpdateException exception) when (ControlPlaneDbContext.IsUniqueViolation(exception) && attempt < 3
                 && db.Database.CurrentTransaction is null)
@@ -68,7 +69,7 @@ public sealed partial class LedgerService
         }
     }
 
-    private async Task<CreditBatchResult> ApplyLockedAsync(CreditBatchRequest batch, CancellationToken cancellationToken)
+    private async Task<CreditBatchResult> ApplyLockedAsync(CreditBatchRequest batch, bool retried, CancellationToken cancellationToken)
     {
         var settleIds = batch.Settlements.Select(s => s.RunId).Distinct().ToList();
         // The wallets to lock: a settlement's run record names its workspace (checked against the hold below); for the
@@ -85,7 +86,12 @@ public sealed partial class LedgerService
         // Read under the wallet locks: every change to a hold takes its wallet's lock first.
         var runIds = settleIds.Concat(batch.Holds.Select(h => h.RunId)).Distinct().ToList();
         var holds = await db.CreditHolds.Where(h => runIds.Contains(h.RunId)).ToDictionaryAsync(h => h.RunId, cancellationToken);
-        var recordIds = batch.Settlements.Where(s => s.Run is not null).Select(s => s.RunId).ToList();
+        // A run is recorded when its hold is settled, in the same transaction: only a replayed settlement (hold no longer
+        // open) may find its record already there, so only those are looked up. After a unique violation (a record
+        // written some other way), every record is.
+        var recordIds = batch.Settlements
+            .Where(s => s.Run is not null && (retried || (holds.TryGetValue(s.RunId, out var hold) && hold.Status != CreditHold.Open)))
+            .Select(s => s.RunId).ToList();
         var recorded = recordIds.Count == 0
             ? []
             : (await db.Runs.AsNoTracking().Where(r => recordIds.Contains(r.RunId)).Select(r => r.RunId).ToListAsync(cancellationToken)).ToHashSet();

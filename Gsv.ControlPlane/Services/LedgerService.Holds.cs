@@ -3,15 +3,17 @@ using Gsv.ControlPlane.Data;
 using Gsv.ControlPlane.Domain;
 using Gsv.ServiceDefaults.Problems;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Gsv.ControlPlane.Services;
 
 /// <summary>
 /// Holds and their settlement. Every change goes through <see cref="ApplyBatchAsync"/>: one transaction that locks
-/// the wallets concerned (in workspace order, so two batches cannot deadlock), reads the holds under those locks,
-/// applies the settlements (they free credits) then the holds in request order, and saves everything at once. The
-/// Gateway sends the holds and settlements of its concurrent runs together, so a busy wallet costs one short
-/// transaction per batch instead of one per call.
+/// the wallets concerned (in workspace order, so two batches cannot deadlock) and reads the holds under those locks,
+/// applies the <see cref="Wallet"/> rules to the settlements (they free credits) then to the holds, in request order,
+/// and writes everything at once (<see cref="CreditBatchSession"/>: three round trips). The Gateway sends the holds
+/// and settlements of its concurrent runs together, so a busy wallet costs one short transaction per batch instead
+/// of one per call.
 /// </summary>
 public sealed partial class LedgerService
 {
@@ -56,63 +58,44 @@ public sealed partial class LedgerService
         {
             try
             {
-                var retried = attempt > 1;
-                return await db.InTransactionAsync(() => ApplyLockedAsync(batch, retried, cancellationToken), cancellationToken);
+                return await ApplyOnceAsync(batch, cancellationToken);
             }
-            catch (DbUpdateException exception) when (ControlPlaneDbContext.IsUniqueViolation(exception) && attempt < 3
-                && db.Database.CurrentTransaction is null)
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 3)
             {
-                // A concurrent request inserted the same run's hold or record first. The batch was rolled back whole;
-                // applied again, it finds that row and treats it as a replay.
-                db.ChangeTracker.Clear();
+                // A concurrent request on another wallet inserted the same run's hold first. The batch was rolled back
+                // whole; applied again, it finds that hold and treats it as a replay.
             }
         }
     }
 
-    private async Task<CreditBatchResult> ApplyLockedAsync(CreditBatchRequest batch, bool retried, CancellationToken cancellationToken)
+    private async Task<CreditBatchResult> ApplyOnceAsync(CreditBatchRequest batch, CancellationToken cancellationToken)
     {
-        var settleIds = batch.Settlements.Select(s => s.RunId).Distinct().ToList();
-        // The wallets to lock: a settlement's run record names its workspace (checked against the hold below); for the
-        // others, the hold is looked up first (a hold never changes workspace, so that read needs no lock). One round
-        // trip fewer on the gateway's path, which always sends the record.
-        var unnamed = batch.Settlements.Where(s => s.Run is null).Select(s => s.RunId).ToList();
-        var settleWorkspaces = unnamed.Count == 0
-            ? []
-            : await db.CreditHolds.AsNoTracking().Where(h => unnamed.Contains(h.RunId)).Select(h => h.WorkspaceId).Distinct().ToListAsync(cancellationToken);
-        var wallets = await LockWalletsAsync(
-            [.. settleWorkspaces.Concat(batch.Settlements.Where(s => s.Run is not null).Select(s => s.Run!.WorkspaceId)).Concat(batch.Holds.Select(h => h.WorkspaceId)).Distinct()],
-            cancellationToken);
-
-        // Read under the wallet locks: every change to a hold takes its wallet's lock first.
-        var runIds = settleIds.Concat(batch.Holds.Select(h => h.RunId)).Distinct().ToList();
-        var holds = await db.CreditHolds.Where(h => runIds.Contains(h.RunId)).ToDictionaryAsync(h => h.RunId, cancellationToken);
-        // A run is recorded when its hold is settled, in the same transaction: only a replayed settlement (hold no longer
-        // open) may find its record already there, so only those are looked up. After a unique violation (a record
-        // written some other way), every record is.
-        var recordIds = batch.Settlements
-            .Where(s => s.Run is not null && (retried || (holds.TryGetValue(s.RunId, out var hold) && hold.Status != CreditHold.Open)))
-            .Select(s => s.RunId).ToList();
-        var recorded = recordIds.Count == 0
-            ? []
-            : (await db.Runs.AsNoTracking().Where(r => recordIds.Contains(r.RunId)).Select(r => r.RunId).ToListAsync(cancellationToken)).ToHashSet();
+        await using var session = await CreditBatchSession.BeginAsync(db, cancellationToken);
+        var settledRuns = batch.Settlements.Select(s => s.RunId).Distinct().ToArray();
+        var (wallets, holds) = await session.LockAsync(
+            [.. batch.Holds.Select(h => h.WorkspaceId).Distinct()], settledRuns,
+            [.. settledRuns.Concat(batch.Holds.Select(h => h.RunId)).Distinct()], cancellationToken);
 
         var now = time.GetUtcNow();
-        var changed = new HashSet<Wallet>();
-        var settled = batch.Settlements.Select(s => Settle(s, holds, wallets, recorded, changed, now)).ToList();
-        var held = batch.Holds.Select(h => Hold(h, holds, wallets, changed, now)).ToList();
-        foreach (var wallet in changed)
+        var writes = new CreditBatchWrites();
+        var settled = batch.Settlements.Select(s => Settle(s, holds, wallets, writes, now)).ToList();
+        var held = batch.Holds.Select(h => Hold(h, holds, wallets, writes, now)).ToList();
+        foreach (var wallet in writes.ChangedWallets)
         {
-            Touch(wallet, now);
+            if (Touch(wallet, now) is { } crossing)
+            {
+                writes.Events.Add(crossing);
+            }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await session.SaveAsync(writes, cancellationToken);
         return new CreditBatchResult(
-            settled.ConvertAll(r => r with { Wallet = WalletOf(r, holds, wallets) }),
+            settled.ConvertAll(r => r with { Wallet = holds.TryGetValue(r.RunId, out var hold) ? wallets.GetValueOrDefault(hold.WorkspaceId)?.ToDto() : null }),
             [.. held.Select((r, i) => r with { Wallet = wallets.GetValueOrDefault(batch.Holds[i].WorkspaceId)?.ToDto() })]);
     }
 
-    private CreditBatchItemResult Hold(
-        BatchHold item, Dictionary<Guid, CreditHold> holds, Dictionary<Guid, Wallet> wallets, HashSet<Wallet> changed, DateTimeOffset now)
+    private static CreditBatchItemResult Hold(
+        BatchHold item, Dictionary<Guid, CreditHold> holds, Dictionary<Guid, Wallet> wallets, CreditBatchWrites writes, DateTimeOffset now)
     {
         if (item.Amount <= 0)
         {
@@ -141,23 +124,21 @@ public sealed partial class LedgerService
         {
             RunId = item.RunId, WorkspaceId = item.WorkspaceId, InstanceId = item.InstanceId, Amount = item.Amount, Status = CreditHold.Open, CreatedAt = now,
         };
-        db.CreditHolds.Add(hold);
         holds[item.RunId] = hold;
-        Append(item.WorkspaceId, LedgerEntry.Hold, item.Amount, $"hold:{item.RunId}", null, item.RunId, now);
-        changed.Add(wallet);
+        writes.NewHolds.Add(hold);
+        writes.Entries.Add(NewEntry(item.WorkspaceId, LedgerEntry.Hold, item.Amount, $"hold:{item.RunId}", null, item.RunId, now));
+        writes.ChangedWallets.Add(wallet);
         return new CreditBatchItemResult(item.RunId, CreditOutcomes.Held, item.Amount, null, null);
     }
 
-    private CreditBatchItemResult Settle(
-        BatchSettlement item, Dictionary<Guid, CreditHold> holds, Dictionary<Guid, Wallet> wallets, HashSet<Guid> recorded,
-        HashSet<Wallet> changed, DateTimeOffset now)
+    private static CreditBatchItemResult Settle(
+        BatchSettlement item, Dictionary<Guid, CreditHold> holds, Dictionary<Guid, Wallet> wallets, CreditBatchWrites writes, DateTimeOffset now)
     {
         if (!holds.TryGetValue(item.RunId, out var hold))
         {
             return Refused(item.RunId, CreditOutcomes.NotFound, $"The hold of run {item.RunId} was not found.");
         }
 
-        // Checked before anything else: a record naming another workspace means the hold's wallet was not locked.
         if (item.Run is { } run && RunRecordProblem(run, hold) is { } problem)
         {
             return Refused(item.RunId, CreditOutcomes.Invalid, problem);
@@ -183,22 +164,24 @@ public sealed partial class LedgerService
             hold.Status = wanted;
             hold.Charged = charged;
             hold.SettledAt = now;
+            writes.SettledHolds.Add(hold);
             if (item.Capture)
             {
-                Append(hold.WorkspaceId, LedgerEntry.Capture, charged, $"capture:{hold.RunId}", null, hold.RunId, now);
+                writes.Entries.Add(NewEntry(hold.WorkspaceId, LedgerEntry.Capture, charged, $"capture:{hold.RunId}", null, hold.RunId, now));
             }
 
             if (hold.Amount - charged > 0)
             {
-                Append(hold.WorkspaceId, LedgerEntry.Release, hold.Amount - charged, $"release:{hold.RunId}", null, hold.RunId, now);
+                writes.Entries.Add(NewEntry(hold.WorkspaceId, LedgerEntry.Release, hold.Amount - charged, $"release:{hold.RunId}", null, hold.RunId, now));
             }
 
-            changed.Add(wallet);
+            writes.ChangedWallets.Add(wallet);
         }
 
-        if (item.Run is { } record && recorded.Add(record.RunId))
+        // Recorded with the settlement; a replay's record is already there and stays as it was.
+        if (item.Run is { } record)
         {
-            db.Runs.Add(new Run
+            writes.Runs.Add(new Run
             {
                 RunId = record.RunId, InstanceId = record.InstanceId, WorkspaceId = record.WorkspaceId, Caller = record.Caller, Status = record.Status,
                 CreditsCharged = hold.Charged, DurationMs = record.DurationMs, StartedAt = record.StartedAt, FinishedAt = record.FinishedAt,
@@ -225,7 +208,6 @@ public sealed partial class LedgerService
 
             var result = await ApplyBatchAsync(
                 new CreditBatchRequest([.. stale.Select(runId => new BatchSettlement(runId, Capture: false, Amount: null, Run: null))], []), cancellationToken);
-            db.ChangeTracker.Clear();
             var count = result.Settlements.Count(s => s.Outcome == CreditOutcomes.Released);
             released += count;
             if (count == 0)
@@ -256,9 +238,6 @@ public sealed partial class LedgerService
 
     private static CreditBatchItemResult Refused(Guid runId, string outcome, string detail) => new(runId, outcome, 0, null, detail);
 
-    private static WalletDto? WalletOf(CreditBatchItemResult result, Dictionary<Guid, CreditHold> holds, Dictionary<Guid, Wallet> wallets) =>
-        holds.TryGetValue(result.RunId, out var hold) && wallets.TryGetValue(hold.WorkspaceId, out var wallet) ? wallet.ToDto() : null;
-
     /// <summary>The refusal of a single-item call, as the exception its endpoint turns into problem+json.</summary>
     private static ControlPlaneException Refusal(CreditBatchItemResult result, long requested) => result.Outcome switch
     {
@@ -267,17 +246,4 @@ public sealed partial class LedgerService
         CreditOutcomes.Conflict => ControlPlaneException.Conflict(result.Detail!),
         _ => ControlPlaneException.Invalid(result.Detail!),
     };
-
-    private async Task<Dictionary<Guid, Wallet>> LockWalletsAsync(Guid[] workspaceIds, CancellationToken cancellationToken)
-    {
-        if (workspaceIds.Length == 0)
-        {
-            return [];
-        }
-
-        var wallets = await db.Wallets
-            .FromSql($"""SELECT * FROM wallets WHERE "WorkspaceId" = ANY({workspaceIds}) ORDER BY "WorkspaceId" FOR UPDATE""")
-            .ToListAsync(cancellationToken);
-        return wallets.ToDictionary(w => w.WorkspaceId);
-    }
 }

@@ -61,7 +61,11 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
                 var now = time.GetUtcNow();
                 wallet.Credit(amount, topUp: grantKind is not null && Wallet.IsTopUp(grantKind));
                 var entry = Append(workspaceId, kind, amount, idempotencyKey, reason, runId, now, grantKind);
-                Touch(wallet, now);
+                if (Touch(wallet, now) is { } crossing)
+                {
+                    db.WalletEvents.Add(crossing);
+                }
+
                 await db.SaveChangesAsync(cancellationToken);
                 LogCredited(logger, kind, amount, workspaceId, wallet.Balance);
                 return new GrantResult(entry.Id, Created: true, wallet.ToDto());
@@ -94,7 +98,11 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
         {
             var wallet = await LockWalletAsync(workspaceId, cancellationToken);
             wallet.LowThresholdOverride = threshold;
-            Touch(wallet, time.GetUtcNow());
+            if (Touch(wallet, time.GetUtcNow()) is { } crossing)
+            {
+                db.WalletEvents.Add(crossing);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             return wallet.ToDto();
         }, cancellationToken);
@@ -110,23 +118,30 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
     private LedgerEntry Append(
         Guid workspaceId, string kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, string? grantKind = null)
     {
-        var entry = new LedgerEntry
-        {
-            Id = Guid.CreateVersion7(now), WorkspaceId = workspaceId, Kind = kind, GrantKind = grantKind, Amount = amount, Reason = reason,
-            IdempotencyKey = idempotencyKey, RunId = runId, CreatedAt = now,
-        };
+        var entry = NewEntry(workspaceId, kind, amount, idempotencyKey, reason, runId, now, grantKind);
         db.LedgerEntries.Add(entry);
         return entry;
     }
 
-    private void Touch(Wallet wallet, DateTimeOffset now)
+    private static LedgerEntry NewEntry(
+        Guid workspaceId, string kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, string? grantKind = null) =>
+        new()
+        {
+            Id = Guid.CreateVersion7(now), WorkspaceId = workspaceId, Kind = kind, GrantKind = grantKind, Amount = amount, Reason = reason,
+            IdempotencyKey = idempotencyKey, RunId = runId, CreatedAt = now,
+        };
+
+    /// <summary>Stamps the change and re-evaluates the low flag; returns the crossing event to store, if any.</summary>
+    private WalletEvent? Touch(Wallet wallet, DateTimeOffset now)
     {
         wallet.UpdatedAt = now;
-        if (wallet.TrackLowBalance(now) is { } crossing)
+        var crossing = wallet.TrackLowBalance(now);
+        if (crossing is not null)
         {
-            db.WalletEvents.Add(crossing);
             LogLowBalance(logger, wallet.WorkspaceId, crossing.Kind, crossing.Balance, crossing.Threshold);
         }
+
+        return crossing;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ledger {Kind} of {Amount} credits on workspace {WorkspaceId}; balance {Balance}")]

@@ -1,0 +1,182 @@
+using Gsv.ControlPlane.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Gsv.ControlPlane.Services;
+
+/// <summary>The rows a credit batch changes, collected while its rules run in memory and written in one round trip.</summary>
+public sealed class CreditBatchWrites
+{
+    public List<CreditHold> NewHolds { get; } = [];
+
+    public List<CreditHold> SettledHolds { get; } = [];
+
+    public List<LedgerEntry> Entries { get; } = [];
+
+    public List<Run> Runs { get; } = [];
+
+    public HashSet<Wallet> ChangedWallets { get; } = [];
+
+    public List<WalletEvent> Events { get; } = [];
+}
+
+/// <summary>
+/// The persistence of a credit batch in plain SQL, three round trips in all: lock the wallets (workspace order) and
+/// read the holds under those locks; write every change; commit. The wallet locks are held from the first to the
+/// last, so every batch on a wallet stays serialized by PostgreSQL while holding the lock as briefly as possible —
+/// this is the Gateway's hot path, where EF Core's change tracking and one command per query cost several times more.
+/// </summary>
+public sealed class CreditBatchSession : IAsyncDisposable
+{
+    private readonly ControlPlaneDbContext _db;
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+
+    private CreditBatchSession(ControlPlaneDbContext db, NpgsqlConnection connection, NpgsqlTransaction transaction) =>
+        (_db, _connection, _transaction) = (db, connection, transaction);
+
+    /// <summary>Opens the context's connection and a transaction of its own (not nested in an EF Core transaction).</summary>
+    public static async Task<CreditBatchSession> BeginAsync(ControlPlaneDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException("A credit batch runs in its own transaction, not inside another one.");
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        return new CreditBatchSession(db, connection, await connection.BeginTransactionAsync(cancellationToken));
+    }
+
+    /// <summary>Locks the wallets of <paramref name="holdWorkspaces"/> and of the holds of <paramref name="settledRuns"/>, then reads the holds of <paramref name="runIds"/>.</summary>
+    public async Task<(Dictionary<Guid, Wallet> Wallets, Dictionary<Guid, CreditHold> Holds)> LockAsync(
+        Guid[] holdWorkspaces, Guid[] settledRuns, Guid[] runIds, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(_connection, _transaction)
+        {
+            BatchCommands =
+            {
+                Command("""
+                    SELECT "WorkspaceId", "Balance", "Held", "LastTopUp", "LowThresholdOverride", "Low", "UpdatedAt" FROM wallets
+                    WHERE "WorkspaceId" = ANY($1) OR "WorkspaceId" IN (SELECT "WorkspaceId" FROM credit_holds WHERE "RunId" = ANY($2))
+                    ORDER BY "WorkspaceId" FOR UPDATE
+                    """, holdWorkspaces, settledRuns),
+                Command("""
+                    SELECT "RunId", "WorkspaceId", "InstanceId", "Amount", "Status", "Charged", "CreatedAt", "SettledAt" FROM credit_holds
+                    WHERE "RunId" = ANY($1)
+                    """, runIds),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var wallets = new Dictionary<Guid, Wallet>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var wallet = new Wallet
+            {
+                WorkspaceId = reader.GetGuid(0), Balance = reader.GetInt64(1), Held = reader.GetInt64(2),
+                LastTopUp = reader.IsDBNull(3) ? null : reader.GetInt64(3), LowThresholdOverride = reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                Low = reader.GetBoolean(5), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(6),
+            };
+            wallets[wallet.WorkspaceId] = wallet;
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var holds = new Dictionary<Guid, CreditHold>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var hold = new CreditHold
+            {
+                RunId = reader.GetGuid(0), WorkspaceId = reader.GetGuid(1), InstanceId = reader.IsDBNull(2) ? null : reader.GetGuid(2),
+                Amount = reader.GetInt64(3), Status = reader.GetString(4), Charged = reader.GetInt64(5), CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
+                SettledAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+            };
+            holds[hold.RunId] = hold;
+        }
+
+        return (wallets, holds);
+    }
+
+    /// <summary>Writes every change in one round trip, then commits. A run already recorded is left as it is.</summary>
+    public async Task SaveAsync(CreditBatchWrites writes, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(_connection, _transaction);
+        foreach (var h in writes.NewHolds)
+        {
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO credit_holds ("RunId", "WorkspaceId", "InstanceId", "Amount", "Status", "Charged", "CreatedAt", "SettledAt")
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                """, h.RunId, h.WorkspaceId, h.InstanceId, h.Amount, h.Status, h.Charged, Utc(h.CreatedAt), Utc(h.SettledAt)));
+        }
+
+        foreach (var h in writes.SettledHolds)
+        {
+            batch.BatchCommands.Add(Command("""UPDATE credit_holds SET "Status" = $2, "Charged" = $3, "SettledAt" = $4 WHERE "RunId" = $1""",
+                h.RunId, h.Status, h.Charged, Utc(h.SettledAt)));
+        }
+
+        foreach (var e in writes.Entries)
+        {
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO ledger_entries ("Id", "WorkspaceId", "Kind", "GrantKind", "Amount", "Reason", "IdempotencyKey", "RunId", "CreatedAt")
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                """, e.Id, e.WorkspaceId, e.Kind, e.GrantKind, e.Amount, e.Reason, e.IdempotencyKey, e.RunId, Utc(e.CreatedAt)));
+        }
+
+        foreach (var r in writes.Runs)
+        {
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO runs ("RunId", "InstanceId", "WorkspaceId", "Caller", "Status", "CreditsCharged", "DurationMs", "StartedAt", "FinishedAt", "Error")
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT ("RunId") DO NOTHING
+                """, r.RunId, r.InstanceId, r.WorkspaceId, r.Caller, r.Status, r.CreditsCharged, r.DurationMs, Utc(r.StartedAt), Utc(r.FinishedAt), r.Error));
+        }
+
+        foreach (var w in writes.ChangedWallets)
+        {
+            batch.BatchCommands.Add(Command("""UPDATE wallets SET "Balance" = $2, "Held" = $3, "Low" = $4, "UpdatedAt" = $5 WHERE "WorkspaceId" = $1""",
+                w.WorkspaceId, w.Balance, w.Held, w.Low, Utc(w.UpdatedAt)));
+        }
+
+        foreach (var e in writes.Events)
+        {
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO wallet_events ("WorkspaceId", "Kind", "Balance", "Threshold", "CreatedAt") VALUES ($1, $2, $3, $4, $5)
+                """, e.WorkspaceId, e.Kind, e.Balance, e.Threshold, Utc(e.CreatedAt)));
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await _transaction.CommitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync();
+        await _db.Database.CloseConnectionAsync();
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(Parameter(value));
+        }
+
+        return command;
+    }
+
+    // Typed parameters, so a null still has its column's type.
+    private static NpgsqlParameter Parameter(object? value) => value switch
+    {
+        Guid[] ids => new NpgsqlParameter<Guid[]> { TypedValue = ids },
+        _ => new NpgsqlParameter { Value = value ?? DBNull.Value },
+    };
+
+    // PostgreSQL's timestamptz takes UTC offsets only.
+    private static DateTimeOffset Utc(DateTimeOffset value) => value.ToUniversalTime();
+
+    private static DateTimeOffset? Utc(DateTimeOffset? value) => value?.ToUniversalTime();
+}

@@ -87,31 +87,8 @@ public static class TokenIssuer
         // Default audience = every other client the token carries roles of, plus audience mappers.
         var audiences = grant.Client.Audiences.Concat(clientRoles.Keys.Where(c => c != grant.Client.ClientId)).Distinct().ToList();
 
-        var claims = new Dictionary<string, object?>
-        {
-            ["exp"] = now + grant.Realm.AccessTokenLifespan,
-            ["iat"] = now,
-        };
-        if (grant.Session is not null)
-        {
-            claims["auth_time"] = grant.Session.AuthTime;
-        }
-
-        claims["jti"] = Guid.NewGuid().ToString();
-        claims["iss"] = grant.Issuer;
-        if (audiences.Count > 0)
-        {
-            claims["aud"] = audiences.Count == 1 ? audiences[0] : audiences;
-        }
-
-        claims["sub"] = grant.User.Id;
-        claims["typ"] = "Bearer";
-        claims["azp"] = grant.Client.ClientId;
-        if (grant.Session is not null)
-        {
-            claims["sid"] = grant.Session.Id;
-        }
-
+        object? audience = audiences.Count switch { 0 => null, 1 => audiences[0], _ => audiences };
+        var claims = StandardClaims(grant, now, audience, "Bearer");
         claims["acr"] = "1";
         var origins = grant.Client.WebOrigins.Contains("+")
             ? grant.Client.RedirectUris.Select(OriginOf).OfType<string>().Distinct().ToList()
@@ -142,6 +119,21 @@ public static class TokenIssuer
 
     private static string IdToken(Grant grant, long now, string accessToken)
     {
+        var claims = StandardClaims(grant, now, grant.Client.ClientId, "ID", grant.Nonce);
+        // at_hash: left half of SHA-256 of the access token, base64url (OIDC Core 3.1.3.6).
+        var hash = SHA256.HashData(Encoding.ASCII.GetBytes(accessToken));
+        claims["at_hash"] = Base64UrlEncoder.Encode(hash[..16]);
+        claims["acr"] = "1";
+        AddUserClaims(claims, grant);
+        return Handler.CreateToken(JsonSerializer.Serialize(claims), grant.Keys.SigningCredentials);
+    }
+
+    /// <summary>
+    /// The claims access and ID tokens share, in Keycloak's order: exp, iat, auth_time, jti, iss, aud, sub, typ, azp,
+    /// nonce, sid. <paramref name="audience"/> is left out when null; <paramref name="nonce"/> is given for ID tokens only.
+    /// </summary>
+    private static Dictionary<string, object?> StandardClaims(Grant grant, long now, object? audience, string type, string? nonce = null)
+    {
         var claims = new Dictionary<string, object?>
         {
             ["exp"] = now + grant.Realm.AccessTokenLifespan,
@@ -154,13 +146,17 @@ public static class TokenIssuer
 
         claims["jti"] = Guid.NewGuid().ToString();
         claims["iss"] = grant.Issuer;
-        claims["aud"] = grant.Client.ClientId;
-        claims["sub"] = grant.User.Id;
-        claims["typ"] = "ID";
-        claims["azp"] = grant.Client.ClientId;
-        if (grant.Nonce is not null)
+        if (audience is not null)
         {
-            claims["nonce"] = grant.Nonce;
+            claims["aud"] = audience;
+        }
+
+        claims["sub"] = grant.User.Id;
+        claims["typ"] = type;
+        claims["azp"] = grant.Client.ClientId;
+        if (nonce is not null)
+        {
+            claims["nonce"] = nonce;
         }
 
         if (grant.Session is not null)
@@ -168,12 +164,7 @@ public static class TokenIssuer
             claims["sid"] = grant.Session.Id;
         }
 
-        // at_hash: left half of SHA-256 of the access token, base64url (OIDC Core 3.1.3.6).
-        var hash = SHA256.HashData(Encoding.ASCII.GetBytes(accessToken));
-        claims["at_hash"] = Base64UrlEncoder.Encode(hash[..16]);
-        claims["acr"] = "1";
-        AddUserClaims(claims, grant);
-        return Handler.CreateToken(JsonSerializer.Serialize(claims), grant.Keys.SigningCredentials);
+        return claims;
     }
 
     private static string RefreshToken(Grant grant, long now)

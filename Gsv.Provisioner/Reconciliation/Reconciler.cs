@@ -90,7 +90,8 @@ public sealed partial class Reconciler(
                     case InstanceState.Pending when manifest is null && instance.IsTrial:
                         await scope.ServiceProvider.GetRequiredService<InstanceProvisioning>().RequestAsync(instance, cancellationToken);
                         break;
-                    case InstanceState.Pending:
+                    // Declared, but the order processing stopped before moving it on.
+                    case InstanceState.Pending when manifest is not null:
                         await controlPlane.TransitionInstanceAsync(
                             instance.Id, new TransitionRequest(InstanceState.Provisioning, "manifest found in the GitOps repository"), cancellationToken);
                         signal.WakeUp.Notify();

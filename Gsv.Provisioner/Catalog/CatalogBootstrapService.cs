@@ -1,3 +1,4 @@
+using Gsv.Provisioner.Inbox;
 using Gsv.Saleor;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -14,8 +15,7 @@ public sealed partial class CatalogBootstrapService(
         await Task.Yield();
         var seed = SeedCatalog.Load();
         var publicUrl = new Uri(configuration["Provisioner:PublicUrl"] ?? throw new InvalidOperationException("Provisioner:PublicUrl is not configured."));
-        var delay = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
+        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
             try
             {
@@ -28,9 +28,9 @@ public sealed partial class CatalogBootstrapService(
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 state.LastError = e.Message;
+                var delay = InboxOptions.Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), attempt);
                 LogRetry(logger, delay, e);
                 await Task.Delay(delay, stoppingToken);
-                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
             }
         }
     }

@@ -74,10 +74,11 @@ public sealed partial class Reconciler(
         // Instances never declared in the repository (e.g. created directly through the Control Plane API) are left alone.
         var instances = await controlPlane.ListInstancesAsync(Deployable, cancellationToken: cancellationToken);
         var manifests = await desiredState.ReadManifestsAsync(cancellationToken);
-        var removed = await desiredState.ReadRemovedAsync(cancellationToken);
         var db = scope.ServiceProvider.GetRequiredService<ProvisionerDbContext>();
         var failures = await db.ReconcileFailures.ToDictionaryAsync(f => f.InstanceId, cancellationToken);
         FlowTemplates? templates = null;
+        // Read only when needed: it walks the repository's history for deleted manifests.
+        IReadOnlySet<Guid>? removed = null;
 
         foreach (var instance in instances)
         {
@@ -106,8 +107,13 @@ public sealed partial class Reconciler(
 
                         break;
                     // Only instances this repository declared and then dropped: others were never GitOps-managed.
-                    case InstanceState.Provisioning or InstanceState.Active or InstanceState.Suspended when manifest is null && removed.Contains(instance.Id):
-                        await TerminateAsync(scope.ServiceProvider, instance, cancellationToken);
+                    case InstanceState.Provisioning or InstanceState.Active or InstanceState.Suspended when manifest is null:
+                        removed ??= await desiredState.ReadRemovedAsync(cancellationToken);
+                        if (removed.Contains(instance.Id))
+                        {
+                            await TerminateAsync(scope.ServiceProvider, instance, cancellationToken);
+                        }
+
                         break;
                 }
             }

@@ -6,7 +6,7 @@ namespace Gsv.Gateway.Idempotency;
 /// <summary>What <see cref="IdempotencyStore.BeginAsync"/> found for a key.</summary>
 public abstract record IdempotencyClaim
 {
-    /// <summary>First use: this request runs, as run <paramref name="RunId"/>.</summary>
+    /// <summary>First use: this request runs, as run <paramref name="RunId"/> (the id it claimed the key for).</summary>
     public sealed record Started(Guid RunId) : IdempotencyClaim;
 
     /// <summary>A run with this key already succeeded: answer with its result (JSON, UTF-8).</summary>
@@ -37,13 +37,12 @@ public sealed class IdempotencyStore(IConnectionMultiplexer redis, IOptions<Gate
     public static RedisKey KeyOf(Guid instanceId, string idempotencyKey) => $"gsv:idempotency:{instanceId:N}:{idempotencyKey}";
 
     /// <summary>
-    /// Claims the key for a new run, or returns the stored result; while another request holds the key, waits for it to
+    /// Claims the key for run <paramref name="runId"/>, or returns the stored result; while another request holds the key, waits for it to
     /// finish (at most the runtime timeout).
     /// </summary>
-    public async Task<IdempotencyClaim> BeginAsync(RedisKey key, CancellationToken cancellationToken)
+    public async Task<IdempotencyClaim> BeginAsync(RedisKey key, Guid runId, CancellationToken cancellationToken)
     {
         var database = redis.GetDatabase();
-        var runId = Guid.CreateVersion7();
         var pendingFor = _options.RuntimeTimeout + TimeSpan.FromSeconds(30);
         var deadline = DateTime.UtcNow + _options.RuntimeTimeout + TimeSpan.FromSeconds(5);
         while (true)

@@ -84,15 +84,14 @@ public sealed partial class RunAdmission(
             }
 
             idempotencyKey = IdempotencyStore.KeyOf(instanceId, key);
-            switch (await idempotency.BeginAsync(idempotencyKey.Value, context.RequestAborted))
+            switch (await idempotency.BeginAsync(idempotencyKey.Value, runId, context.RequestAborted))
             {
                 case IdempotencyClaim.Completed completed:
                     return new Admission(null, completed.Result, null);
                 case IdempotencyClaim.InProgress:
                     return Refuse(GsvProblems.Problem(GsvProblems.Conflict, StatusCodes.Status409Conflict, "Run in progress",
                         "A run with this Idempotency-Key is still in progress; retry later."));
-                case IdempotencyClaim.Started started:
-                    runId = started.RunId;
+                case IdempotencyClaim.Started:
                     break;
             }
         }

@@ -52,20 +52,20 @@ public sealed class RateLimiterTests(PlatformFixture platform)
         var store = new IdempotencyStore(redis, Options.Create(new GatewayOptions { RuntimeTimeout = TimeSpan.FromSeconds(1) }));
         var key = IdempotencyStore.KeyOf(Guid.NewGuid(), "key-1");
 
-        var first = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(key, CancellationToken.None));
+        var first = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(key, Guid.CreateVersion7(), CancellationToken.None));
         // While the first run goes on, a second request waits (bounded) and then hears it is in progress.
-        Assert.IsType<IdempotencyClaim.InProgress>(await store.BeginAsync(key, CancellationToken.None));
+        Assert.IsType<IdempotencyClaim.InProgress>(await store.BeginAsync(key, Guid.CreateVersion7(), CancellationToken.None));
 
         await store.AbandonAsync(key, first.RunId);
-        var second = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(key, CancellationToken.None));
+        var second = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(key, Guid.CreateVersion7(), CancellationToken.None));
         Assert.NotEqual(first.RunId, second.RunId);
 
         await store.CompleteAsync(key, "{\"runId\":\"x\"}"u8.ToArray());
-        var replay = Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(key, CancellationToken.None));
+        var replay = Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(key, Guid.CreateVersion7(), CancellationToken.None));
         Assert.Equal("{\"runId\":\"x\"}", System.Text.Encoding.UTF8.GetString(replay.Result));
 
         // Abandoning with a stale run id does not delete a completed result.
         await store.AbandonAsync(key, first.RunId);
-        Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(key, CancellationToken.None));
+        Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(key, Guid.CreateVersion7(), CancellationToken.None));
     }
 }

@@ -229,11 +229,6 @@ public static class InternalApi
             return GsvProblems.NotFoundProblem($"Instance {request.InstanceId} in workspace {request.WorkspaceId}");
         }
 
-        if (await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.RunId == request.RunId, cancellationToken) is { } existing)
-        {
-            return TypedResults.Ok(existing.ToDto());
-        }
-
         var run = new Run
         {
             RunId = request.RunId, InstanceId = request.InstanceId, WorkspaceId = request.WorkspaceId, Caller = request.Caller, Status = request.Status,

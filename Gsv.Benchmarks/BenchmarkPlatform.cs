@@ -74,12 +74,7 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
     public async Task<BenchmarkTarget> PrepareInstanceAsync(BenchmarkOptions options)
     {
         const long creditsPerRun = 1;
-        var serviceToken = await GetTokenAsync(new()
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = "gsv-provisioner",
-            ["client_secret"] = await ParameterAsync("keycloak-provisioner-client-secret"),
-        });
+        var controlPlane = await ServiceControlPlaneAsync();
         var buyerToken = await GetTokenAsync(new()
         {
             ["grant_type"] = "password",
@@ -89,7 +84,6 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
             ["scope"] = "openid",
         });
 
-        var controlPlane = new ControlPlaneClient(Client("controlplane", serviceToken));
         var userControlPlane = new ControlPlaneUserClient(Client("controlplane", null));
         var workspaceId = (await userControlPlane.GetMeAsync(buyerToken)).Workspaces[0].Id;
 
@@ -115,20 +109,19 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
         return new BenchmarkTarget(instance.Id, workspaceId, flow.Id.ToString(), key.Key, langflowKey, credits, creditsPerRun);
     }
 
-    public ControlPlaneClient ServiceControlPlane(string serviceToken) => new(Client("controlplane", serviceToken));
 
     public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
 
-    public async Task<WalletDto> WalletAsync(Guid workspaceId)
+    public async Task<WalletDto> WalletAsync(Guid workspaceId) =>
+        await (await ServiceControlPlaneAsync()).GetWalletAsync(workspaceId) ?? throw new InvalidOperationException("No wallet.");
+
+    /// <summary>The Control Plane's internal API with the Provisioner's client-credentials token.</summary>
+    private async Task<ControlPlaneClient> ServiceControlPlaneAsync() => new(Client("controlplane", await GetTokenAsync(new()
     {
-        var serviceToken = await GetTokenAsync(new()
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = "gsv-provisioner",
-            ["client_secret"] = await ParameterAsync("keycloak-provisioner-client-secret"),
-        });
-        return await ServiceControlPlane(serviceToken).GetWalletAsync(workspaceId) ?? throw new InvalidOperationException("No wallet.");
-    }
+        ["grant_type"] = "client_credentials",
+        ["client_id"] = "gsv-provisioner",
+        ["client_secret"] = await ParameterAsync("keycloak-provisioner-client-secret"),
+    })));
 
     public async ValueTask DisposeAsync()
     {

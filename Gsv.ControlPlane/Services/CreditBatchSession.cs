@@ -162,18 +162,12 @@ public sealed class CreditBatchSession : IAsyncDisposable
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)
         {
-            command.Parameters.Add(Parameter(value));
+            // A null goes untyped: PostgreSQL gives it the type of the column it is written to.
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
 
         return command;
     }
-
-    // Typed parameters, so a null still has its column's type.
-    private static NpgsqlParameter Parameter(object? value) => value switch
-    {
-        Guid[] ids => new NpgsqlParameter<Guid[]> { TypedValue = ids },
-        _ => new NpgsqlParameter { Value = value ?? DBNull.Value },
-    };
 
     // PostgreSQL's timestamptz takes UTC offsets only.
     private static DateTimeOffset Utc(DateTimeOffset value) => value.ToUniversalTime();

@@ -153,6 +153,12 @@ public static class CreditOutcomes
     public const string Invalid = "validation";
 }
 
+/// <summary>What every instance API key starts with (the Control Plane issues them; the Gateway recognizes them).</summary>
+public static class ApiKeys
+{
+    public const string Prefix = "gsv_";
+}
+
 public sealed record ResolveApiKeyRequest(string Key);
 
 public sealed record ResolvedApiKey(Guid ApiKeyId, Guid InstanceId, Guid WorkspaceId);

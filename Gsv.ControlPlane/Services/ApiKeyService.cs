@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Gsv.ControlPlane.Client;
@@ -10,7 +11,6 @@ namespace Gsv.ControlPlane.Services;
 /// <summary>API keys: <c>gsv_</c> + 32 random bytes (base64url), shown once; only the SHA-256 is kept.</summary>
 public sealed class ApiKeyService(ControlPlaneDbContext db, TimeProvider time)
 {
-    public const string KeyPrefix = "gsv_";
     private const int VisiblePrefixLength = 12;
 
     public async Task<CreatedApiKeyDto> CreateAsync(Instance instance, string name, CancellationToken cancellationToken = default)
@@ -20,7 +20,7 @@ public sealed class ApiKeyService(ControlPlaneDbContext db, TimeProvider time)
             throw ControlPlaneException.Conflict("A terminated instance cannot get new API keys.");
         }
 
-        var key = KeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var key = ApiKeys.Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow();
         var apiKey = new ApiKey
         {
@@ -35,7 +35,7 @@ public sealed class ApiKeyService(ControlPlaneDbContext db, TimeProvider time)
     /// <summary>The key's instance and workspace, marking it used; <c>null</c> when unknown or revoked.</summary>
     public async Task<ResolvedApiKey?> ResolveAsync(string key, CancellationToken cancellationToken = default)
     {
-        if (!key.StartsWith(KeyPrefix, StringComparison.Ordinal))
+        if (!key.StartsWith(ApiKeys.Prefix, StringComparison.Ordinal))
         {
             return null;
         }
@@ -53,8 +53,6 @@ public sealed class ApiKeyService(ControlPlaneDbContext db, TimeProvider time)
     }
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static ApiKeyDto ToDto(ApiKey k) => new(k.Id, k.InstanceId, k.Name, k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt);
 }

@@ -1,3 +1,4 @@
+using Gsv.ControlPlane.Client;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -54,7 +55,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var authorization = request.Headers.Authorization.ToString();
-        return authorization.StartsWith("Bearer " + ApiKeyResolver.Prefix, StringComparison.OrdinalIgnoreCase)
+        return authorization.StartsWith("Bearer " + ApiKeys.Prefix, StringComparison.OrdinalIgnoreCase)
             ? authorization["Bearer ".Length..].Trim()
             : null;
     }

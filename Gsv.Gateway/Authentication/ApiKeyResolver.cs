@@ -11,12 +11,11 @@ namespace Gsv.Gateway.Authentication;
 /// </summary>
 public sealed class ApiKeyResolver(ControlPlaneClient controlPlane, ApiKeyResolver.Cache cache)
 {
-    public const string Prefix = "gsv_";
     private const int MaxKeyLength = 200;
 
     public Task<ResolvedApiKey?> ResolveAsync(string key)
     {
-        if (!key.StartsWith(Prefix, StringComparison.Ordinal) || key.Length > MaxKeyLength)
+        if (!key.StartsWith(ApiKeys.Prefix, StringComparison.Ordinal) || key.Length > MaxKeyLength)
         {
             return Task.FromResult<ResolvedApiKey?>(null);
         }

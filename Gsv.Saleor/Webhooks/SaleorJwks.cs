@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
@@ -47,7 +48,7 @@ public sealed class SaleorJwks(HttpClient http, Uri jwksUrl, TimeProvider? time 
         var set = await http.GetFromJsonAsync<JsonWebKeySet>(JwksUrl, cancellationToken) ?? new([]);
         return set.Keys
             .Where(k => k.Kty == "RSA" && k.Kid is not null && k.N is not null && k.E is not null && k.Use is null or "sig")
-            .ToDictionary(k => k.Kid!, k => new RSAParameters { Modulus = Base64Url.Decode(k.N!), Exponent = Base64Url.Decode(k.E!) });
+            .ToDictionary(k => k.Kid!, k => new RSAParameters { Modulus = Base64Url.DecodeFromChars(k.N!), Exponent = Base64Url.DecodeFromChars(k.E!) });
     }
 
     private sealed record JsonWebKeySet([property: JsonPropertyName("keys")] IReadOnlyList<JsonWebKey> Keys);
@@ -58,9 +59,4 @@ public sealed class SaleorJwks(HttpClient http, Uri jwksUrl, TimeProvider? time 
         [property: JsonPropertyName("use")] string? Use,
         [property: JsonPropertyName("n")] string? N,
         [property: JsonPropertyName("e")] string? E);
-}
-
-internal static class Base64Url
-{
-    public static byte[] Decode(string value) => System.Buffers.Text.Base64Url.DecodeFromChars(value);
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -37,7 +38,7 @@ public sealed class SaleorWebhookVerifier(SaleorJwks jwks)
         byte[] signatureBytes;
         try
         {
-            using var header = JsonDocument.Parse(Base64Url.Decode(parts[0]));
+            using var header = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[0]));
             var root = header.RootElement;
             if (root.GetProperty("alg").GetString() != "RS256"
                 || !root.TryGetProperty("b64", out var b64) || b64.ValueKind != JsonValueKind.False
@@ -47,7 +48,7 @@ public sealed class SaleorWebhookVerifier(SaleorJwks jwks)
             }
 
             kid = root.TryGetProperty("kid", out var k) ? k.GetString() : null;
-            signatureBytes = Base64Url.Decode(parts[2]);
+            signatureBytes = Base64Url.DecodeFromChars(parts[2]);
         }
         catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
         {

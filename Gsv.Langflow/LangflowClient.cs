@@ -12,8 +12,6 @@ namespace Gsv.Langflow;
 /// </summary>
 public sealed class LangflowClient(HttpClient http)
 {
-    public HttpClient Http => http;
-
     public async Task<FlowRead> CreateFlowAsync(FlowCreate flow, CancellationToken cancellationToken = default)
     {
         using var response = await http.PostAsJsonAsync("api/v1/flows/", flow, LangflowJson.Options, cancellationToken);

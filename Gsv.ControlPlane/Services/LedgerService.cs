@@ -92,21 +92,6 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
         return new GrantResult(existing.Id, Created: false, wallet.ToDto());
     }
 
-    /// <summary>Sets the wallet's explicit low threshold (null = the default rule) and re-evaluates the low flag.</summary>
-    public Task<WalletDto> SetLowThresholdAsync(Guid workspaceId, long? threshold, CancellationToken cancellationToken = default) =>
-        db.InTransactionAsync(async () =>
-        {
-            var wallet = await LockWalletAsync(workspaceId, cancellationToken);
-            wallet.LowThresholdOverride = threshold;
-            if (Touch(wallet, time.GetUtcNow()) is { } crossing)
-            {
-                db.WalletEvents.Add(crossing);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            return wallet.ToDto();
-        }, cancellationToken);
-
     private async Task<Wallet> LockWalletAsync(Guid workspaceId, CancellationToken cancellationToken)
     {
         var wallets = await db.Wallets

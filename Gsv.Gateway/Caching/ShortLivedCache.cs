@@ -10,8 +10,6 @@ public sealed class ShortLivedCache<TKey, TValue>(TimeProvider time, int sweepAb
 {
     private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
 
-    public int Count => _entries.Count;
-
     /// <summary>The cached value of <paramref name="key"/>, else <paramref name="lookup"/>'s, kept for <paramref name="lifetime"/>.</summary>
     public Task<TValue> GetOrAddAsync<TState>(
         TKey key, TState state, Func<TKey, TState, Task<TValue>> lookup, Func<TValue, TimeSpan> lifetime)
@@ -31,9 +29,6 @@ public sealed class ShortLivedCache<TKey, TValue>(TimeProvider time, int sweepAb
         _entries[key] = fresh;
         return CompleteAsync(key, fresh, lifetime);
     }
-
-    /// <summary>Forgets <paramref name="key"/> (e.g. after the Control Plane said the cached answer is outdated).</summary>
-    public void Remove(TKey key) => _entries.TryRemove(key, out _);
 
     private async Task<TValue> CompleteAsync(TKey key, Entry entry, Func<TValue, TimeSpan> lifetime)
     {

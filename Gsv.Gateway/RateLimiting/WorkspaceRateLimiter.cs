@@ -20,8 +20,6 @@ public sealed class WorkspaceRateLimiter(IConnectionMultiplexer redis, IOptions<
 
     private readonly int _limit = options.Value.RunsPerMinute;
 
-    public int Limit => _limit;
-
     public async Task<RateLimitDecision> AcquireAsync(Guid workspaceId)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();

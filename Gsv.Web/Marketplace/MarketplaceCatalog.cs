@@ -20,7 +20,9 @@ public sealed partial class MarketplaceCatalog(SaleorClient saleor, ILogger<Mark
 
             return offerings;
         }
-        catch (Exception e) when (e is HttpRequestException or SaleorException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        // Polly's ExecutionRejectedException: the resilience handler's timeout or open circuit breaker.
+        catch (Exception e) when (e is HttpRequestException or SaleorException or TaskCanceledException or Polly.ExecutionRejectedException
+            && !cancellationToken.IsCancellationRequested)
         {
             LogCatalogUnavailable(logger, e);
             return null;

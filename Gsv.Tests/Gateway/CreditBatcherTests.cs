@@ -28,7 +28,6 @@ public sealed class CreditBatcherTests
         var first = batcher.Batcher.HoldAsync(new BatchHold(runs[0].RunId, Guid.NewGuid(), null, runs[0].Amount));
         await controlPlane.FirstCallArrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var rest = runs.Skip(1).Select(r => batcher.Batcher.HoldAsync(new BatchHold(r.RunId, Guid.NewGuid(), null, r.Amount))).ToList();
-        await Task.Delay(100);
         gate.SetResult();
 
         var results = await Task.WhenAll(rest.Prepend(first));

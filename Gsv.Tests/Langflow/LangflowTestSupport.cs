@@ -23,12 +23,7 @@ public static class LangflowTestSupport
         new(FlowTemplates.FindDirectory(AppContext.BaseDirectory) ?? throw new DirectoryNotFoundException("flows/ not found above the test output."));
 
     /// <summary>The value of the AppHost parameter <c>langflow-api-key</c>, which the emulator is started with.</summary>
-    public static async Task<string> GetApiKeyAsync(this PlatformFixture platform)
-    {
-        var model = platform.App.Services.GetRequiredService<DistributedApplicationModel>();
-        var parameter = model.Resources.OfType<ParameterResource>().Single(p => p.Name == "langflow-api-key");
-        return await parameter.GetValueAsync(CancellationToken.None) ?? throw new InvalidOperationException("langflow-api-key has no value.");
-    }
+    public static Task<string> GetApiKeyAsync(this PlatformFixture platform) => platform.Identity.GetParameterAsync("langflow-api-key");
 
     /// <summary>The platform's client for the langflow resource, authenticated with the key.</summary>
     public static async Task<HttpClient> CreateAuthenticatedHttpClientAsync(this PlatformFixture platform)

@@ -34,7 +34,7 @@ public sealed class MarketplacePageTests(PlatformFixture platform)
         Assert.Contains("Research Agent", research);
         Assert.Contains("USD 49.00", research);
         Assert.Contains("Researches any topic on the web and writes a sourced brief.", research);
-        Assert.Contains("agent", research);
+        Assert.Contains("<span class=\"kind\">agent</span>", research);
         foreach (var category in new[] { "Agents", "Apps", "Assistants", "Automations", "Credit packs" })
         {
             Assert.Contains($"<h2>{category}</h2>", html);

@@ -21,7 +21,7 @@ public sealed class SaleorEmulatorOptions
 
     public static SaleorEmulatorOptions From(IConfiguration configuration) => new()
     {
-        PublicUrl = new Uri(configuration["PUBLIC_URL"] ?? configuration["urls"]?.Split(';')[0] + "/" ?? "http://localhost:8000/"),
+        PublicUrl = new Uri(configuration["PUBLIC_URL"] ?? (configuration["urls"]?.Split(';')[0] is { } url ? url + "/" : "http://localhost:8000/")),
         StaffEmail = configuration["Saleor:StaffEmail"],
         StaffPassword = configuration["Saleor:StaffPassword"],
         RetryBackoff = TimeSpan.FromSeconds(configuration.GetValue("Saleor:WebhookRetryBackoffSeconds", 10.0)),

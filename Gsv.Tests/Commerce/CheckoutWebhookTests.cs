@@ -10,13 +10,18 @@ namespace Gsv.Tests.Commerce;
 [Collection(PlatformCollection.Name)]
 public sealed class CheckoutWebhookTests(PlatformFixture fixture)
 {
-    /// <summary>A test app holding MANAGE_ORDERS with an ORDER_FULLY_PAID webhook to <paramref name="receiver"/>.</summary>
+    /// <summary>
+    /// A test app holding MANAGE_ORDERS with an ORDER_FULLY_PAID webhook to <paramref name="receiver"/>, deactivated when
+    /// the receiver is disposed.
+    /// </summary>
     private static async Task<SaleorWebhook> RegisterReceiverAsync(SaleorClient staff, WebhookReceiver receiver)
     {
         var app = await staff.AppCreateAsync(new($"test-receiver-{Guid.NewGuid():N}", null, ["MANAGE_ORDERS"]));
         Assert.Equal(30, app.AuthToken.Length);
-        return await staff.WebhookCreateAsync(new("test-order-paid", receiver.Url.ToString(), ["ORDER_FULLY_PAID"],
+        var webhook = await staff.WebhookCreateAsync(new("test-order-paid", receiver.Url.ToString(), ["ORDER_FULLY_PAID"],
             SaleorOperations.Get("OrderFullyPaidEvent"), IsActive: true, App: app.App.Id));
+        receiver.Unregister = () => staff.WebhookUpdateAsync(webhook.Id, new WebhookUpdateInput(IsActive: false));
+        return webhook;
     }
 
     /// <summary>The buyer's path: checkout for one offering, dummy payment fully charged, complete.</summary>

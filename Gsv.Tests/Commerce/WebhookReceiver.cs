@@ -60,7 +60,18 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         return For(orderId);
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    /// <summary>Undoes the registration that points Saleor here, so the shared platform stops delivering to a dead port.</summary>
+    public Func<Task>? Unregister { get; set; }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Unregister is { } unregister)
+        {
+            await unregister();
+        }
+
+        await _app.DisposeAsync();
+    }
 }
 
 internal sealed record ReceivedWebhook(IReadOnlyDictionary<string, string> Headers, byte[] Body, string Text);

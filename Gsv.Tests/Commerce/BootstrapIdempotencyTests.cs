@@ -16,14 +16,16 @@ public sealed class BootstrapIdempotencyTests(PlatformFixture fixture)
         await CommercePlatform.WaitForBootstrapAsync(fixture);
         var staff = await CommercePlatform.StaffAsync(fixture);
         var before = await CommercePlatform.AllProductsAsync(staff);
-        var tokensBefore = await AppTokenCountAsync(staff);
+        var environment = await CommercePlatform.ProvisionerEnvironmentAsync(fixture);
+        var staffToken = new StaffTokenSource(environment["Saleor__StaffEmail"], environment["Saleor__StaffPassword"]);
+        var tokensBefore = await AppTokenCountAsync(staff, staffToken);
 
         // The second run is the Provisioner's own start-up: restart it and wait until its bootstrap has run again
         // (each run mints a fresh app token, since Saleor shows a token only once).
         await fixture.StopResourceAsync("provisioner");
         await fixture.StartResourceAsync("provisioner");
         var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (await AppTokenCountAsync(staff) <= tokensBefore)
+        while (await AppTokenCountAsync(staff, staffToken) <= tokensBefore)
         {
             Assert.True(DateTime.UtcNow < deadline, "The restarted Provisioner did not run its bootstrap.");
             await Task.Delay(500);
@@ -50,11 +52,9 @@ public sealed class BootstrapIdempotencyTests(PlatformFixture fixture)
             string.Join(',', p.Attributes.Select(a => a.Attribute.Slug + "=" + string.Join('+', a.Values.Select(v => v.Id))))));
 
     /// <summary>The number of tokens of the "GSV Provisioner" app (a field the typed client does not need).</summary>
-    private async Task<int> AppTokenCountAsync(SaleorClient staff)
+    private async Task<int> AppTokenCountAsync(SaleorClient staff, StaffTokenSource staffToken)
     {
-        var token = await new StaffTokenSource(
-            (await CommercePlatform.ProvisionerEnvironmentAsync(fixture))["Saleor__StaffEmail"],
-            (await CommercePlatform.ProvisionerEnvironmentAsync(fixture))["Saleor__StaffPassword"]).GetTokenAsync(staff, default);
+        var token = await staffToken.GetTokenAsync(staff, default);
         using var http = fixture.CreateHttpClient("saleor");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql/")
         {

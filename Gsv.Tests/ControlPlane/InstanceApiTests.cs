@@ -19,15 +19,6 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         [InstanceState.Terminated] = [InstanceState.Terminated],
     };
 
-    private static readonly HashSet<(InstanceState, InstanceState)> Legal =
-    [
-        (InstanceState.Pending, InstanceState.Provisioning), (InstanceState.Pending, InstanceState.Failed), (InstanceState.Pending, InstanceState.Terminated),
-        (InstanceState.Provisioning, InstanceState.Active), (InstanceState.Provisioning, InstanceState.Failed), (InstanceState.Provisioning, InstanceState.Terminated),
-        (InstanceState.Active, InstanceState.Suspended), (InstanceState.Active, InstanceState.Terminated),
-        (InstanceState.Suspended, InstanceState.Active), (InstanceState.Suspended, InstanceState.Terminated),
-        (InstanceState.Failed, InstanceState.Provisioning), (InstanceState.Failed, InstanceState.Terminated),
-    ];
-
     [Fact]
     public async Task Every_illegal_transition_is_409_and_changes_nothing()
     {
@@ -47,7 +38,7 @@ public sealed class InstanceApiTests(PlatformFixture platform)
             instance = (await service.GetInstanceAsync(instance.Id))!;
             Assert.Equal(state, instance.State);
             var history = await service.GetTransitionsAsync(instance.Id);
-            foreach (var target in Enum.GetValues<InstanceState>().Where(t => !Legal.Contains((state, t))))
+            foreach (var target in Enum.GetValues<InstanceState>().Where(t => !InstanceLifecycleTests.Legal.Contains((state, t))))
             {
                 var problem = await Assert.ThrowsAsync<IllegalTransitionException>(() =>
                     service.TransitionInstanceAsync(instance.Id, new TransitionRequest(target, "illegal", LangflowFlowId: "should-not-stick")));

@@ -5,7 +5,8 @@ namespace Gsv.Tests.ControlPlane;
 
 public sealed class InstanceLifecycleTests
 {
-    private static readonly HashSet<(InstanceState, InstanceState)> Legal =
+    /// <summary>The documented lifecycle (docs/controlplane-api.md), written out independently of the code under test.</summary>
+    internal static readonly HashSet<(InstanceState, InstanceState)> Legal =
     [
         (InstanceState.Pending, InstanceState.Provisioning),
         (InstanceState.Pending, InstanceState.Failed),

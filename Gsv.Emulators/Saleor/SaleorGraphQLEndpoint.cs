@@ -14,6 +14,10 @@ public sealed class SaleorGraphQLEndpoint(
     private static readonly GraphQLSerializer Serializer = new(new SaleorErrorInfoProvider());
     private readonly DocumentExecuter _executer = new();
 
+    // One root object for both operation types, built once: Query and Mutation field names never collide
+    // (ToDictionary would throw at start-up if they did), so GraphQL.NET's own parse picks the operation.
+    private readonly Dictionary<string, object?> _root = queries.Root().Concat(mutations.Root()).ToDictionary();
+
     public async Task HandleAsync(HttpContext http)
     {
         GraphQLRequest? request;
@@ -52,7 +56,7 @@ public sealed class SaleorGraphQLEndpoint(
                     options.OperationName = request.OperationName;
                     options.Variables = request.Variables;
                     options.UserContext = new Dictionary<string, object?> { ["caller"] = caller };
-                    options.Root = IsMutation(request.Query) ? mutations.Root() : queries.Root();
+                    options.Root = _root;
                     options.ThrowOnUnhandledException = false;
                     options.CancellationToken = http.RequestAborted;
                 });
@@ -66,12 +70,6 @@ public sealed class SaleorGraphQLEndpoint(
         // Saleor answers query validation errors with 400 and everything else (including permission errors) with 200.
         var status = result.Data is null && result.Errors?.Any(e => e is GraphQL.Validation.ValidationError or DocumentError) == true ? 400 : 200;
         await WriteAsync(http, status, result);
-    }
-
-    private static bool IsMutation(string query)
-    {
-        var document = GraphQLParser.Parser.Parse(query);
-        return document.Definitions.OfType<GraphQLParser.AST.GraphQLOperationDefinition>().Any(o => o.Operation == GraphQLParser.AST.OperationType.Mutation);
     }
 
     /// <summary>Bearer (or JWT) prefix, or the Authorization-Bearer header; exactly 30 characters means an app token.</summary>

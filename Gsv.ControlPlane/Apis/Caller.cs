@@ -48,10 +48,13 @@ public sealed class Caller
         var db = http.RequestServices.GetRequiredService<ControlPlaneDbContext>();
         var caller = http.RequestServices.GetRequiredService<Caller>();
         caller.User = user;
-        caller.Roles = await db.Memberships.AsNoTracking().Where(m => m.UserId == user.Id)
-            .ToDictionaryAsync(m => m.WorkspaceId, m => m.Role, http.RequestAborted);
+        // One query: the memberships, each with whether it is the user's personal workspace (always one of them).
+        var memberships = await db.Memberships.AsNoTracking().Where(m => m.UserId == user.Id)
+            .Join(db.Workspaces, m => m.WorkspaceId, w => w.Id, (m, w) => new { m.WorkspaceId, m.Role, Personal = w.PersonalOfUserId == user.Id })
+            .ToListAsync(http.RequestAborted);
+        caller.Roles = memberships.ToDictionary(m => m.WorkspaceId, m => m.Role);
         caller.WorkspaceIds = [.. caller.Roles.Keys];
-        caller.PersonalWorkspaceId = await users.PersonalWorkspaceIdAsync(user.Id, http.RequestAborted);
+        caller.PersonalWorkspaceId = memberships.Single(m => m.Personal).WorkspaceId;
         return await next(context);
     }
 }

@@ -25,7 +25,8 @@ public sealed record InstanceDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-public sealed record WalletDto(Guid WorkspaceId, long Balance, long Held, long Available, bool Low, long LowThreshold);
+/// <summary>A workspace's credits; <c>UpdatedAt</c> is the time of its last change (later changes have later times).</summary>
+public sealed record WalletDto(Guid WorkspaceId, long Balance, long Held, long Available, bool Low, long LowThreshold, DateTimeOffset UpdatedAt);
 
 public sealed record LedgerEntryDto(
     Guid Id, string Kind, long Amount, string? Reason, string IdempotencyKey, Guid? RunId, DateTimeOffset CreatedAt, string? GrantKind);

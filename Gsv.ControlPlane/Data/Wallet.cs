@@ -95,5 +95,5 @@ public sealed class Wallet
         };
     }
 
-    public WalletDto ToDto() => new(WorkspaceId, Balance, Held, Available, Low, LowThreshold);
+    public WalletDto ToDto() => new(WorkspaceId, Balance, Held, Available, Low, LowThreshold, UpdatedAt);
 }

@@ -112,8 +112,25 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
 
     public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
 
-    public async Task<WalletDto> WalletAsync(Guid workspaceId) =>
-        await (await ServiceControlPlaneAsync()).GetWalletAsync(workspaceId) ?? throw new InvalidOperationException("No wallet.");
+    /// <summary>
+    /// The wallet once nothing is held (at most 30 s): the gateway settles runs in the background and releases the holds
+    /// it made ahead after <c>Gateway:CreditPrefetchIdle</c>.
+    /// </summary>
+    public async Task<WalletDto> SettledWalletAsync(Guid workspaceId)
+    {
+        var controlPlane = await ServiceControlPlaneAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var wallet = await controlPlane.GetWalletAsync(workspaceId) ?? throw new InvalidOperationException("No wallet.");
+            if (wallet.Held == 0 || DateTime.UtcNow > deadline)
+            {
+                return wallet;
+            }
+
+            await Task.Delay(100);
+        }
+    }
 
     /// <summary>The Control Plane's internal API with the Provisioner's client-credentials token.</summary>
     private async Task<ControlPlaneClient> ServiceControlPlaneAsync() => new(Client("controlplane", await GetTokenAsync(new()

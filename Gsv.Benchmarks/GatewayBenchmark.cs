@@ -53,7 +53,7 @@ public sealed class GatewayBenchmark(BenchmarkPlatform platform, BenchmarkTarget
         }
 
         var gatewaySucceeded = gatewayRounds.Sum(r => r.Requests - r.Errors) + (warmGateway.Requests - warmGateway.Errors);
-        var wallet = await platform.WalletAsync(target.WorkspaceId);
+        var wallet = await platform.SettledWalletAsync(target.WorkspaceId);
         return new BenchmarkReport(options, Merge("direct", directRounds), Merge("gateway", gatewayRounds),
             warmDirect.Errors + warmGateway.Errors, target.CreditsGranted, target.CreditsPerRun, gatewaySucceeded, wallet);
     }

@@ -26,8 +26,23 @@ public sealed class GatewayOptions
     /// </summary>
     public int CreditBatchesInFlight { get; set; } = 2;
 
+    /// <summary>
+    /// How long a credit batch that no run waits for (background settlements, holds ahead) may wait for more items
+    /// before it is sent: fewer, fuller batches for the Control Plane. A run waiting for its hold never waits for this.
+    /// </summary>
+    public TimeSpan CreditBatchLinger { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Most holds and settlements in one credit batch (the Control Plane accepts up to 500).</summary>
     public int CreditBatchMaxItems { get; set; } = 200;
+
+    /// <summary>
+    /// Most credit holds an instance keeps ready ahead of its runs while runs overlap (about twice the runs of the last
+    /// 100 ms, up to this); 0 holds only when a run arrives. Ready holds count as held in the workspace's wallet.
+    /// </summary>
+    public int CreditPrefetchMax { get; set; } = 128;
+
+    /// <summary>Ready holds of an instance unused for this long are released.</summary>
+    public TimeSpan CreditPrefetchIdle { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the result of a run started with an <c>Idempotency-Key</c> is kept for replays.</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);

@@ -11,11 +11,15 @@ namespace Gsv.Gateway;
 
 public static class RunPipelineExtensions
 {
-    /// <summary>Everything a run goes through: instance lookup, rate limit, idempotency, hold, Langflow, settlement (batched), metrics.</summary>
+    /// <summary>Everything a run goes through: instance lookup, rate limit, idempotency, hold (or one held ahead), Langflow, settlement (batched, in the background), metrics.</summary>
     public static WebApplicationBuilder AddRunPipeline(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName)
             .Validate(o => o.RunsPerMinute > 0 && o.RuntimeTimeout > TimeSpan.Zero, "Gateway:RunsPerMinute and Gateway:RuntimeTimeout must be positive.")
+            .Validate(o => o.CreditPrefetchMax >= 0 && o.CreditPrefetchIdle > TimeSpan.Zero,
+                "Gateway:CreditPrefetchMax must not be negative and Gateway:CreditPrefetchIdle must be positive.")
+            .Validate(o => o.CreditBatchLinger >= TimeSpan.Zero && o.CreditBatchLinger <= TimeSpan.FromSeconds(1),
+                "Gateway:CreditBatchLinger must be between 0 and 1 s.")
             .Validate(o => o.CreditBatchesInFlight > 0 && o.CreditBatchMaxItems is > 0 and <= 500,
                 "Gateway:CreditBatchesInFlight must be positive and Gateway:CreditBatchMaxItems between 1 and 500.")
             .ValidateOnStart();
@@ -27,6 +31,9 @@ public static class RunPipelineExtensions
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddSingleton<CreditBatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CreditBatcher>());
+        // Registered after the batcher, so stopped before it: its ready holds are released while the batcher still sends.
+        builder.Services.AddSingleton<CreditReserve>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<CreditReserve>());
         builder.Services.AddScoped<RunAdmission>();
         builder.Services.AddScoped<RunExecutor>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));

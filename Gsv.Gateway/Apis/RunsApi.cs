@@ -1,5 +1,6 @@
 using Gsv.ControlPlane.Client;
 using Gsv.Gateway.Authentication;
+using Gsv.Gateway.Credits;
 using Gsv.Gateway.Observability;
 using Gsv.Gateway.Runs;
 using Gsv.ServiceDefaults.Problems;
@@ -9,6 +10,8 @@ namespace Gsv.Gateway.Apis;
 
 public static class RunsApi
 {
+    private static readonly TimeSpan SettlementWait = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// <c>POST /v1/instances/{instanceId}/runs[?stream=true]</c> and <c>GET /v1/runs/{runId}</c>, for a Keycloak user of the
     /// instance's workspace or the instance's API key.
@@ -68,8 +71,11 @@ public static class RunsApi
         await (await executor.RunAsync(context, admitted.Run!, body!, timing)).ExecuteAsync(context);
     }
 
-    private static async Task<IResult> GetRunAsync(Guid runId, HttpContext context, ControlPlaneClient controlPlane, ControlPlaneUserClient userControlPlane)
+    private static async Task<IResult> GetRunAsync(
+        Guid runId, HttpContext context, ControlPlaneClient controlPlane, ControlPlaneUserClient userControlPlane, CreditBatcher credits)
     {
+        // A run answered by this gateway moments ago may still be settling (recorded with its capture): wait for it.
+        await credits.WhenSettledAsync(runId, SettlementWait);
         var caller = RunCaller.From(context);
         RunDto? run;
         if (caller.IsApiKey)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Gsv.ControlPlane.Client;
 using Gsv.Gateway.Observability;
@@ -7,25 +8,71 @@ namespace Gsv.Gateway.Credits;
 
 /// <summary>
 /// Sends the credit holds and settlements of concurrent runs to the Control Plane together
-/// (<c>POST /internal/v1/credits/batch</c>). A run waits for its own item's outcome, so nothing is answered before its
-/// credits are held or settled; but while one batch is in flight the next runs queue up and share the next call and
-/// its single transaction. Alone, a run's item goes at once (a batch of one): batching adds no wait when idle.
+/// (<c>POST /internal/v1/credits/batch</c>). While one batch is in flight the next items queue up and share the next
+/// call and its single transaction; alone, an item goes at once (a batch of one): batching adds no wait when idle.
+/// A hold's caller waits for its outcome. A settlement is usually sent in the background
+/// (<see cref="SettleInBackground"/>): it is idempotent on run id, so a failed batch is retried with backoff, and
+/// <see cref="WhenSettledAsync"/> lets a reader of the run wait for it.
 /// </summary>
 public sealed partial class CreditBatcher(
     IServiceProvider services, IOptions<GatewayOptions> options, GatewayMetrics metrics, ILogger<CreditBatcher> logger) : BackgroundService
 {
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _inFlight = new(options.Value.CreditBatchesInFlight);
+    private readonly ConcurrentDictionary<Guid, Task<CreditBatchItemResult>> _unsettled = new();
+    private readonly TimeSpan _linger = options.Value.CreditBatchLinger;
+    private TaskCompletionSource _urgentQueued = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopping;
 
-    /// <summary>Holds the run's credits; the outcome is <see cref="CreditOutcomes.Held"/> or a refusal (insufficient credits…).</summary>
-    public Task<CreditBatchItemResult> HoldAsync(BatchHold hold) => Enqueue(new Pending(hold, null));
+    /// <summary>Backoff between the attempts of a settlement whose batch failed (then it is given up and logged).</summary>
+    public static readonly TimeSpan[] SettlementRetryDelays =
+        [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)];
 
-    /// <summary>Captures or releases the run's hold and records the run.</summary>
-    public Task<CreditBatchItemResult> SettleAsync(BatchSettlement settlement) => Enqueue(new Pending(null, settlement));
+    /// <summary>Settlements handed over and not yet committed by the Control Plane.</summary>
+    public int UnsettledCount => _unsettled.Count;
+
+    /// <summary>
+    /// Holds the run's credits; the outcome is <see cref="CreditOutcomes.Held"/> or a refusal (insufficient credits…).
+    /// An <paramref name="urgent"/> item (a run waits for it) goes in the next batch at once; others may wait
+    /// <see cref="GatewayOptions.CreditBatchLinger"/> for company.
+    /// </summary>
+    public Task<CreditBatchItemResult> HoldAsync(BatchHold hold, bool urgent = true) => Enqueue(new Pending(hold, null, urgent));
+
+    /// <summary>Captures or releases the run's hold and records the run; the task ends when the Control Plane committed it.</summary>
+    public Task<CreditBatchItemResult> SettleAsync(BatchSettlement settlement, bool urgent = true) => Enqueue(new Pending(null, settlement, urgent));
+
+    /// <summary>
+    /// Settles without waiting: retried while its batches fail (<see cref="SettlementRetryDelays"/>), then logged;
+    /// <paramref name="settled"/> sees the outcome. An outcome other than captured or released is logged as an error.
+    /// </summary>
+    public void SettleInBackground(BatchSettlement settlement, Action<CreditBatchItemResult>? settled = null)
+    {
+        var task = SettleWithRetriesAsync(settlement, settled);
+        _unsettled[settlement.RunId] = task;
+        _ = task.ContinueWith(t => _unsettled.TryRemove(new KeyValuePair<Guid, Task<CreditBatchItemResult>>(settlement.RunId, t)),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Waits (at most <paramref name="timeout"/>) for a background settlement of this run, if one is pending here.</summary>
+    public async Task WhenSettledAsync(Guid runId, TimeSpan timeout)
+    {
+        if (_unsettled.TryGetValue(runId, out var pending))
+        {
+            try
+            {
+                await pending.WaitAsync(timeout);
+            }
+            catch (Exception exception) when (exception is TimeoutException or InvalidOperationException or HttpRequestException or ControlPlaneProblemException)
+            {
+                // Not settled in time (or given up): the reader gets what the Control Plane has.
+            }
+        }
+    }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // Runs still draining from Kestrel settle before the gateway exits: the loop empties the queue, then ends.
+        _stopping = true;
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
     }
@@ -37,6 +84,14 @@ public sealed partial class CreditBatcher(
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
             await _inFlight.WaitAsync(CancellationToken.None);
+            var urgent = Volatile.Read(ref _urgentQueued);
+            if (!urgent.Task.IsCompleted && !_stopping && _linger > TimeSpan.Zero)
+            {
+                // Nothing waits on this batch yet (background settlements, holds ahead): let it fill up a little.
+                await Task.WhenAny(Task.Delay(_linger, CancellationToken.None), urgent.Task);
+            }
+
+            Volatile.Write(ref _urgentQueued, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             var batch = new List<Pending>();
             while (batch.Count < options.Value.CreditBatchMaxItems && reader.TryRead(out var pending))
             {
@@ -50,11 +105,44 @@ public sealed partial class CreditBatcher(
         await Task.WhenAll(sends);
     }
 
+    private async Task<CreditBatchItemResult> SettleWithRetriesAsync(BatchSettlement settlement, Action<CreditBatchItemResult>? settled)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var result = await SettleAsync(settlement, urgent: false);
+                if (result.Outcome is not (CreditOutcomes.Captured or CreditOutcomes.Released))
+                {
+                    LogSettlementRefused(logger, settlement.RunId, result.Outcome, result.Detail);
+                }
+
+                settled?.Invoke(result);
+                return result;
+            }
+            catch (Exception exception) when (attempt < SettlementRetryDelays.Length && !_stopping)
+            {
+                LogSettlementRetry(logger, settlement.RunId, attempt + 1, exception.Message);
+                await Task.Delay(SettlementRetryDelays[attempt]);
+            }
+            catch (Exception exception)
+            {
+                LogSettlementGivenUp(logger, settlement.RunId, exception);
+                throw;
+            }
+        }
+    }
+
     private Task<CreditBatchItemResult> Enqueue(Pending pending)
     {
         if (!_queue.Writer.TryWrite(pending))
         {
             return Task.FromException<CreditBatchItemResult>(new InvalidOperationException("The gateway is stopping; no new credit operations are accepted."));
+        }
+
+        if (pending.Urgent)
+        {
+            Volatile.Read(ref _urgentQueued).TrySetResult();
         }
 
         return pending.Result.Task;
@@ -102,7 +190,7 @@ public sealed partial class CreditBatcher(
         }
     }
 
-    private sealed record Pending(BatchHold? Hold, BatchSettlement? Settlement)
+    private sealed record Pending(BatchHold? Hold, BatchSettlement? Settlement, bool Urgent)
     {
         public TaskCompletionSource<CreditBatchItemResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -111,4 +199,14 @@ public sealed partial class CreditBatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A credit batch of {Count} items failed; its runs get the error")]
     private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Settlement of run {RunId} failed (attempt {Attempt}), retrying: {Error}")]
+    private static partial void LogSettlementRetry(ILogger logger, Guid runId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Settlement of run {RunId} given up: its hold stays until the Control Plane's stale-hold sweep releases it (the run is not charged)")]
+    private static partial void LogSettlementGivenUp(ILogger logger, Guid runId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The Control Plane refused the settlement of run {RunId} ({Outcome}): {Detail}")]
+    private static partial void LogSettlementRefused(ILogger logger, Guid runId, string outcome, string? detail);
 }

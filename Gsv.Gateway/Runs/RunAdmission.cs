@@ -26,7 +26,7 @@ public sealed partial class RunAdmission(
     InstanceDirectory instances,
     WorkspaceRateLimiter rateLimiter,
     IdempotencyStore idempotency,
-    CreditBatcher credits,
+    CreditReserve credits,
     GatewayMetrics metrics,
     TimeProvider time,
     ILogger<RunAdmission> logger)
@@ -70,7 +70,9 @@ public sealed partial class RunAdmission(
                 $"Instance {instanceId} has no deployed flow."));
         }
 
-        var runId = Guid.CreateVersion7();
+        // A run with an Idempotency-Key claims the key under its run id now, and is held under that id; any other run
+        // gets its id with its hold (a hold made ahead brings its own).
+        Guid? claimedRunId = null;
         RedisKey? idempotencyKey = null;
         if (context.Request.Headers.TryGetValue(IdempotencyStore.HeaderName, out var header))
         {
@@ -84,7 +86,8 @@ public sealed partial class RunAdmission(
             }
 
             idempotencyKey = IdempotencyStore.KeyOf(instanceId, key);
-            switch (await idempotency.BeginAsync(idempotencyKey.Value, runId, context.RequestAborted))
+            claimedRunId = Guid.CreateVersion7();
+            switch (await idempotency.BeginAsync(idempotencyKey.Value, claimedRunId.Value, context.RequestAborted))
             {
                 case IdempotencyClaim.Completed completed:
                     return new Admission(null, completed.Result, null);
@@ -97,13 +100,14 @@ public sealed partial class RunAdmission(
         }
 
         var amount = instance.CreditsPerRun;
+        var runId = claimedRunId ?? Guid.CreateVersion7();
         if (amount > 0)
         {
             since = timing.Begin();
-            CreditBatchItemResult hold;
+            CreditHold hold;
             try
             {
-                hold = await credits.HoldAsync(new BatchHold(runId, instance.WorkspaceId, instance.Id, amount));
+                hold = await credits.HoldAsync(instance, claimedRunId);
             }
             catch
             {
@@ -115,7 +119,8 @@ public sealed partial class RunAdmission(
                 timing.AddControlPlane(since);
             }
 
-            if (hold.Outcome != CreditOutcomes.Held)
+            runId = hold.RunId;
+            if (!hold.Held)
             {
                 await AbandonAsync(idempotencyKey, runId);
                 if (hold.Outcome != CreditOutcomes.InsufficientCredits)

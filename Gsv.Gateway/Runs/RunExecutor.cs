@@ -16,7 +16,7 @@ namespace Gsv.Gateway.Runs;
 /// </summary>
 public sealed partial class RunExecutor(
     LangflowClient langflow,
-    CreditBatcher creditBatcher,
+    CreditReserve credits,
     ControlPlaneClient controlPlane,
     IdempotencyStore idempotency,
     GatewayMetrics metrics,
@@ -155,16 +155,20 @@ public sealed partial class RunExecutor(
 
     private static Gsv.Langflow.RunRequest ToLangflow(RunRequestBody body) => new(body.Input, body.SessionId, body.Tweaks);
 
-    /// <summary>Captures the hold and records the run (one batched Control Plane item), then the answer.</summary>
+    /// <summary>
+    /// Hands the capture of the hold and the run record to the background settlement (one batched Control Plane item),
+    /// then the answer, with the workspace's credits as they stand once the runs in progress are charged.
+    /// </summary>
     private async Task<byte[]> SucceedAsync(AdmittedRun run, string? output, string? sessionId, TokenUsage? usage, bool streamed, ServerTiming timing)
     {
         var since = timing.Begin();
         var record = Record(run, RunStatuses.Succeeded, run.Amount, error: null);
-        RunCredits credits;
+        RunCredits runCredits;
         if (run.Amount > 0)
         {
-            var settled = Settled(run, await creditBatcher.SettleAsync(new BatchSettlement(run.RunId, Capture: true, Amount: null, record)));
-            credits = new RunCredits(settled.Amount, settled.Wallet?.Balance ?? 0, settled.Wallet?.Low ?? false);
+            credits.Settle(run.Instance, run.RunId, capture: true, record);
+            var (balance, low) = credits.Projected(run.Instance.WorkspaceId);
+            runCredits = new RunCredits(run.Amount, balance, low);
         }
         else
         {
@@ -172,24 +176,24 @@ public sealed partial class RunExecutor(
             var recorded = controlPlane.RecordRunAsync(record, CancellationToken.None);
             var wallet = await controlPlane.GetWalletAsync(run.Instance.WorkspaceId, CancellationToken.None);
             await recorded;
-            credits = new RunCredits(0, wallet?.Balance ?? 0, wallet?.Low ?? false);
+            runCredits = new RunCredits(0, wallet?.Balance ?? 0, wallet?.Low ?? false);
         }
 
         timing.AddControlPlane(since);
 
         var body = new RunResultBody(run.RunId, output, sessionId,
-            usage is null ? null : new RunUsage(usage.InputTokens, usage.OutputTokens, usage.TotalTokens), credits);
+            usage is null ? null : new RunUsage(usage.InputTokens, usage.OutputTokens, usage.TotalTokens), runCredits);
         var json = JsonSerializer.SerializeToUtf8Bytes(body, GatewayJsonContext.Default.RunResultBody);
         if (run.IdempotencyKey is { } key)
         {
             await idempotency.CompleteAsync(key, json);
         }
 
-        metrics.RunSucceeded(credits.Charged, streamed, timing.ElapsedMilliseconds);
+        metrics.RunSucceeded(runCredits.Charged, streamed, timing.ElapsedMilliseconds);
         return json;
     }
 
-    /// <summary>Releases the hold (no charge), records the failed run and frees the idempotency key.</summary>
+    /// <summary>Releases the hold (no charge) and records the failed run, in the background; frees the idempotency key.</summary>
     private async Task FailAsync(AdmittedRun run, string reason, string error, bool streamed, ServerTiming timing)
     {
         LogRunFailed(logger, run.RunId, run.Instance.Id, reason, error);
@@ -200,7 +204,7 @@ public sealed partial class RunExecutor(
             var record = Record(run, RunStatuses.Failed, 0, Truncate(error));
             if (run.Amount > 0)
             {
-                Settled(run, await creditBatcher.SettleAsync(new BatchSettlement(run.RunId, Capture: false, Amount: null, record)));
+                credits.Settle(run.Instance, run.RunId, capture: false, record);
             }
             else
             {
@@ -223,11 +227,6 @@ public sealed partial class RunExecutor(
         return new RunDto(run.RunId, run.Instance.Id, run.Instance.WorkspaceId, run.Caller.Describe(), status, charged,
             (long)(finishedAt - run.StartedAt).TotalMilliseconds, run.StartedAt, finishedAt, error);
     }
-
-    private static CreditBatchItemResult Settled(AdmittedRun run, CreditBatchItemResult result) =>
-        result.Outcome is CreditOutcomes.Captured or CreditOutcomes.Released
-            ? result
-            : throw new InvalidOperationException($"The Control Plane refused to settle run {run.RunId} ({result.Outcome}): {result.Detail}");
 
     private static IResult RuntimeError(HttpContext context, AdmittedRun run, string detail) =>
         GsvProblems.Problem(GsvProblems.RuntimeError, StatusCodes.Status502BadGateway, "Runtime error", detail,

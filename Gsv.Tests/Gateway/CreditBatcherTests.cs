@@ -3,10 +3,6 @@ using System.Net.Http.Json;
 using Gsv.ControlPlane.Client;
 using Gsv.Gateway;
 using Gsv.Gateway.Credits;
-using Gsv.Gateway.Observability;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Gsv.Tests.Gateway;
 
@@ -20,7 +16,7 @@ public sealed class CreditBatcherTests
     public async Task Concurrent_holds_share_batches_and_each_caller_gets_its_own_outcome()
     {
         var controlPlane = new ScriptedControlPlane();
-        await using var batcher = await StartAsync(controlPlane, inFlight: 1);
+        await using var batcher = await RunningCredits.StartAsync(controlPlane, new GatewayOptions { CreditBatchesInFlight = 1 });
 
         // The first call is held at the Control Plane while 19 more arrive: they must queue and go together.
         var gate = controlPlane.Gate = new TaskCompletionSource();
@@ -40,7 +36,7 @@ public sealed class CreditBatcherTests
     public async Task A_failed_batch_fails_its_items_only_and_the_next_batch_goes_through()
     {
         var controlPlane = new ScriptedControlPlane { FailNext = true };
-        await using var batcher = await StartAsync(controlPlane, inFlight: 1);
+        await using var batcher = await RunningCredits.StartAsync(controlPlane, new GatewayOptions { CreditBatchesInFlight = 1 });
 
         var failed = await Assert.ThrowsAnyAsync<Exception>(() =>
             batcher.Batcher.SettleAsync(new BatchSettlement(Guid.NewGuid(), Capture: true, null, null)));
@@ -51,26 +47,21 @@ public sealed class CreditBatcherTests
         Assert.Equal((runId, CreditOutcomes.Captured), (settled.RunId, settled.Outcome));
     }
 
-    private static async Task<RunningBatcher> StartAsync(ScriptedControlPlane controlPlane, int inFlight)
+    [Fact]
+    public async Task A_background_settlement_is_retried_when_its_batch_fails_and_can_be_awaited()
     {
-        var services = new ServiceCollection();
-        services.AddMetrics();
-        services.AddTransient(_ => new ControlPlaneClient(new HttpClient(controlPlane) { BaseAddress = new Uri("http://controlplane/") }));
-        var provider = services.BuildServiceProvider();
-        var batcher = new CreditBatcher(provider, Options.Create(new GatewayOptions { CreditBatchesInFlight = inFlight }),
-            new GatewayMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger<CreditBatcher>.Instance);
-        await batcher.StartAsync(CancellationToken.None);
-        return new RunningBatcher(batcher, provider);
-    }
+        var controlPlane = new ScriptedControlPlane { FailNext = true };
+        await using var batcher = await RunningCredits.StartAsync(controlPlane, new GatewayOptions { CreditBatchesInFlight = 1 });
 
-    private sealed record RunningBatcher(CreditBatcher Batcher, ServiceProvider Provider) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Batcher.StopAsync(CancellationToken.None);
-            Batcher.Dispose();
-            await Provider.DisposeAsync();
-        }
+        var runId = Guid.NewGuid();
+        CreditBatchItemResult? seen = null;
+        batcher.Batcher.SettleInBackground(new BatchSettlement(runId, Capture: true, null, null), result => seen = result);
+        Assert.Equal(1, batcher.Batcher.UnsettledCount);
+        await batcher.Batcher.WhenSettledAsync(runId, TimeSpan.FromSeconds(10));
+
+        Assert.Equal((runId, CreditOutcomes.Captured), (seen?.RunId, seen?.Outcome));
+        Assert.Equal([1, 1], controlPlane.BatchSizes);
+        Assert.Equal(0, batcher.Batcher.UnsettledCount);
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public sealed class CreditConcurrencyTests(PlatformFixture platform)
         Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(40, statuses.Count(s => s == HttpStatusCode.PaymentRequired));
 
-        var wallet = await scenario.WalletAsync();
+        var wallet = await scenario.SettledWalletAsync();
         Assert.Equal((0L, 0L, 0L), (wallet.Balance, wallet.Held, wallet.Available));
 
         // Ledger consistent: one grant of 10, ten captures of 1 (one per recorded run), every hold settled.

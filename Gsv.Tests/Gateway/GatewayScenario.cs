@@ -90,15 +90,39 @@ public sealed record GatewayScenario(
     public static JsonContent Body(string input, string? sessionId = null) =>
         JsonContent.Create(new { input, sessionId });
 
-    public async Task<WalletDto> WalletAsync() =>
-        await ControlPlane.GetWalletAsync(WorkspaceId) ?? throw new InvalidOperationException("No wallet.");
+    /// <summary>
+    /// The wallet once nothing is held: the gateway answers a run before its capture (or release) and run record are
+    /// committed, and releases holds it made ahead after <c>Gateway:CreditPrefetchIdle</c>. Gives up after 15 s and
+    /// returns the wallet as it is (a hold never settled then fails the test's assertions).
+    /// </summary>
+    public async Task<WalletDto> SettledWalletAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            var wallet = await ControlPlane.GetWalletAsync(WorkspaceId) ?? throw new InvalidOperationException("No wallet.");
+            if (wallet.Held == 0 || DateTime.UtcNow > deadline)
+            {
+                return wallet;
+            }
 
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The workspace's ledger, once settled (<see cref="SettledWalletAsync"/>).</summary>
     public async Task<IReadOnlyList<LedgerEntryDto>> LedgerAsync()
     {
+        await SettledWalletAsync();
         var page = await UserControlPlane.GetLedgerAsync(User.AccessToken, 1, 200, WorkspaceId)
             ?? throw new InvalidOperationException("No ledger.");
         return page.Items;
     }
 
-    public Task<List<RunDto>> RunsAsync() => UserControlPlane.ListRunsAsync(User.AccessToken, Instance.Id);
+    /// <summary>The instance's recorded runs, once settled (<see cref="SettledWalletAsync"/>).</summary>
+    public async Task<List<RunDto>> RunsAsync()
+    {
+        await SettledWalletAsync();
+        return await UserControlPlane.ListRunsAsync(User.AccessToken, Instance.Id);
+    }
 }

@@ -55,8 +55,8 @@ public sealed class RunAccessTests(PlatformFixture platform)
         using var readRunByKey = await strangerKey.GetAsync($"/v1/runs/{runId}");
         Assert.Equal(HttpStatusCode.NotFound, readRunByKey.StatusCode);
 
-        Assert.Equal(9, (await owner.WalletAsync()).Balance);
-        Assert.Equal(10, (await stranger.WalletAsync()).Balance);
+        Assert.Equal(9, (await owner.SettledWalletAsync()).Balance);
+        Assert.Equal(10, (await stranger.SettledWalletAsync()).Balance);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class RunAccessTests(PlatformFixture platform)
         using var forged = scenario.CreateGatewayClient(bearer: "gsv_" + Guid.NewGuid().ToString("N"));
         using var unknownKey = await forged.PostAsync(scenario.RunsPath, GatewayScenario.Body("hi"));
         Assert.Equal(HttpStatusCode.Unauthorized, unknownKey.StatusCode);
-        Assert.Equal(1, (await scenario.WalletAsync()).Balance);
+        Assert.Equal(1, (await scenario.SettledWalletAsync()).Balance);
     }
 
     [Fact]
@@ -86,13 +86,13 @@ public sealed class RunAccessTests(PlatformFixture platform)
         await scenario.ControlPlane.TransitionInstanceAsync(scenario.Instance.Id, new TransitionRequest(InstanceState.Suspended, "test: suspended"));
 
         Assert.Equal(HttpStatusCode.Conflict, await PollStatusAsync(gateway, scenario.RunsPath, HttpStatusCode.Conflict));
-        var before = await scenario.WalletAsync();
+        var before = await scenario.SettledWalletAsync();
         using var refused = await gateway.PostAsync(scenario.RunsPath, GatewayScenario.Body("while suspended"));
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var problem = (await refused.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("instance_not_active", (string?)problem["code"]);
         Assert.Equal("SUSPENDED", (string?)problem["state"]);
-        var after = await scenario.WalletAsync();
+        var after = await scenario.SettledWalletAsync();
         Assert.Equal((before.Balance, 0L), (after.Balance, after.Held));
 
         await scenario.ControlPlane.TransitionInstanceAsync(scenario.Instance.Id, new TransitionRequest(InstanceState.Active, "test: resumed"));

@@ -65,7 +65,7 @@ public sealed class RunApiTests(PlatformFixture platform)
 
         var callers = (await scenario.RunsAsync()).Select(r => r.Caller).Order().ToList();
         Assert.Equal([$"api-key:{scenario.ApiKeyId}", $"user:{scenario.User.Sub}"], callers);
-        Assert.Equal(3, (await scenario.WalletAsync()).Balance);
+        Assert.Equal(3, (await scenario.SettledWalletAsync()).Balance);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         {
             using var ok = await gateway.PostAsync(scenario.RunsPath, GatewayScenario.Body("summarise my ticket"));
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-            Assert.Equal(expected, (await scenario.WalletAsync()).Balance);
+            Assert.Equal(expected, (await scenario.SettledWalletAsync()).Balance);
         }
 
         var ledgerBefore = await scenario.LedgerAsync();
@@ -93,13 +93,13 @@ public sealed class RunApiTests(PlatformFixture platform)
         // Not run: no hold was taken, so Langflow was never called, nothing was recorded or charged.
         Assert.Equal(2, (await scenario.RunsAsync()).Count);
         Assert.Equal(ledgerBefore.Count, (await scenario.LedgerAsync()).Count);
-        var wallet = await scenario.WalletAsync();
+        var wallet = await scenario.SettledWalletAsync();
         Assert.Equal((1, 0), (wallet.Balance, wallet.Held));
 
         await scenario.ControlPlane.GrantAsync(scenario.WorkspaceId, new GrantRequest(4, GrantKinds.CreditPack, $"topup-{Guid.NewGuid():N}", "top-up"));
         using var again = await gateway.PostAsync(scenario.RunsPath, GatewayScenario.Body("after the top-up"));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal(3, (await scenario.WalletAsync()).Balance);
+        Assert.Equal(3, (await scenario.SettledWalletAsync()).Balance);
 
         // The ledger: one capture of exactly the price per successful run, nothing for the refused one.
         var captures = (await scenario.LedgerAsync()).Where(e => e.Kind == "capture").ToList();
@@ -122,7 +122,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         Assert.False(string.IsNullOrEmpty((string?)problem["correlationId"]));
         Assert.Contains("upstream model exploded", (string?)problem["detail"]);
 
-        var wallet = await scenario.WalletAsync();
+        var wallet = await scenario.SettledWalletAsync();
         Assert.Equal((10, 0, 10), (wallet.Balance, wallet.Held, wallet.Available));
         Assert.DoesNotContain(await scenario.LedgerAsync(), e => e.Kind == "capture");
         var recorded = Assert.Single(await scenario.RunsAsync());
@@ -144,7 +144,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("runtime_error", (string?)problem["code"]);
         Assert.Contains("did not answer", (string?)problem["detail"]);
-        var wallet = await scenario.WalletAsync();
+        var wallet = await scenario.SettledWalletAsync();
         Assert.Equal((4, 0), (wallet.Balance, wallet.Held));
     }
 
@@ -174,14 +174,14 @@ public sealed class RunApiTests(PlatformFixture platform)
             Assert.True(secondResponse.Headers.Contains("Idempotent-Replayed"));
         }
 
-        Assert.Equal(8, (await scenario.WalletAsync()).Balance);
+        Assert.Equal(8, (await scenario.SettledWalletAsync()).Balance);
         Assert.Single(await scenario.RunsAsync());
         Assert.Single(await scenario.LedgerAsync(), e => e.Kind == "capture");
 
         // Another key is another run.
         using var other = await gateway.PostAsync(scenario.RunsPath, GatewayScenario.Body("book a table"));
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
-        Assert.Equal(6, (await scenario.WalletAsync()).Balance);
+        Assert.Equal(6, (await scenario.SettledWalletAsync()).Balance);
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         using var badTweaks = await gateway.PostAsync(scenario.RunsPath, JsonContent.Create(new { input = "x", tweaks = new { Prompt = 3 } }));
         Assert.Equal(HttpStatusCode.BadRequest, badTweaks.StatusCode);
 
-        Assert.Equal(3, (await scenario.WalletAsync()).Balance);
+        Assert.Equal(3, (await scenario.SettledWalletAsync()).Balance);
         Assert.Empty(await scenario.RunsAsync());
     }
 
@@ -225,7 +225,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         Assert.Equal(2, (long)result["credits"]!["charged"]!);
         Assert.Equal(4, (long)result["credits"]!["balance"]!);
 
-        var wallet = await scenario.WalletAsync();
+        var wallet = await scenario.SettledWalletAsync();
         Assert.Equal((4, 0), (wallet.Balance, wallet.Held));
         Assert.Single(await scenario.LedgerAsync(), e => e.Kind == "capture");
         Assert.Equal(RunStatuses.Succeeded, Assert.Single(await scenario.RunsAsync()).Status);
@@ -253,7 +253,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         Assert.False(string.IsNullOrEmpty((string?)problem["correlationId"]));
         Assert.DoesNotContain(events, e => e.Event == "done");
 
-        var wallet = await scenario.WalletAsync();
+        var wallet = await scenario.SettledWalletAsync();
         Assert.Equal((6, 0), (wallet.Balance, wallet.Held));
     }
 }

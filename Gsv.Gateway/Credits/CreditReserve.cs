@@ -1,0 +1,424 @@
+using System.Collections.Concurrent;
+using Gsv.ControlPlane.Client;
+using Microsoft.Extensions.Options;
+
+namespace Gsv.Gateway.Credits;
+
+/// <summary>The outcome of a run's hold: <see cref="CreditOutcomes.Held"/> under <c>RunId</c>, or a refusal with the wallet.</summary>
+public sealed record CreditHold(Guid RunId, string Outcome, WalletDto? Wallet, string? Detail)
+{
+    public bool Held => Outcome == CreditOutcomes.Held;
+}
+
+/// <summary>
+/// Holds the credits of runs through the Control Plane's ledger (<see cref="CreditBatcher"/>), and keeps holds ready
+/// ahead per instance while its runs overlap, so a run admitted under load takes a ready hold instead of waiting for
+/// the Control Plane. Every credit a run may spend is still held in the ledger before the run starts: the workspace
+/// can never spend more than it has.
+/// <list type="bullet">
+/// <item>A hold made ahead gets its run id then; the run that takes it runs under that id. A run started with an
+/// <c>Idempotency-Key</c> is always held under its own id (its key is already claimed with it).</item>
+/// <item>A run that finds nothing ready asks for its own hold at once (the batcher puts concurrent ones in one batch).</item>
+/// <item>Holds ahead: about twice the runs of the last 100 ms (<see cref="GatewayOptions.CreditPrefetchMax"/> at most,
+/// none for runs one at a time), one refill at a time, as background batch items. They are released after
+/// <see cref="GatewayOptions.CreditPrefetchIdle"/> without use, on shutdown, and whenever a run of the workspace would
+/// otherwise be refused for want of credits (it is then retried once). Refused holds ahead pause them for a second.</item>
+/// <item>Settlements (capture or release, with the run record) go in the background: the answer does not wait for them.</item>
+/// </list>
+/// </summary>
+public sealed partial class CreditReserve(
+    CreditBatcher batcher, IOptions<GatewayOptions> options, TimeProvider time, ILogger<CreditReserve> logger) : BackgroundService
+{
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan AheadPause = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<(Guid InstanceId, long Amount), Pool> _pools = new();
+    private readonly ConcurrentDictionary<Guid, WalletDto> _wallets = new();
+    private readonly int _prefetchMax = options.Value.CreditPrefetchMax;
+    private readonly long _window = (long)(TimeSpan.FromMilliseconds(100).TotalSeconds * time.TimestampFrequency);
+    private readonly TimeSpan _idle = options.Value.CreditPrefetchIdle;
+
+    /// <summary>
+    /// Holds <c>instance.CreditsPerRun</c> for a run: under <paramref name="ownRunId"/> when given, else under a ready
+    /// hold's id or a new one.
+    /// </summary>
+    public async Task<CreditHold> HoldAsync(InstanceDto instance, Guid? ownRunId)
+    {
+        var waiter = new Waiter(ownRunId ?? Guid.CreateVersion7(), MustKeepRunId: ownRunId is not null);
+        while (true)
+        {
+            var pool = _pools.GetOrAdd((instance.Id, instance.CreditsPerRun), key => new Pool(key.InstanceId, instance.WorkspaceId, key.Amount));
+            lock (pool)
+            {
+                if (pool.Forgotten)
+                {
+                    continue;
+                }
+
+                pool.LastUsed = time.GetTimestamp();
+                pool.Waiters.Enqueue(waiter);
+            }
+
+            Pump(pool);
+            return await waiter.Result.Task;
+        }
+    }
+
+    /// <summary>
+    /// Captures (<paramref name="capture"/>) or releases the run's hold and records the run, in the background; the
+    /// workspace's known wallet is refreshed when the Control Plane has committed it.
+    /// </summary>
+    public void Settle(InstanceDto instance, Guid runId, bool capture, RunDto record)
+    {
+        if (_pools.TryGetValue((instance.Id, instance.CreditsPerRun), out var pool))
+        {
+            lock (pool)
+            {
+                pool.Running = Math.Max(0, pool.Running - 1);
+                pool.LastUsed = time.GetTimestamp();
+            }
+        }
+
+        batcher.SettleInBackground(new BatchSettlement(runId, capture, Amount: null, record), Observe);
+    }
+
+    /// <summary>
+    /// The workspace's credits once the runs in progress are charged: the last wallet the Control Plane returned
+    /// (available = balance − held) plus what is held ahead here and not taken yet; and whether that is low.
+    /// </summary>
+    public (long Balance, bool Low) Projected(Guid workspaceId)
+    {
+        if (!_wallets.TryGetValue(workspaceId, out var wallet))
+        {
+            return (0, false);
+        }
+
+        long ahead = 0;
+        foreach (var pool in _pools.Values)
+        {
+            if (pool.WorkspaceId == workspaceId)
+            {
+                lock (pool)
+                {
+                    ahead += pool.Ready.Count * pool.Amount;
+                }
+            }
+        }
+
+        // The ledger's rule: low below the threshold.
+        var balance = wallet.Available + ahead;
+        return (balance, balance < wallet.LowThreshold);
+    }
+
+    /// <summary>Holds made ahead and not taken yet, in all pools (for tests and diagnostics).</summary>
+    public int ReadyCount => _pools.Values.Sum(p => { lock (p) { return p.Ready.Count; } });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(SweepInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await ReleaseIdleAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: StopAsync releases what is left.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await ReleaseAsync(_pools.Values.SelectMany(TakeReady).ToList(), urgent: true);
+    }
+
+    private async Task ReleaseIdleAsync()
+    {
+        var now = time.GetTimestamp();
+        var idle = new List<Guid>();
+        foreach (var (key, pool) in _pools)
+        {
+            lock (pool)
+            {
+                var unused = time.GetElapsedTime(pool.LastUsed, now);
+                if (unused < _idle)
+                {
+                    continue;
+                }
+
+                idle.AddRange(pool.Ready);
+                pool.Ready.Clear();
+                if (unused >= ForgetAfter && pool.Running == 0 && pool.Holding == 0 && pool.Waiters.Count == 0 && pool.AheadRefill is null)
+                {
+                    pool.Forgotten = true;
+                    _pools.TryRemove(new KeyValuePair<(Guid, long), Pool>(key, pool));
+                }
+            }
+        }
+
+        await ReleaseAsync(idle, urgent: false);
+    }
+
+    /// <summary>
+    /// Hands ready holds to the waiters that may take them; sends the holds of the remaining waiters at once (the
+    /// batcher puts concurrent ones in one batch); and, unless one is already out, a refill of the holds ahead.
+    /// </summary>
+    private void Pump(Pool pool)
+    {
+        List<Waiter>? waiters = null;
+        var ahead = 0;
+        lock (pool)
+        {
+            var keep = new Queue<Waiter>();
+            while (pool.Waiters.TryDequeue(out var waiter))
+            {
+                pool.TakesInWindow++;
+                if (!waiter.MustKeepRunId && pool.Ready.TryDequeue(out var ready))
+                {
+                    pool.Running++;
+                    waiter.Result.TrySetResult(new CreditHold(ready, CreditOutcomes.Held, null, null));
+                }
+                else
+                {
+                    keep.Enqueue(waiter);
+                }
+            }
+
+            if (keep.Count > 0)
+            {
+                waiters = [.. keep];
+                pool.Holding += keep.Count;
+            }
+
+            var now = time.GetTimestamp();
+            pool.Track(now, _window);
+            if (pool.AheadRefill is null && now >= pool.AheadPausedUntil)
+            {
+                // Holds ahead only while runs overlap (none for runs one at a time): twice the runs taken in the last
+                // window (recent or current, whichever is more) plus a few, capped. Under load a refill takes a batch
+                // round trip shared with the settlements; this covers it. Refilled once a quarter of them are used.
+                var target = pool.Overlapping ? Math.Min(_prefetchMax, 2 * pool.RecentTakes + 4) : 0;
+                var wanted = target - pool.Ready.Count;
+                ahead = wanted >= Math.Max(1, target / 4) ? wanted : 0;
+            }
+
+            if (ahead > 0)
+            {
+                pool.AheadRefill = RefillAheadAsync(pool, ahead);
+            }
+        }
+
+        if (waiters is not null)
+        {
+            _ = HoldForWaitersAsync(pool, waiters);
+        }
+    }
+
+    private async Task HoldForWaitersAsync(Pool pool, List<Waiter> waiters)
+    {
+        var holds = await Task.WhenAll(waiters.Select(w => HoldOneAsync(pool, w.RunId, urgent: true)));
+        var refused = new List<Waiter>();
+        lock (pool)
+        {
+            pool.Holding -= waiters.Count;
+            for (var i = 0; i < waiters.Count; i++)
+            {
+                var ((hold, error), waiter) = (holds[i], waiters[i]);
+                if (error is not null)
+                {
+                    waiter.Result.TrySetException(error);
+                }
+                else if (hold!.Held)
+                {
+                    pool.Running++;
+                    waiter.Result.TrySetResult(hold);
+                }
+                else if (hold.Outcome == CreditOutcomes.InsufficientCredits && !waiter.Retried)
+                {
+                    refused.Add(waiter);
+                }
+                else
+                {
+                    waiter.Result.TrySetResult(hold);
+                }
+            }
+        }
+
+        if (refused.Count == 0)
+        {
+            Pump(pool);
+            return;
+        }
+
+        // Credits may sit ready in this workspace's pools (another instance's, or ahead of a keyed run), or be on their
+        // way there: let the refills out land, release every ready hold of the workspace, and try once more, first.
+        await Task.WhenAll(_pools.Values.Where(p => p.WorkspaceId == pool.WorkspaceId).Select(p => p.AheadRefill ?? Task.CompletedTask));
+        await ReleaseAsync(_pools.Values.Where(p => p.WorkspaceId == pool.WorkspaceId).SelectMany(TakeReady).ToList(), urgent: true);
+        lock (pool)
+        {
+            var queue = new Queue<Waiter>(refused.Select(w => w with { Retried = true }));
+            foreach (var waiter in pool.Waiters)
+            {
+                queue.Enqueue(waiter);
+            }
+
+            pool.Waiters = queue;
+        }
+
+        Pump(pool);
+    }
+
+    private async Task RefillAheadAsync(Pool pool, int count)
+    {
+        // Off the caller's stack (Pump holds the pool's lock): a refill that completes at once must not recurse.
+        await Task.Yield();
+        var holds = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => HoldOneAsync(pool, Guid.CreateVersion7(), urgent: false)));
+        lock (pool)
+        {
+            foreach (var (hold, _) in holds)
+            {
+                if (hold?.Held == true)
+                {
+                    pool.Ready.Enqueue(hold.RunId);
+                }
+                else
+                {
+                    // Out of credits (or the Control Plane failing): no holds ahead for a while, so the pool does not
+                    // spin on refusals nor take back at once what is released for another instance.
+                    pool.AheadPausedUntil = time.GetTimestamp() + (long)(AheadPause.TotalSeconds * time.TimestampFrequency);
+                }
+            }
+
+            pool.AheadRefill = null;
+        }
+
+        Pump(pool);
+    }
+
+    private async Task<(CreditHold? Hold, Exception? Error)> HoldOneAsync(Pool pool, Guid runId, bool urgent)
+    {
+        try
+        {
+            var result = await batcher.HoldAsync(new BatchHold(runId, pool.WorkspaceId, pool.InstanceId, pool.Amount), urgent);
+            Observe(result);
+            return (new CreditHold(runId, result.Outcome, result.Wallet, result.Detail), null);
+        }
+        catch (Exception exception)
+        {
+            return (null, exception);
+        }
+    }
+
+    private static List<Guid> TakeReady(Pool pool)
+    {
+        lock (pool)
+        {
+            var ready = pool.Ready.ToList();
+            pool.Ready.Clear();
+            return ready;
+        }
+    }
+
+    private async Task ReleaseAsync(List<Guid> runIds, bool urgent)
+    {
+        if (runIds.Count == 0)
+        {
+            return;
+        }
+
+        LogReleasingAhead(logger, runIds.Count);
+        await Task.WhenAll(runIds.Select(async runId =>
+        {
+            try
+            {
+                Observe(await batcher.SettleAsync(new BatchSettlement(runId, Capture: false, Amount: null, Run: null), urgent));
+            }
+            catch (Exception exception)
+            {
+                // Left to the Control Plane's stale-hold sweep.
+                LogReleaseFailed(logger, runId, exception);
+            }
+        }));
+    }
+
+    private void Observe(CreditBatchItemResult result)
+    {
+        if (result.Wallet is { } wallet)
+        {
+            // Batches answer out of order: keep the newest state.
+            _wallets.AddOrUpdate(wallet.WorkspaceId, wallet, (_, known) => wallet.UpdatedAt >= known.UpdatedAt ? wallet : known);
+        }
+    }
+
+    /// <summary>A run waiting for its hold; <c>Retried</c> once it was refused and the workspace's ready holds were released.</summary>
+    private sealed record Waiter(Guid RunId, bool MustKeepRunId, bool Retried = false)
+    {
+        public TaskCompletionSource<CreditHold> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>The holds of one instance at one price: ready ones, waiting runs, runs in progress. Guarded by its own lock.</summary>
+    private sealed class Pool(Guid instanceId, Guid workspaceId, long amount)
+    {
+        public Guid InstanceId { get; } = instanceId;
+
+        public Guid WorkspaceId { get; } = workspaceId;
+
+        public long Amount { get; } = amount;
+
+        public Queue<Guid> Ready { get; } = new();
+
+        public Queue<Waiter> Waiters { get; set; } = new();
+
+        public int Running { get; set; }
+
+        /// <summary>Waiters whose holds are out to the Control Plane.</summary>
+        public int Holding { get; set; }
+
+        /// <summary>The refill of the holds ahead that is out, if any (one at a time).</summary>
+        public Task? AheadRefill { get; set; }
+
+        public bool Forgotten { get; set; }
+
+        public long LastUsed { get; set; }
+
+        public long AheadPausedUntil { get; set; }
+
+        /// <summary>Runs that asked for a hold in the current window (100 ms).</summary>
+        public int TakesInWindow { get; set; }
+
+        /// <summary>The larger of the last and the current window's takes.</summary>
+        public int RecentTakes => Math.Max(_lastTakes, TakesInWindow);
+
+        /// <summary>Whether runs overlapped (two or more in progress or waiting) in the last or the current window.</summary>
+        public bool Overlapping => Math.Max(_lastPeak, _peak) >= 2;
+
+        private long _windowStart;
+        private int _lastTakes;
+        private int _peak;
+        private int _lastPeak;
+
+        /// <summary>Rolls the window when it is over and records the current overlap. Under the pool's lock.</summary>
+        public void Track(long now, long window)
+        {
+            if (now - _windowStart >= window)
+            {
+                // A window with no activity at all clears the recent figures too.
+                var idle = now - _windowStart >= 2 * window;
+                (_lastTakes, _lastPeak) = idle ? (0, 0) : (TakesInWindow, _peak);
+                (TakesInWindow, _peak, _windowStart) = (0, 0, now);
+            }
+
+            _peak = Math.Max(_peak, Running + Holding + Waiters.Count);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Releasing {Count} credit holds made ahead and not used")]
+    private static partial void LogReleasingAhead(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release hold {RunId} made ahead; the Control Plane's stale-hold sweep will")]
+    private static partial void LogReleaseFailed(ILogger logger, Guid runId, Exception exception);
+}

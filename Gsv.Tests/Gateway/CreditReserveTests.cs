@@ -1,0 +1,222 @@
+using System.Net;
+using System.Net.Http.Json;
+using Gsv.ControlPlane.Client;
+using Gsv.Gateway;
+
+namespace Gsv.Tests.Gateway;
+
+/// <summary>
+/// The gateway's credit reserve against an in-memory ledger with the Control Plane's batch rules (settlements first,
+/// then holds in request order while credits are available): holds made ahead only under concurrency, taken without
+/// a round trip, released when idle or when another run of the workspace needs them; keyed runs keep their own id.
+/// </summary>
+public sealed class CreditReserveTests
+{
+    private static readonly Guid Workspace = Guid.NewGuid();
+
+    [Fact]
+    public async Task Runs_one_at_a_time_hold_nothing_ahead()
+    {
+        var ledger = new InMemoryLedger(credits: 100);
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions());
+        var instance = Instance(Guid.NewGuid(), price: 2);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var hold = await credits.Reserve.HoldAsync(instance, ownRunId: null);
+            Assert.True(hold.Held);
+            credits.Reserve.Settle(instance, hold.RunId, capture: true, Record(instance, hold.RunId));
+            await credits.Batcher.WhenSettledAsync(hold.RunId, TimeSpan.FromSeconds(10));
+        }
+
+        Assert.Equal(0, credits.Reserve.ReadyCount);
+        Assert.Equal((94L, 0L), ledger.Wallet);
+        Assert.Equal(3, ledger.HoldsRequested);
+        Assert.Equal((94L, false), credits.Reserve.Projected(Workspace));
+    }
+
+    [Fact]
+    public async Task Under_concurrency_holds_are_made_ahead_and_a_run_takes_one_without_a_round_trip()
+    {
+        var ledger = new InMemoryLedger(credits: 1000);
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions { CreditPrefetchMax = 16 });
+        var instance = Instance(Guid.NewGuid(), price: 1);
+
+        var running = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => credits.Reserve.HoldAsync(instance, ownRunId: null)));
+        Assert.All(running, hold => Assert.True(hold.Held));
+        await Eventually(() => credits.Reserve.ReadyCount > 0);
+
+        var heldBefore = ledger.HeldRunIds;
+        var next = await credits.Reserve.HoldAsync(instance, ownRunId: null);
+        Assert.Contains(next.RunId, heldBefore);
+
+        // Every credit held is a run in progress or a hold ready; the answer's balance is what is left once the nine
+        // runs in progress are charged.
+        await Eventually(() => ledger.Wallet.Held == 9 + credits.Reserve.ReadyCount);
+        Assert.InRange(credits.Reserve.ReadyCount, 1, 16);
+        Assert.Equal((991L, false), credits.Reserve.Projected(Workspace));
+    }
+
+    [Fact]
+    public async Task Holds_made_ahead_are_released_when_unused()
+    {
+        var ledger = new InMemoryLedger(credits: 1000);
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions { CreditPrefetchIdle = TimeSpan.FromMilliseconds(300) });
+        var instance = Instance(Guid.NewGuid(), price: 1);
+
+        var running = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => credits.Reserve.HoldAsync(instance, ownRunId: null)));
+        await Eventually(() => credits.Reserve.ReadyCount > 0);
+        foreach (var hold in running)
+        {
+            credits.Reserve.Settle(instance, hold.RunId, capture: true, Record(instance, hold.RunId));
+        }
+
+        await Eventually(() => ledger.Wallet == (996L, 0L));
+        Assert.Equal(0, credits.Reserve.ReadyCount);
+    }
+
+    [Fact]
+    public async Task A_run_short_of_credits_gets_those_held_ahead_for_another_instance_of_its_workspace()
+    {
+        var ledger = new InMemoryLedger(credits: 100);
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions());
+        var first = Instance(Guid.NewGuid(), price: 1);
+        var second = Instance(Guid.NewGuid(), price: 1);
+
+        var running = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => credits.Reserve.HoldAsync(first, ownRunId: null)));
+        Assert.All(running, hold => Assert.True(hold.Held));
+        await Eventually(() => credits.Reserve.ReadyCount > 0 && ledger.Wallet.Held == 5 + credits.Reserve.ReadyCount);
+        var elsewhere = ledger.HoldTheRest();
+
+        // The second instance's first run finds the wallet empty: the first instance's ready holds are released for it.
+        var other = await credits.Reserve.HoldAsync(second, ownRunId: null);
+        Assert.True(other.Held);
+        Assert.Equal(0, credits.Reserve.ReadyCount);
+        Assert.Equal((100L, 6 + elsewhere), ledger.Wallet);
+    }
+
+    [Fact]
+    public async Task With_no_credits_left_a_run_is_refused_with_the_wallet()
+    {
+        var ledger = new InMemoryLedger(credits: 3);
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions());
+        var instance = Instance(Guid.NewGuid(), price: 2);
+
+        var held = await credits.Reserve.HoldAsync(instance, ownRunId: null);
+        var refused = await credits.Reserve.HoldAsync(instance, ownRunId: null);
+
+        Assert.True(held.Held);
+        Assert.Equal(CreditOutcomes.InsufficientCredits, refused.Outcome);
+        Assert.Equal((3L, 1L), (refused.Wallet!.Balance, refused.Wallet.Available));
+    }
+
+    [Fact]
+    public async Task A_run_with_its_own_id_is_held_under_it_even_when_holds_are_ready()
+    {
+        var ledger = new InMemoryLedger(credits: 1000);
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions());
+        var instance = Instance(Guid.NewGuid(), price: 1);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => credits.Reserve.HoldAsync(instance, ownRunId: null)));
+        await Eventually(() => credits.Reserve.ReadyCount > 0);
+
+        var own = Guid.CreateVersion7();
+        var hold = await credits.Reserve.HoldAsync(instance, own);
+        Assert.Equal((own, true), (hold.RunId, hold.Held));
+    }
+
+    private static InstanceDto Instance(Guid id, long price) => new(
+        id, Workspace, "support-agent", null, null, "agent", "support-agent", price, false, [], InstanceState.Active, false, null,
+        null, null, "flow", null, null, 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+
+    private static RunDto Record(InstanceDto instance, Guid runId) => new(
+        runId, instance.Id, Workspace, "test", RunStatuses.Succeeded, instance.CreditsPerRun, 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null);
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true within 10 s.");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The Control Plane's batch endpoint over one in-memory wallet: settlements first, then holds in order.</summary>
+    private sealed class InMemoryLedger(long credits) : HttpMessageHandler
+    {
+        private readonly Dictionary<Guid, long> _held = [];
+        private long _balance = credits;
+
+        public int HoldsRequested { get; private set; }
+
+        public (long Balance, long Held) Wallet
+        {
+            get
+            {
+                lock (_held)
+                {
+                    return (_balance, _held.Values.Sum());
+                }
+            }
+        }
+
+        /// <summary>Holds every credit still available (as another gateway would); returns how many.</summary>
+        public long HoldTheRest()
+        {
+            lock (_held)
+            {
+                var rest = _balance - _held.Values.Sum();
+                _held[Guid.NewGuid()] = rest;
+                return rest;
+            }
+        }
+
+        public HashSet<Guid> HeldRunIds
+        {
+            get
+            {
+                lock (_held)
+                {
+                    return [.. _held.Keys];
+                }
+            }
+        }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Assert.Equal("/internal/v1/credits/batch", request.RequestUri!.AbsolutePath);
+            var batch = (await request.Content!.ReadFromJsonAsync<CreditBatchRequest>(cancellationToken))!;
+            CreditBatchResult result;
+            lock (_held)
+            {
+                var settlements = batch.Settlements.Select(s =>
+                {
+                    if (!_held.Remove(s.RunId, out var amount))
+                    {
+                        return new CreditBatchItemResult(s.RunId, CreditOutcomes.NotFound, 0, null, null);
+                    }
+
+                    _balance -= s.Capture ? amount : 0;
+                    return new CreditBatchItemResult(s.RunId, s.Capture ? CreditOutcomes.Captured : CreditOutcomes.Released, s.Capture ? amount : 0, null, null);
+                }).ToList();
+                var holds = batch.Holds.Select(h =>
+                {
+                    HoldsRequested++;
+                    if (_balance - _held.Values.Sum() < h.Amount)
+                    {
+                        return new CreditBatchItemResult(h.RunId, CreditOutcomes.InsufficientCredits, 0, null, null);
+                    }
+
+                    _held[h.RunId] = h.Amount;
+                    return new CreditBatchItemResult(h.RunId, CreditOutcomes.Held, h.Amount, null, null);
+                }).ToList();
+                var held = _held.Values.Sum();
+                var wallet = new WalletDto(Workspace, _balance, held, _balance - held, Low: false, LowThreshold: 0, DateTimeOffset.UtcNow);
+                result = new CreditBatchResult([.. settlements.Select(r => r with { Wallet = wallet })], [.. holds.Select(r => r with { Wallet = wallet })]);
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(result) };
+        }
+    }
+}

@@ -62,16 +62,30 @@ public sealed partial class CreditBatcher(
             {
                 await pending.WaitAsync(timeout);
             }
-            catch (Exception exception) when (exception is TimeoutException or InvalidOperationException or HttpRequestException or ControlPlaneProblemException)
+            catch (Exception)
             {
-                // Not settled in time (or given up): the reader gets what the Control Plane has.
+                // Not settled in time, or given up (logged): the reader gets what the Control Plane has.
             }
         }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Runs still draining from Kestrel settle before the gateway exits: the loop empties the queue, then ends.
+        // Background settlements (those waiting to retry included) go out before the gateway exits, within the
+        // shutdown timeout; then the loop empties the queue, and ends.
+        try
+        {
+            await Task.WhenAll(_unsettled.Values).WaitAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Given up and logged one by one.
+        }
+        catch (OperationCanceledException)
+        {
+            LogUnsettledAtShutdown(logger, _unsettled.Count);
+        }
+
         _stopping = true;
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
@@ -98,6 +112,12 @@ public sealed partial class CreditBatcher(
                 batch.Add(pending);
             }
 
+            if (reader.TryPeek(out _))
+            {
+                // More than a batch was queued: the rest goes next without lingering.
+                Volatile.Read(ref _urgentQueued).TrySetResult();
+            }
+
             sends.RemoveAll(t => t.IsCompleted);
             sends.Add(SendAsync(batch));
         }
@@ -112,6 +132,15 @@ public sealed partial class CreditBatcher(
             try
             {
                 var result = await SettleAsync(settlement, urgent: false);
+                if (result.Outcome == CreditOutcomes.Invalid && settlement.Run is not null)
+                {
+                    // The run record was refused: the credits must still be settled, so without it (logged).
+                    LogSettlementRefused(logger, settlement.RunId, result.Outcome, result.Detail);
+                    settlement = settlement with { Run = null };
+                    attempt--;
+                    continue;
+                }
+
                 if (result.Outcome is not (CreditOutcomes.Captured or CreditOutcomes.Released))
                 {
                     LogSettlementRefused(logger, settlement.RunId, result.Outcome, result.Detail);
@@ -206,6 +235,9 @@ public sealed partial class CreditBatcher(
     [LoggerMessage(Level = LogLevel.Error,
         Message = "Settlement of run {RunId} given up: its hold stays until the Control Plane's stale-hold sweep releases it (the run is not charged)")]
     private static partial void LogSettlementGivenUp(ILogger logger, Guid runId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} settlements were still unsent when the gateway had to stop; their holds wait for the stale-hold sweep")]
+    private static partial void LogUnsettledAtShutdown(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The Control Plane refused the settlement of run {RunId} ({Outcome}): {Detail}")]
     private static partial void LogSettlementRefused(ILogger logger, Guid runId, string outcome, string? detail);

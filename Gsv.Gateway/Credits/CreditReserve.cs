@@ -33,11 +33,18 @@ public sealed partial class CreditReserve(
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan AheadPause = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A ready hold older than this is released, never handed out: far below the Control Plane's stale-hold sweep
+    /// (<c>ControlPlane:Holds:StaleAfter</c>, 10 min), so a run never gets a hold the ledger has already released.
+    /// </summary>
+    public static readonly TimeSpan MaxReadyAge = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<(Guid InstanceId, long Amount), Pool> _pools = new();
     private readonly ConcurrentDictionary<Guid, WalletDto> _wallets = new();
     private readonly int _prefetchMax = options.Value.CreditPrefetchMax;
     private readonly long _window = (long)(TimeSpan.FromMilliseconds(100).TotalSeconds * time.TimestampFrequency);
     private readonly TimeSpan _idle = options.Value.CreditPrefetchIdle;
+    private volatile bool _stopping;
 
     /// <summary>
     /// Holds <c>instance.CreditsPerRun</c> for a run: under <paramref name="ownRunId"/> when given, else under a ready
@@ -132,7 +139,10 @@ public sealed partial class CreditReserve(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        // No new holds ahead; the refills out land first, then everything ready is released.
+        _stopping = true;
         await base.StopAsync(cancellationToken);
+        await Task.WhenAll(_pools.Values.Select(p => p.AheadRefill ?? Task.CompletedTask)).WaitAsync(cancellationToken);
         await ReleaseAsync(_pools.Values.SelectMany(TakeReady).ToList(), urgent: true);
     }
 
@@ -147,10 +157,16 @@ public sealed partial class CreditReserve(
                 var unused = time.GetElapsedTime(pool.LastUsed, now);
                 if (unused < _idle)
                 {
+                    // In use: only the ready holds that are too old go (the oldest are first in the queue).
+                    while (pool.Ready.TryPeek(out var oldest) && time.GetElapsedTime(oldest.HeldAt, now) >= MaxReadyAge)
+                    {
+                        idle.Add(pool.Ready.Dequeue().RunId);
+                    }
+
                     continue;
                 }
 
-                idle.AddRange(pool.Ready);
+                idle.AddRange(pool.Ready.Select(r => r.RunId));
                 pool.Ready.Clear();
                 if (unused >= ForgetAfter && pool.Running == 0 && pool.Holding == 0 && pool.Waiters.Count == 0 && pool.AheadRefill is null)
                 {
@@ -176,11 +192,16 @@ public sealed partial class CreditReserve(
             var keep = new Queue<Waiter>();
             while (pool.Waiters.TryDequeue(out var waiter))
             {
-                pool.TakesInWindow++;
+                if (!waiter.MustKeepRunId)
+                {
+                    // Only runs that may take a ready hold size the holds ahead.
+                    pool.TakesInWindow++;
+                }
+
                 if (!waiter.MustKeepRunId && pool.Ready.TryDequeue(out var ready))
                 {
                     pool.Running++;
-                    waiter.Result.TrySetResult(new CreditHold(ready, CreditOutcomes.Held, null, null));
+                    waiter.Result.TrySetResult(new CreditHold(ready.RunId, CreditOutcomes.Held, null, null));
                 }
                 else
                 {
@@ -196,12 +217,19 @@ public sealed partial class CreditReserve(
 
             var now = time.GetTimestamp();
             pool.Track(now, _window);
-            if (pool.AheadRefill is null && now >= pool.AheadPausedUntil)
+            if (pool.AheadRefill is null && now >= pool.AheadPausedUntil && !_stopping)
             {
                 // Holds ahead only while runs overlap (none for runs one at a time): twice the runs taken in the last
-                // window (recent or current, whichever is more) plus a few, capped. Under load a refill takes a batch
-                // round trip shared with the settlements; this covers it. Refilled once a quarter of them are used.
+                // window (recent or current, whichever is more) plus a few, capped, and never more than half of what
+                // the wallet last had available (the rest stays for other instances and gateways). Under load a refill
+                // takes a batch round trip shared with the settlements; this covers it. Refilled once a quarter of
+                // them are used.
                 var target = pool.Overlapping ? Math.Min(_prefetchMax, 2 * pool.RecentTakes + 4) : 0;
+                if (_wallets.TryGetValue(pool.WorkspaceId, out var wallet))
+                {
+                    target = (int)Math.Min(target, pool.Ready.Count + wallet.Available / pool.Amount / 2);
+                }
+
                 var wanted = target - pool.Ready.Count;
                 ahead = wanted >= Math.Max(1, target / 4) ? wanted : 0;
             }
@@ -256,8 +284,17 @@ public sealed partial class CreditReserve(
 
         // Credits may sit ready in this workspace's pools (another instance's, or ahead of a keyed run), or be on their
         // way there: let the refills out land, release every ready hold of the workspace, and try once more, first.
-        await Task.WhenAll(_pools.Values.Where(p => p.WorkspaceId == pool.WorkspaceId).Select(p => p.AheadRefill ?? Task.CompletedTask));
-        await ReleaseAsync(_pools.Values.Where(p => p.WorkspaceId == pool.WorkspaceId).SelectMany(TakeReady).ToList(), urgent: true);
+        var workspacePools = _pools.Values.Where(p => p.WorkspaceId == pool.WorkspaceId).ToList();
+        foreach (var other in workspacePools)
+        {
+            lock (other)
+            {
+                other.AheadPausedUntil = PauseEnd();
+            }
+        }
+
+        await Task.WhenAll(workspacePools.Select(p => p.AheadRefill ?? Task.CompletedTask));
+        await ReleaseAsync(workspacePools.SelectMany(TakeReady).ToList(), urgent: true);
         lock (pool)
         {
             var queue = new Queue<Waiter>(refused.Select(w => w with { Retried = true }));
@@ -276,24 +313,39 @@ public sealed partial class CreditReserve(
     {
         // Off the caller's stack (Pump holds the pool's lock): a refill that completes at once must not recurse.
         await Task.Yield();
-        var holds = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => HoldOneAsync(pool, Guid.CreateVersion7(), urgent: false)));
+        var requestedAt = time.GetTimestamp();
+        var runIds = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToList();
+        var holds = await Task.WhenAll(runIds.Select(runId => HoldOneAsync(pool, runId, urgent: false)));
+        var failed = new List<Guid>();
         lock (pool)
         {
-            foreach (var (hold, _) in holds)
+            for (var i = 0; i < holds.Length; i++)
             {
+                var (hold, error) = holds[i];
                 if (hold?.Held == true)
                 {
-                    pool.Ready.Enqueue(hold.RunId);
+                    // Aged from the request: the ledger's hold is no older than that.
+                    pool.Ready.Enqueue(new ReadyHold(hold.RunId, requestedAt));
+                    continue;
                 }
-                else
+
+                if (error is not null)
                 {
-                    // Out of credits (or the Control Plane failing): no holds ahead for a while, so the pool does not
-                    // spin on refusals nor take back at once what is released for another instance.
-                    pool.AheadPausedUntil = time.GetTimestamp() + (long)(AheadPause.TotalSeconds * time.TimestampFrequency);
+                    // The Control Plane may have held it before the answer was lost: release it (unknown ids are fine).
+                    failed.Add(runIds[i]);
                 }
+
+                // Out of credits (or the Control Plane failing): no holds ahead for a while, so the pool does not spin
+                // on refusals nor take back at once what is released for another instance.
+                pool.AheadPausedUntil = PauseEnd();
             }
 
             pool.AheadRefill = null;
+        }
+
+        if (failed.Count > 0)
+        {
+            _ = ReleaseAsync(failed, urgent: false);
         }
 
         Pump(pool);
@@ -313,11 +365,13 @@ public sealed partial class CreditReserve(
         }
     }
 
+    private long PauseEnd() => time.GetTimestamp() + (long)(AheadPause.TotalSeconds * time.TimestampFrequency);
+
     private static List<Guid> TakeReady(Pool pool)
     {
         lock (pool)
         {
-            var ready = pool.Ready.ToList();
+            var ready = pool.Ready.Select(r => r.RunId).ToList();
             pool.Ready.Clear();
             return ready;
         }
@@ -360,6 +414,9 @@ public sealed partial class CreditReserve(
         public TaskCompletionSource<CreditHold> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
+    /// <summary>A hold made ahead, and when the ledger held it (timestamp).</summary>
+    private readonly record struct ReadyHold(Guid RunId, long HeldAt);
+
     /// <summary>The holds of one instance at one price: ready ones, waiting runs, runs in progress. Guarded by its own lock.</summary>
     private sealed class Pool(Guid instanceId, Guid workspaceId, long amount)
     {
@@ -369,7 +426,7 @@ public sealed partial class CreditReserve(
 
         public long Amount { get; } = amount;
 
-        public Queue<Guid> Ready { get; } = new();
+        public Queue<ReadyHold> Ready { get; } = new();
 
         public Queue<Waiter> Waiters { get; set; } = new();
 

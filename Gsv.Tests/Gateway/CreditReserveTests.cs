@@ -76,6 +76,26 @@ public sealed class CreditReserveTests
     }
 
     [Fact]
+    public async Task Stopping_releases_every_hold_made_ahead_and_sends_every_settlement()
+    {
+        var ledger = new InMemoryLedger(credits: 1000);
+        var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions());
+        var instance = Instance(Guid.NewGuid(), price: 1);
+
+        var running = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => credits.Reserve.HoldAsync(instance, ownRunId: null)));
+        await Eventually(() => credits.Reserve.ReadyCount > 0);
+        foreach (var hold in running.Take(4))
+        {
+            credits.Reserve.Settle(instance, hold.RunId, capture: true, Record(instance, hold.RunId));
+        }
+
+        await credits.DisposeAsync();
+
+        // Four runs charged, two still running (held), nothing ready left behind.
+        Assert.Equal((996L, 2L), ledger.Wallet);
+    }
+
+    [Fact]
     public async Task A_run_short_of_credits_gets_those_held_ahead_for_another_instance_of_its_workspace()
     {
         var ledger = new InMemoryLedger(credits: 100);

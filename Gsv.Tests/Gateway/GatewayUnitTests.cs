@@ -44,6 +44,35 @@ public sealed class GatewayUnitTests
     }
 
     [Fact]
+    public async Task A_busy_cache_entry_is_looked_up_again_in_the_background_and_never_served_past_its_lifetime()
+    {
+        var clock = new ManualClock();
+        var cache = new ShortLivedCache<string, string>(clock);
+        var lifetime = TimeSpan.FromSeconds(4);
+        Assert.Equal("v1", await cache.GetOrAddAsync("k", 0, (_, _) => Task.FromResult("v1"), _ => lifetime));
+
+        // Before the last quarter of its lifetime: served, no lookup.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal("v1", await cache.GetOrAddAsync("k", 0, (_, _) => throw new InvalidOperationException("no lookup expected"), _ => lifetime));
+
+        // In the last quarter: still served at once while one background lookup runs; a failed one changes nothing.
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Equal("v1", await cache.GetOrAddAsync("k", 0, (_, _) => Task.FromException<string>(new InvalidOperationException()), _ => lifetime));
+        var refresh = new TaskCompletionSource<string>();
+        var lookups = 0;
+        Task<string> Slow(string key, int state) { lookups++; return refresh.Task; }
+        Assert.Equal("v1", await cache.GetOrAddAsync("k", 0, Slow, _ => lifetime));
+        Assert.Equal("v1", await cache.GetOrAddAsync("k", 0, Slow, _ => lifetime));
+        Assert.Equal(1, lookups);
+        refresh.SetResult("v2");
+        Assert.Equal("v2", await cache.GetOrAddAsync("k", 0, Slow, _ => lifetime));
+
+        // Unused past its lifetime, the refreshed value is not served either.
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal("v3", await cache.GetOrAddAsync("k", 0, (_, _) => Task.FromResult("v3"), _ => lifetime));
+    }
+
+    [Fact]
     public void A_run_body_needs_an_input_a_sane_session_id_and_object_tweaks()
     {
         Assert.Null(new RunRequestBody("hello", "s-1", new JsonObject { ["Prompt-1"] = new JsonObject { ["x"] = 1 } }).Validate());

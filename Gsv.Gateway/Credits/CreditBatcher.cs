@@ -156,6 +156,7 @@ public sealed partial class CreditBatcher(
             }
             catch (Exception exception)
             {
+                metrics.SettlementGivenUp();
                 LogSettlementGivenUp(logger, settlement.RunId, exception);
                 throw;
             }

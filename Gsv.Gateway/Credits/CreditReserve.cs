@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gsv.ControlPlane.Client;
+using Gsv.Gateway.Observability;
 using Microsoft.Extensions.Options;
 
 namespace Gsv.Gateway.Credits;
@@ -27,7 +28,8 @@ public sealed record CreditHold(Guid RunId, string Outcome, WalletDto? Wallet, s
 /// </list>
 /// </summary>
 public sealed partial class CreditReserve(
-    CreditBatcher batcher, IOptions<GatewayOptions> options, TimeProvider time, ILogger<CreditReserve> logger) : BackgroundService
+    CreditBatcher batcher, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<CreditReserve> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
@@ -201,6 +203,7 @@ public sealed partial class CreditReserve(
                 if (!waiter.MustKeepRunId && pool.Ready.TryDequeue(out var ready))
                 {
                     pool.Running++;
+                    metrics.CreditHold(ready: true);
                     waiter.Result.TrySetResult(new CreditHold(ready.RunId, CreditOutcomes.Held, null, null));
                 }
                 else
@@ -263,6 +266,7 @@ public sealed partial class CreditReserve(
                 else if (hold!.Held)
                 {
                     pool.Running++;
+                    metrics.CreditHold(ready: false);
                     waiter.Result.TrySetResult(hold);
                 }
                 else if (hold.Outcome == CreditOutcomes.InsufficientCredits && !waiter.Retried)

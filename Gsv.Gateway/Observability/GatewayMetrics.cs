@@ -3,7 +3,10 @@ using System.Diagnostics.Metrics;
 
 namespace Gsv.Gateway.Observability;
 
-/// <summary>Meter <c>Gsv.Gateway</c>: runs by outcome, runtime failures, credits charged, 402s and 429s, credit batch sizes.</summary>
+/// <summary>
+/// Meter <c>Gsv.Gateway</c>: runs by outcome, runtime failures, credits charged, 402s and 429s, credit batch sizes,
+/// credit holds by source, settlements given up.
+/// </summary>
 public sealed class GatewayMetrics
 {
     public const string MeterName = "Gsv.Gateway";
@@ -15,6 +18,8 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _rateLimited;
     private readonly Histogram<double> _duration;
     private readonly Histogram<int> _creditBatchSize;
+    private readonly Counter<long> _creditHolds;
+    private readonly Counter<long> _settlementsGivenUp;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -26,6 +31,10 @@ public sealed class GatewayMetrics
         _rateLimited = meter.CreateCounter<long>("gsv.gateway.rate_limited", "{request}", "Runs refused with 429 (workspace rate limit).");
         _duration = meter.CreateHistogram<double>("gsv.gateway.run.duration", "ms", "Time of a run through the gateway, runtime included.");
         _creditBatchSize = meter.CreateHistogram<int>("gsv.gateway.credit_batch.size", "{item}", "Holds and settlements sent to the Control Plane in one batch.");
+        _creditHolds = meter.CreateCounter<long>("gsv.gateway.credit_holds", "{hold}",
+            "Credit holds of runs, by source: ready (made ahead, no wait) or requested (the run waited for the Control Plane).");
+        _settlementsGivenUp = meter.CreateCounter<long>("gsv.gateway.settlements.given_up", "{settlement}",
+            "Settlements given up after their retries: runs answered but neither charged nor recorded (their holds are swept).");
     }
 
     public void RunSucceeded(long charged, bool streamed, double milliseconds)
@@ -50,4 +59,8 @@ public sealed class GatewayMetrics
     public void RateLimited() => _rateLimited.Add(1);
 
     public void CreditBatch(int items) => _creditBatchSize.Record(items);
+
+    public void CreditHold(bool ready) => _creditHolds.Add(1, new TagList { { "source", ready ? "ready" : "requested" } });
+
+    public void SettlementGivenUp() => _settlementsGivenUp.Add(1);
 }

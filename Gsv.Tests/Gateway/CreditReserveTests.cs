@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using Gsv.ControlPlane.Client;
@@ -41,6 +42,7 @@ public sealed class CreditReserveTests
         var ledger = new InMemoryLedger(credits: 1000);
         await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions { CreditPrefetchMax = 16 });
         var instance = Instance(Guid.NewGuid(), price: 1);
+        using var holdsBySource = new HoldSources(credits.Meters);
 
         var running = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => credits.Reserve.HoldAsync(instance, ownRunId: null)));
         Assert.All(running, hold => Assert.True(hold.Held));
@@ -49,6 +51,8 @@ public sealed class CreditReserveTests
         var heldBefore = ledger.HeldRunIds;
         var next = await credits.Reserve.HoldAsync(instance, ownRunId: null);
         Assert.Contains(next.RunId, heldBefore);
+        Assert.InRange(holdsBySource.Ready, 1, 9);
+        Assert.Equal(9, holdsBySource.Ready + holdsBySource.Requested);
 
         // Every credit held is a run in progress or a hold ready; the answer's balance is what is left once the nine
         // runs in progress are charged.
@@ -160,6 +164,42 @@ public sealed class CreditReserveTests
             Assert.True(DateTime.UtcNow < deadline, "The condition did not become true within 10 s.");
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>Counts <c>gsv.gateway.credit_holds</c> by source, from one harness's meters only.</summary>
+    private sealed class HoldSources : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _ready;
+        private long _requested;
+
+        public HoldSources(IMeterFactory meters)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "gsv.gateway.credit_holds" && instrument.Meter.Scope == meters)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "source")
+                    {
+                        Interlocked.Add(ref (string?)tag.Value == "ready" ? ref _ready : ref _requested, value);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public long Ready => Interlocked.Read(ref _ready);
+
+        public long Requested => Interlocked.Read(ref _requested);
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>The Control Plane's batch endpoint over one in-memory wallet: settlements first, then holds in order.</summary>

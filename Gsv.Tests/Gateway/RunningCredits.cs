@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Gsv.ControlPlane.Client;
 using Gsv.Gateway;
 using Gsv.Gateway.Credits;
@@ -23,15 +24,18 @@ public sealed class RunningCredits : IAsyncDisposable
 
     public CreditReserve Reserve { get; }
 
+    /// <summary>The meter factory of this harness alone (its meters' scope), to listen to its measurements only.</summary>
+    public IMeterFactory Meters => _provider.GetRequiredService<IMeterFactory>();
+
     public static async Task<RunningCredits> StartAsync(HttpMessageHandler controlPlane, GatewayOptions options)
     {
         var services = new ServiceCollection();
         services.AddMetrics();
         services.AddTransient(_ => new ControlPlaneClient(new HttpClient(controlPlane, disposeHandler: false) { BaseAddress = new Uri("http://controlplane/") }));
         var provider = services.BuildServiceProvider();
-        var batcher = new CreditBatcher(provider, Options.Create(options),
-            new GatewayMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger<CreditBatcher>.Instance);
-        var reserve = new CreditReserve(batcher, Options.Create(options), TimeProvider.System, NullLogger<CreditReserve>.Instance);
+        var metrics = new GatewayMetrics(provider.GetRequiredService<IMeterFactory>());
+        var batcher = new CreditBatcher(provider, Options.Create(options), metrics, NullLogger<CreditBatcher>.Instance);
+        var reserve = new CreditReserve(batcher, Options.Create(options), metrics, TimeProvider.System, NullLogger<CreditReserve>.Instance);
         await batcher.StartAsync(CancellationToken.None);
         await reserve.StartAsync(CancellationToken.None);
         return new RunningCredits(provider, batcher, reserve);

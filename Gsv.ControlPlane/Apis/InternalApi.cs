@@ -229,12 +229,7 @@ public static class InternalApi
             return GsvProblems.NotFoundProblem($"Instance {request.InstanceId} in workspace {request.WorkspaceId}");
         }
 
-        var run = new Run
-        {
-            RunId = request.RunId, InstanceId = request.InstanceId, WorkspaceId = request.WorkspaceId, Caller = request.Caller, Status = request.Status,
-            CreditsCharged = request.CreditsCharged, DurationMs = request.DurationMs, StartedAt = request.StartedAt, FinishedAt = request.FinishedAt,
-            Error = request.Error,
-        };
+        var run = Run.From(request, request.CreditsCharged);
         db.Runs.Add(run);
         try
         {

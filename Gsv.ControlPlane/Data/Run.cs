@@ -25,5 +25,13 @@ public sealed class Run
 
     public string? Error { get; set; }
 
+    /// <summary>The record of a finished run as the Gateway sent it, charged <paramref name="creditsCharged"/>.</summary>
+    public static Run From(RunDto record, long creditsCharged) => new()
+    {
+        RunId = record.RunId, InstanceId = record.InstanceId, WorkspaceId = record.WorkspaceId, Caller = record.Caller, Status = record.Status,
+        CreditsCharged = creditsCharged, DurationMs = record.DurationMs, StartedAt = record.StartedAt, FinishedAt = record.FinishedAt,
+        Error = record.Error,
+    };
+
     public RunDto ToDto() => new(RunId, InstanceId, WorkspaceId, Caller, Status, CreditsCharged, DurationMs, StartedAt, FinishedAt, Error);
 }

@@ -89,9 +89,10 @@ public sealed partial class LedgerService
         }
 
         await session.SaveAsync(writes, cancellationToken);
+        var after = wallets.ToDictionary(w => w.Key, w => w.Value.ToDto());
         return new CreditBatchResult(
-            settled.ConvertAll(r => r with { Wallet = holds.TryGetValue(r.RunId, out var hold) ? wallets.GetValueOrDefault(hold.WorkspaceId)?.ToDto() : null }),
-            [.. held.Select((r, i) => r with { Wallet = wallets.GetValueOrDefault(batch.Holds[i].WorkspaceId)?.ToDto() })]);
+            settled.ConvertAll(r => r with { Wallet = holds.TryGetValue(r.RunId, out var hold) ? after.GetValueOrDefault(hold.WorkspaceId) : null }),
+            [.. held.Select((r, i) => r with { Wallet = after.GetValueOrDefault(batch.Holds[i].WorkspaceId) })]);
     }
 
     private static CreditBatchItemResult Hold(
@@ -181,12 +182,7 @@ public sealed partial class LedgerService
         // Recorded with the settlement; a replay's record is already there and stays as it was.
         if (item.Run is { } record)
         {
-            writes.Runs.Add(new Run
-            {
-                RunId = record.RunId, InstanceId = record.InstanceId, WorkspaceId = record.WorkspaceId, Caller = record.Caller, Status = record.Status,
-                CreditsCharged = hold.Charged, DurationMs = record.DurationMs, StartedAt = record.StartedAt, FinishedAt = record.FinishedAt,
-                Error = record.Error,
-            });
+            writes.Runs.Add(Run.From(record, hold.Charged));
         }
 
         return new CreditBatchItemResult(item.RunId, outcome, hold.Charged, null, null);
@@ -210,9 +206,9 @@ public sealed partial class LedgerService
                 new CreditBatchRequest([.. stale.Select(runId => new BatchSettlement(runId, Capture: false, Amount: null, Run: null))], []), cancellationToken);
             var count = result.Settlements.Count(s => s.Outcome == CreditOutcomes.Released);
             released += count;
-            if (count == 0)
+            if (count == 0 || stale.Count < MaxBatchItems)
             {
-                // Settled concurrently (captured just now): nothing left that this sweep may release.
+                // All of them, or settled concurrently (captured just now): nothing left that this sweep may release.
                 return released;
             }
         }

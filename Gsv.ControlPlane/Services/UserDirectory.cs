@@ -93,7 +93,7 @@ public sealed partial class UserDirectory(ControlPlaneDbContext db, TimeProvider
         }
     }
 
-    public async Task<Guid> PersonalWorkspaceIdAsync(Guid userId, CancellationToken cancellationToken = default) =>
+    private async Task<Guid> PersonalWorkspaceIdAsync(Guid userId, CancellationToken cancellationToken = default) =>
         await db.Workspaces.Where(w => w.PersonalOfUserId == userId).Select(w => w.Id).SingleAsync(cancellationToken);
 
     private async Task AddWithPersonalWorkspaceAsync(User user, CancellationToken cancellationToken)

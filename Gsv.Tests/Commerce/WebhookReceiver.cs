@@ -65,12 +65,17 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Unregister is { } unregister)
+        try
         {
-            await unregister();
+            if (Unregister is { } unregister)
+            {
+                await unregister();
+            }
         }
-
-        await _app.DisposeAsync();
+        finally
+        {
+            await _app.DisposeAsync();
+        }
     }
 }
 

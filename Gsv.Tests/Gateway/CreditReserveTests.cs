@@ -147,6 +147,7 @@ public sealed class CreditReserveTests
         var own = Guid.CreateVersion7();
         var hold = await credits.Reserve.HoldAsync(instance, own);
         Assert.Equal((own, true), (hold.RunId, hold.Held));
+        Assert.Contains(own, ledger.HeldRunIds);
     }
 
     private static InstanceDto Instance(Guid id, long price) => new(

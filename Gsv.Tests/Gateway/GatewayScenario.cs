@@ -92,8 +92,8 @@ public sealed record GatewayScenario(
 
     /// <summary>
     /// The wallet once nothing is held: the gateway answers a run before its capture (or release) and run record are
-    /// committed, and releases holds it made ahead after <c>Gateway:CreditPrefetchIdle</c>. Gives up after 15 s and
-    /// returns the wallet as it is (a hold never settled then fails the test's assertions).
+    /// committed, and releases holds it made ahead after <c>Gateway:CreditPrefetchIdle</c>. A hold still open after
+    /// 15 s fails the test.
     /// </summary>
     public async Task<WalletDto> SettledWalletAsync()
     {
@@ -101,10 +101,12 @@ public sealed record GatewayScenario(
         while (true)
         {
             var wallet = await ControlPlane.GetWalletAsync(WorkspaceId) ?? throw new InvalidOperationException("No wallet.");
-            if (wallet.Held == 0 || DateTime.UtcNow > deadline)
+            if (wallet.Held == 0)
             {
                 return wallet;
             }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{wallet.Held} credits of workspace {WorkspaceId} are still held after 15 s.");
 
             await Task.Delay(50);
         }

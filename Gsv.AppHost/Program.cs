@@ -9,7 +9,10 @@ var infra = mode == InfrastructureMode.Local
     ? builder.AddLocalInfrastructure(secrets, postgresPassword)
     : builder.AddContainerInfrastructure(secrets, postgresPassword);
 
+// Services called by other services are reached directly in local mode (DirectEndpointExtensions); the Web front
+// end keeps its fixed address for the browser.
 var controlPlane = builder.AddProject<Projects.Gsv_ControlPlane>("controlplane")
+    .WithDirectEndpoints(mode)
     .WithHttpHealthCheck("/health")
     .WithReference(infra.ControlPlaneDatabase).WaitFor(infra.ControlPlaneDatabase)
     .WithKeycloak(infra.Keycloak)
@@ -21,6 +24,7 @@ var controlPlane = builder.AddProject<Projects.Gsv_ControlPlane>("controlplane")
 var gatewayRunsPerMinute = builder.AddParameter(
     "gateway-runs-per-minute", builder.Configuration["Parameters:gateway-runs-per-minute"] ?? "600", publishValueAsDefault: true);
 var gateway = builder.AddProject<Projects.Gsv_Gateway>("gateway")
+    .WithDirectEndpoints(mode)
     .WithHttpHealthCheck("/health")
     .WithReference(infra.Redis).WaitFor(infra.Redis)
     .WithReference(controlPlane).WaitFor(controlPlane)
@@ -30,6 +34,7 @@ var gateway = builder.AddProject<Projects.Gsv_Gateway>("gateway")
     .WithKeycloak(infra.Keycloak, "gsv-gateway", secrets.GatewayClientSecret);
 
 var provisioner = builder.AddProject<Projects.Gsv_Provisioner>("provisioner")
+    .WithDirectEndpoints(mode)
     .WithHttpHealthCheck("/health")
     .WithReference(infra.ProvisionerDatabase).WaitFor(infra.ProvisionerDatabase)
     .WithReference(controlPlane).WaitFor(controlPlane)

@@ -139,6 +139,7 @@ public static class LocalInfrastructureExtensions
     private static IResourceBuilder<ProjectResource> AddEmulator(this IDistributedApplicationBuilder builder, string system, string healthPath) =>
         builder.AddProject<Projects.Gsv_Emulators>(system, launchProfileName: null)
             .WithHttpEndpoint(name: "http")
+            .WithDirectEndpoints(InfrastructureMode.Local)
             .WithArgs("--emulator", system)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             .WithHttpHealthCheck(healthPath)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Gsv.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Gsv.Tests.Foundation;
@@ -34,6 +35,25 @@ public sealed class PlatformStartupTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+
+    /// <summary>Local mode: what services call goes straight to the service; only the browser's front end is behind DCP's proxy.</summary>
+    [Theory]
+    [InlineData("controlplane", false)]
+    [InlineData("gateway", false)]
+    [InlineData("provisioner", false)]
+    [InlineData("langflow", false)]
+    [InlineData("keycloak", false)]
+    [InlineData("web", true)]
+    public void Only_the_web_front_end_is_behind_the_dcp_proxy(string resource, bool proxied)
+    {
+        var model = platform.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var endpoint = model.Resources.OfType<IResourceWithEndpoints>().Single(r => r.Name == resource)
+            .Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
+
+        Assert.Equal(proxied, endpoint.IsProxied);
+        Assert.NotNull(endpoint.AllocatedEndpoint);
+        Assert.NotEqual(0, endpoint.AllocatedEndpoint.Port);
     }
 
     [Fact]

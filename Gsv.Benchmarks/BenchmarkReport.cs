@@ -44,6 +44,15 @@ public sealed record BenchmarkReport(
                 Gateway.ServerTiming.OrderBy(kv => kv.Key).Select(kv => string.Create(c, $"{kv.Key} {kv.Value:0.00} ms"))));
         }
 
+        foreach (var series in new[] { Direct, Gateway })
+        {
+            if (series.CpuPerRequestMs.Count > 0)
+            {
+                output.WriteLine(string.Create(c, $"CPU per request, {series.Name}: {series.CpuPerRequestMs.Sum(kv => kv.Value):0.00} ms (") + string.Join(", ",
+                    series.CpuPerRequestMs.Where(kv => kv.Value >= 0.01).Select(kv => string.Create(c, $"{kv.Key} {kv.Value:0.00}"))) + ")");
+            }
+        }
+
         output.WriteLine(string.Create(c,
             $"Errors: {(NoErrors ? "none" : "SOME")}. Credits: granted {CreditsGranted}, {GatewaySucceeded} runs × {CreditsPerRun} → expected balance {ExpectedBalance}, wallet balance {Wallet.Balance}, held {Wallet.Held} → {(NoOverspend ? "no overspend" : "MISMATCH")}."));
         output.WriteLine(Passed ? "PASSED" : "FAILED");

@@ -9,6 +9,9 @@ namespace Gsv.Benchmarks;
 /// <summary>Latencies and errors of one series of requests.</summary>
 public sealed record SeriesResult(string Name, int Requests, int Errors, TimeSpan Elapsed, double[] LatenciesMs, IReadOnlyDictionary<string, double> ServerTiming)
 {
+    /// <summary>CPU milliseconds per request by process name (client, services and infrastructure alike), largest first.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> CpuPerRequestMs { get; init; } = [];
+
     public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
 
     public double Percentile(double p)
@@ -39,9 +42,16 @@ public sealed class GatewayBenchmark(BenchmarkPlatform platform, BenchmarkTarget
         var gatewayPath = $"v1/instances/{target.InstanceId}/runs";
         var gatewayBody = Encoding.UTF8.GetBytes($$"""{"input":"{{Input}}"}""");
 
+        var idleBefore = ProcessCpu.Snapshot();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var idle = ProcessCpu.Snapshot().CoreShareSince(idleBefore, TimeSpan.FromSeconds(5));
+        Console.WriteLine("Idle for 5 s, share of a core: " + string.Join(", ", idle.Where(kv => kv.Value >= 0.005).Select(kv => $"{kv.Key} {kv.Value:P0}")));
         Console.WriteLine($"Warm-up: {options.Warmup} requests each...");
         var warmDirect = await RunSeriesAsync("warmup-direct", direct, directPath, directBody, options.Warmup);
         var warmGateway = await RunSeriesAsync("warmup-gateway", gateway, gatewayPath, gatewayBody, options.Warmup);
+        // Each gateway series leaves work behind (settlements, then the release of unused holds made ahead): let it
+        // finish, so that neither it nor its CPU lands in the next direct series.
+        await platform.SettledWalletAsync(target.WorkspaceId);
 
         var directRounds = new List<SeriesResult>();
         var gatewayRounds = new List<SeriesResult>();
@@ -50,6 +60,7 @@ public sealed class GatewayBenchmark(BenchmarkPlatform platform, BenchmarkTarget
             Console.WriteLine($"Round {round}/{options.Rounds}: {options.Requests} requests each at concurrency {options.Concurrency}...");
             directRounds.Add(await RunSeriesAsync("direct", direct, directPath, directBody, options.Requests));
             gatewayRounds.Add(await RunSeriesAsync("gateway", gateway, gatewayPath, gatewayBody, options.Requests));
+            await platform.SettledWalletAsync(target.WorkspaceId);
         }
 
         var gatewaySucceeded = gatewayRounds.Sum(r => r.Requests - r.Errors) + (warmGateway.Requests - warmGateway.Errors);
@@ -61,8 +72,14 @@ public sealed class GatewayBenchmark(BenchmarkPlatform platform, BenchmarkTarget
     private static SeriesResult Merge(string name, List<SeriesResult> rounds)
     {
         var timing = rounds.SelectMany(r => r.ServerTiming).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Average(kv => kv.Value));
-        return new SeriesResult(name, rounds.Sum(r => r.Requests), rounds.Sum(r => r.Errors),
-            TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks)), [.. rounds.SelectMany(r => r.LatenciesMs)], timing);
+        var requests = rounds.Sum(r => r.Requests);
+        var cpu = rounds.SelectMany(r => r.CpuPerRequestMs.Select(kv => KeyValuePair.Create(kv.Key, kv.Value * r.Requests)))
+            .GroupBy(kv => kv.Key).Select(g => KeyValuePair.Create(g.Key, g.Sum(kv => kv.Value) / requests)).OrderByDescending(kv => kv.Value).ToList();
+        return new SeriesResult(name, requests, rounds.Sum(r => r.Errors),
+            TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks)), [.. rounds.SelectMany(r => r.LatenciesMs)], timing)
+        {
+            CpuPerRequestMs = cpu,
+        };
     }
 
     private async Task<SeriesResult> RunSeriesAsync(string name, HttpClient http, string path, byte[] body, int requests)
@@ -77,6 +94,7 @@ public sealed class GatewayBenchmark(BenchmarkPlatform platform, BenchmarkTarget
         var next = -1;
         var errors = 0;
         string? firstError = null;
+        var cpuBefore = ProcessCpu.Snapshot();
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, options.Concurrency).Select(worker => Task.Run(async () =>
         {
@@ -112,6 +130,7 @@ public sealed class GatewayBenchmark(BenchmarkPlatform platform, BenchmarkTarget
         })).ToArray();
         await Task.WhenAll(workers);
         clock.Stop();
+        var cpu = ProcessCpu.Snapshot().PerRequestSince(cpuBefore, requests);
 
         if (firstError is not null)
         {
@@ -119,7 +138,7 @@ public sealed class GatewayBenchmark(BenchmarkPlatform platform, BenchmarkTarget
         }
 
         var serverTiming = timings.SelectMany(t => t).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value) / Math.Max(1, requests - errors));
-        return new SeriesResult(name, requests, errors, clock.Elapsed, latencies, serverTiming);
+        return new SeriesResult(name, requests, errors, clock.Elapsed, latencies, serverTiming) { CpuPerRequestMs = cpu };
     }
 
     /// <summary>Sums each <c>name;dur=x</c> metric of the gateway's Server-Timing header (averaged per series later).</summary>

@@ -234,7 +234,7 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
     }
 
     [Fact]
-    public async Task Payment_to_active_time_is_measured_over_several_orders()
+    public async Task Every_catalog_agent_is_provisioned_to_active_after_payment_and_its_time_is_reported()
     {
         string[] offerings = ["research-agent", "support-agent", "content-studio", "data-insights", "code-review-assistant"];
         var times = new List<TimeSpan>();
@@ -244,8 +244,10 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
             var workspaceId = await _harness.WorkspaceOfAsync(email);
             var order = await _harness.BuyAsync(email, (offering, 1));
             var paid = Stopwatch.StartNew();
-            await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Active, poll: TimeSpan.FromMilliseconds(50));
+            var active = await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Active, poll: TimeSpan.FromMilliseconds(50));
             times.Add(paid.Elapsed);
+            Assert.Equal(offering, active.OfferingSlug);
+            Assert.False(string.IsNullOrEmpty(active.LangflowFlowId), $"{offering} is ACTIVE without a deployed flow.");
             output.WriteLine($"{offering}: payment → ACTIVE in {paid.Elapsed.TotalMilliseconds:F0} ms");
         }
 

@@ -53,10 +53,15 @@ public sealed class ProcessCpu
     public IReadOnlyList<KeyValuePair<string, double>> CoreShareSince(ProcessCpu before, TimeSpan elapsed) =>
         PerRequestSince(before, 1).Select(kv => KeyValuePair.Create(kv.Key, kv.Value / elapsed.TotalMilliseconds)).ToList();
 
-    /// <summary>CPU milliseconds per request of each process name since <paramref name="before"/>, largest first.</summary>
+    /// <summary>
+    /// CPU milliseconds per request of each process name since <paramref name="before"/>, largest first. A process
+    /// started meanwhile counts in full; one that ended meanwhile is not seen. Names are the latest (a kernel worker
+    /// renames itself after its current work).
+    /// </summary>
     public IReadOnlyList<KeyValuePair<string, double>> PerRequestSince(ProcessCpu before, int requests) => _ticks
-        .Where(kv => before._ticks.TryGetValue(kv.Key, out var earlier) && earlier.Name == kv.Value.Name)
-        .GroupBy(kv => kv.Value.Name, kv => kv.Value.Ticks - before._ticks[kv.Key].Ticks)
+        .GroupBy(kv => kv.Value.Name, kv => before._ticks.TryGetValue(kv.Key, out var earlier) && earlier.Ticks <= kv.Value.Ticks
+            ? kv.Value.Ticks - earlier.Ticks
+            : kv.Value.Ticks)
         .Select(g => KeyValuePair.Create(g.Key, g.Sum() * 1000 / TicksPerSecond / requests))
         .Where(kv => kv.Value > 0)
         .OrderByDescending(kv => kv.Value)

@@ -43,6 +43,7 @@ public sealed partial class CreditReserve(
 
     private readonly ConcurrentDictionary<(Guid InstanceId, long Amount), Pool> _pools = new();
     private readonly ConcurrentDictionary<Guid, WalletDto> _wallets = new();
+    private readonly ConcurrentDictionary<Guid, WorkspaceReclaims> _reclaims = new();
     private readonly int _prefetchMax = options.Value.CreditPrefetchMax;
     private readonly long _window = (long)(TimeSpan.FromMilliseconds(100).TotalSeconds * time.TimestampFrequency);
     private readonly TimeSpan _idle = options.Value.CreditPrefetchIdle;
@@ -251,6 +252,13 @@ public sealed partial class CreditReserve(
 
     private async Task HoldForWaitersAsync(Pool pool, List<Waiter> waiters)
     {
+        var reclaims = _reclaims.GetOrAdd(pool.WorkspaceId, _ => new WorkspaceReclaims());
+        long epochWhenSent;
+        lock (reclaims)
+        {
+            epochWhenSent = reclaims.Epoch;
+        }
+
         var holds = await Task.WhenAll(waiters.Select(w => HoldOneAsync(pool, w.RunId, urgent: true)));
         var refused = new List<Waiter>();
         lock (pool)
@@ -287,18 +295,20 @@ public sealed partial class CreditReserve(
         }
 
         // Credits may sit ready in this workspace's pools (another instance's, or ahead of a keyed run), or be on their
-        // way there: let the refills out land, release every ready hold of the workspace, and try once more, first.
-        var workspacePools = _pools.Values.Where(p => p.WorkspaceId == pool.WorkspaceId).ToList();
-        foreach (var other in workspacePools)
+        // way there: reclaim them (let the refills out land, release every ready hold of the workspace), then try once
+        // more, first. One reclaim per workspace at a time; a group refused meanwhile waits for it, and a group whose
+        // holds went out before a reclaim's release landed retries without another one. Otherwise a second group
+        // could find the ready holds already taken by a first, retry while their release is still on its way to the
+        // ledger, and be refused for good although credits were about to be free.
+        Task reclaim;
+        lock (reclaims)
         {
-            lock (other)
-            {
-                other.AheadPausedUntil = PauseEnd();
-            }
+            reclaim = !reclaims.Current.IsCompleted ? reclaims.Current
+                : reclaims.Epoch != epochWhenSent ? Task.CompletedTask
+                : reclaims.Current = ReclaimAsync(pool.WorkspaceId, reclaims);
         }
 
-        await Task.WhenAll(workspacePools.Select(p => p.AheadRefill ?? Task.CompletedTask));
-        await ReleaseAsync(workspacePools.SelectMany(TakeReady).ToList(), urgent: true);
+        await reclaim;
         lock (pool)
         {
             var queue = new Queue<Waiter>(refused.Select(w => w with { Retried = true }));
@@ -311,6 +321,28 @@ public sealed partial class CreditReserve(
         }
 
         Pump(pool);
+    }
+
+    /// <summary>Pauses the workspace's holds ahead, lets the refills out land, releases its ready holds; then a new epoch.</summary>
+    private async Task ReclaimAsync(Guid workspaceId, WorkspaceReclaims reclaims)
+    {
+        // Off the caller's stack: it holds the reclaims' lock.
+        await Task.Yield();
+        var workspacePools = _pools.Values.Where(p => p.WorkspaceId == workspaceId).ToList();
+        foreach (var other in workspacePools)
+        {
+            lock (other)
+            {
+                other.AheadPausedUntil = PauseEnd();
+            }
+        }
+
+        await Task.WhenAll(workspacePools.Select(p => p.AheadRefill ?? Task.CompletedTask));
+        await ReleaseAsync(workspacePools.SelectMany(TakeReady).ToList(), urgent: true);
+        lock (reclaims)
+        {
+            reclaims.Epoch++;
+        }
     }
 
     private async Task RefillAheadAsync(Pool pool, int count)
@@ -410,6 +442,14 @@ public sealed partial class CreditReserve(
             // Batches answer out of order: keep the newest state.
             _wallets.AddOrUpdate(wallet.WorkspaceId, wallet, (_, known) => wallet.UpdatedAt >= known.UpdatedAt ? wallet : known);
         }
+    }
+
+    /// <summary>A workspace's reclaim of ready holds under way (if not completed), and how many have landed.</summary>
+    private sealed class WorkspaceReclaims
+    {
+        public Task Current { get; set; } = Task.CompletedTask;
+
+        public long Epoch { get; set; }
     }
 
     /// <summary>A run waiting for its hold; <c>Retried</c> once it was refused and the workspace's ready holds were released.</summary>

@@ -99,6 +99,40 @@ public sealed class CreditReserveTests
         Assert.Equal((996L, 2L), ledger.Wallet);
     }
 
+    /// <summary>
+    /// Fifty runs racing for ten credits, arriving over a few milliseconds, with batch calls of varying latency: exactly
+    /// ten are held, every time — none is refused while a credit sits ready or on its way to a pool.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 4, 4)]
+    [InlineData(8, 1, 2)]
+    [InlineData(15, 2, 30)]
+    [InlineData(20, 5, 1)]
+    public async Task Fifty_runs_racing_for_ten_credits_get_exactly_ten_holds_every_time(int latencyMs, int arrivalMs, int runMs)
+    {
+        for (var round = 0; round < 40; round++)
+        {
+            var ledger = new InMemoryLedger(credits: 10) { Latency = TimeSpan.FromMilliseconds(latencyMs) };
+            await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions());
+            var instance = Instance(Guid.NewGuid(), price: 1);
+
+            var held = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+            {
+                await Task.Delay(Random.Shared.Next(0, arrivalMs + 1));
+                var hold = await credits.Reserve.HoldAsync(instance, ownRunId: null);
+                if (hold.Held)
+                {
+                    await Task.Delay(Random.Shared.Next(1, runMs));
+                    credits.Reserve.Settle(instance, hold.RunId, capture: true, Record(instance, hold.RunId));
+                }
+
+                return hold.Held;
+            }));
+
+            Assert.True(held.Count(h => h) == 10, $"Round {round}: {held.Count(h => h)} of 50 runs held a credit, not 10.");
+        }
+    }
+
     [Fact]
     public async Task A_run_short_of_credits_gets_those_held_ahead_for_another_instance_of_its_workspace()
     {
@@ -206,6 +240,9 @@ public sealed class CreditReserveTests
     /// <summary>The Control Plane's batch endpoint over one in-memory wallet: settlements first, then holds in order.</summary>
     private sealed class InMemoryLedger(long credits) : HttpMessageHandler
     {
+        /// <summary>Most time a batch call takes (a random share of it each call), so batches interleave as they do over a network.</summary>
+        public TimeSpan Latency { get; init; }
+
         private readonly Dictionary<Guid, long> _held = [];
         private long _balance = credits;
 
@@ -248,6 +285,11 @@ public sealed class CreditReserveTests
         {
             Assert.Equal("/internal/v1/credits/batch", request.RequestUri!.AbsolutePath);
             var batch = (await request.Content!.ReadFromJsonAsync<CreditBatchRequest>(cancellationToken))!;
+            if (Latency > TimeSpan.Zero)
+            {
+                await Task.Delay(Latency * Random.Shared.NextDouble(), cancellationToken);
+            }
+
             CreditBatchResult result;
             lock (_held)
             {

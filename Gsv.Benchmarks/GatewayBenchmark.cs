@@ -43,8 +43,9 @@ public sealed class GatewayBenchmark(BenchmarkPlatform platform, BenchmarkTarget
         var gatewayBody = Encoding.UTF8.GetBytes($$"""{"input":"{{Input}}"}""");
 
         var idleBefore = ProcessCpu.Snapshot();
+        var idleClock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(5));
-        var idle = ProcessCpu.Snapshot().CoreShareSince(idleBefore, TimeSpan.FromSeconds(5));
+        var idle = ProcessCpu.Snapshot().CoreShareSince(idleBefore, idleClock.Elapsed);
         Console.WriteLine("Idle for 5 s, share of a core: " + string.Join(", ", idle.Where(kv => kv.Value >= 0.005).Select(kv => $"{kv.Key} {kv.Value:P0}")));
         Console.WriteLine($"Warm-up: {options.Warmup} requests each...");
         var warmDirect = await RunSeriesAsync("warmup-direct", direct, directPath, directBody, options.Warmup);

@@ -40,9 +40,9 @@ public sealed class ProcessCpu
                 // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after comm.
                 ticks[pid] = (stat[(open + 1)..close], long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
             }
-            catch (IOException)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                // The process ended between listing and reading.
+                // The process ended between listing and reading, or /proc hides it (hidepid).
             }
         }
 

@@ -4,15 +4,15 @@ namespace Gsv.AppHost.Infrastructure;
 /// Local mode's service-to-service traffic without DCP's proxy. By default DCP puts a TCP proxy in front of every
 /// endpoint, so each call between two services crosses a third process; on a 2-core machine that proxy cost about
 /// 0.1 ms of CPU per request per hop (the benchmark's per-process CPU figures), more than a service's own handling of
-/// a cached lookup. Proxyless endpoints listen on a port DCP allocates on each start, and service discovery hands
-/// callers that address. Containers mode keeps the proxies: containers reach the host's services through them.
+/// a cached lookup. A proxyless endpoint listens on a port the AppHost allocates at each start, and service discovery
+/// hands callers that address. Containers mode keeps the proxies: containers reach the host's services through them.
 /// </summary>
 public static class DirectEndpointExtensions
 {
     /// <summary>
-    /// Makes every endpoint of <paramref name="resource"/> proxyless on a port allocated at start (a launch profile's
-    /// fixed port is dropped, so two AppHosts on one machine never collide). For services reached by other services,
-    /// not by a browser: the Web front end keeps its fixed, proxied address.
+    /// Makes the endpoints <paramref name="resource"/> has so far proxyless, on a port allocated at start (a launch
+    /// profile's fixed port is dropped, so a dev run and a test run side by side do not fight over it). For what
+    /// services call; what a browser opens (the Web front end, Keycloak's login pages) keeps its proxied address.
     /// </summary>
     public static IResourceBuilder<T> WithDirectEndpoints<T>(this IResourceBuilder<T> resource, InfrastructureMode mode)
         where T : IResourceWithEndpoints

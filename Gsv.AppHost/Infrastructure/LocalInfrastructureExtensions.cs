@@ -24,7 +24,9 @@ public static class LocalInfrastructureExtensions
         var redisPassword = builder.AddParameter("redis-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
         var redis = builder.AddLocalRedis("redis", redisPassword, data);
 
-        var keycloak = builder.AddEmulator("keycloak", "/health/ready")
+        // The browser opens Keycloak's login pages: behind DCP's proxy, like the Web front end. The other emulators
+        // are called by services only, and directly.
+        var keycloak = builder.AddEmulator("keycloak", "/health/ready", direct: false)
             .WithEnvironment("KC_BOOTSTRAP_ADMIN_USERNAME", "admin")
             .WithEnvironment("KC_BOOTSTRAP_ADMIN_PASSWORD", secrets.KeycloakAdminPassword)
             .WithRealmSettings(builder, secrets);
@@ -136,12 +138,15 @@ public static class LocalInfrastructureExtensions
     }
 
     /// <summary>One of the in-repo emulators (<c>Gsv.Emulators</c>), started under the name of the system it stands in for.</summary>
-    private static IResourceBuilder<ProjectResource> AddEmulator(this IDistributedApplicationBuilder builder, string system, string healthPath) =>
-        builder.AddProject<Projects.Gsv_Emulators>(system, launchProfileName: null)
+    private static IResourceBuilder<ProjectResource> AddEmulator(
+        this IDistributedApplicationBuilder builder, string system, string healthPath, bool direct = true)
+    {
+        var emulator = builder.AddProject<Projects.Gsv_Emulators>(system, launchProfileName: null)
             .WithHttpEndpoint(name: "http")
-            .WithDirectEndpoints(InfrastructureMode.Local)
             .WithArgs("--emulator", system)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             .WithHttpHealthCheck(healthPath)
             .ExcludeFromManifest();
+        return direct ? emulator.WithDirectEndpoints(InfrastructureMode.Local) : emulator;
+    }
 }

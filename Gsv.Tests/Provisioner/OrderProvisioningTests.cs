@@ -234,9 +234,10 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
     }
 
     [Fact]
-    public async Task Every_catalog_agent_is_provisioned_to_active_after_payment_and_its_time_is_reported()
+    public async Task Offerings_of_every_kind_are_provisioned_to_active_after_payment_and_their_time_is_reported()
     {
-        string[] offerings = ["research-agent", "support-agent", "content-studio", "data-insights", "code-review-assistant"];
+        // Agents, apps, an assistant and an automation (every kind of the seed catalog but credit packs).
+        string[] offerings = ["research-agent", "support-agent", "content-studio", "data-insights", "code-review-assistant", "inbox-triage"];
         var times = new List<TimeSpan>();
         foreach (var offering in offerings)
         {

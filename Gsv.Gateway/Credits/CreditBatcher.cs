@@ -22,6 +22,7 @@ public sealed partial class CreditBatcher(
     private readonly ConcurrentDictionary<Guid, Task<CreditBatchItemResult>> _unsettled = new();
     private readonly TimeSpan _linger = options.Value.CreditBatchLinger;
     private TaskCompletionSource _urgentQueued = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _retryNow = new();
     private volatile bool _stopping;
 
     /// <summary>Backoff between the attempts of a settlement whose batch failed (then it is given up and logged).</summary>
@@ -71,8 +72,9 @@ public sealed partial class CreditBatcher(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Background settlements (those waiting to retry included) go out before the gateway exits, within the
-        // shutdown timeout; then the loop empties the queue, and ends.
+        // Background settlements (those waiting to retry included, at once) go out before the gateway exits, within
+        // the shutdown timeout; then the loop empties the queue, and ends.
+        await _retryNow.CancelAsync();
         try
         {
             await Task.WhenAll(_unsettled.Values).WaitAsync(cancellationToken);
@@ -89,6 +91,12 @@ public sealed partial class CreditBatcher(
         _stopping = true;
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _retryNow.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -152,7 +160,14 @@ public sealed partial class CreditBatcher(
             catch (Exception exception) when (attempt < SettlementRetryDelays.Length && !_stopping)
             {
                 LogSettlementRetry(logger, settlement.RunId, attempt + 1, exception.Message);
-                await Task.Delay(SettlementRetryDelays[attempt]);
+                try
+                {
+                    await Task.Delay(SettlementRetryDelays[attempt], _retryNow.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The gateway is stopping: no more waiting between attempts.
+                }
             }
             catch (Exception exception)
             {

@@ -35,7 +35,7 @@ public sealed class CreditBatcherTests
     [Fact]
     public async Task A_failed_batch_fails_its_items_only_and_the_next_batch_goes_through()
     {
-        var controlPlane = new ScriptedControlPlane { FailNext = true };
+        var controlPlane = new ScriptedControlPlane { FailCalls = 1 };
         await using var batcher = await RunningCredits.StartAsync(controlPlane, new GatewayOptions { CreditBatchesInFlight = 1 });
 
         await Assert.ThrowsAsync<ControlPlaneProblemException>(() =>
@@ -49,7 +49,7 @@ public sealed class CreditBatcherTests
     [Fact]
     public async Task A_background_settlement_is_retried_when_its_batch_fails_and_can_be_awaited()
     {
-        var controlPlane = new ScriptedControlPlane { FailNext = true };
+        var controlPlane = new ScriptedControlPlane { FailCalls = 1 };
         await using var batcher = await RunningCredits.StartAsync(controlPlane, new GatewayOptions { CreditBatchesInFlight = 1 });
 
         var runId = Guid.NewGuid();
@@ -63,9 +63,36 @@ public sealed class CreditBatcherTests
         Assert.Equal(0, batcher.Batcher.UnsettledCount);
     }
 
+    [Fact]
+    public async Task Stopping_sends_a_settlement_waiting_to_retry_at_once()
+    {
+        // Three failures: the settlement then waits 5 s before its fourth attempt, unless the gateway stops.
+        var controlPlane = new ScriptedControlPlane { FailCalls = 3 };
+        var credits = await RunningCredits.StartAsync(controlPlane, new GatewayOptions { CreditBatchesInFlight = 1 });
+        var runId = Guid.NewGuid();
+        CreditBatchItemResult? seen = null;
+        credits.Batcher.SettleInBackground(new BatchSettlement(runId, Capture: true, null, null), result => seen = result);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(4);
+        while (controlPlane.FailCalls > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, controlPlane.FailCalls);
+
+        // The host gives stopping 3 s, less than the delay: the settlement goes out within it, not dropped as unsent.
+        using (var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+        {
+            await credits.Batcher.StopAsync(shutdown.Token);
+        }
+
+        await credits.DisposeAsync();
+        Assert.Equal((runId, CreditOutcomes.Captured), (seen?.RunId, seen?.Outcome));
+    }
+
     /// <summary>
     /// Answers <c>POST internal/v1/credits/batch</c>: holds of an even amount are held, odd ones refused; settlements
-    /// are captured. Records each batch's size; can hold a call at a gate, or fail the next call with a 503.
+    /// are captured. Records each batch's size; can hold a call at a gate, or fail the next calls with a 503.
     /// </summary>
     private sealed class ScriptedControlPlane : HttpMessageHandler
     {
@@ -73,7 +100,8 @@ public sealed class CreditBatcherTests
 
         public TaskCompletionSource FirstCallArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public bool FailNext { get; set; }
+        /// <summary>How many of the next calls fail with a 503.</summary>
+        public int FailCalls { get; set; }
 
         public List<int> BatchSizes { get; } = [];
 
@@ -93,9 +121,9 @@ public sealed class CreditBatcherTests
                 await gate.Task;
             }
 
-            if (FailNext)
+            if (FailCalls > 0)
             {
-                FailNext = false;
+                FailCalls--;
                 return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
             }
 

@@ -195,9 +195,9 @@ public sealed partial class CreditReserve(
             var keep = new Queue<Waiter>();
             while (pool.Waiters.TryDequeue(out var waiter))
             {
-                if (!waiter.MustKeepRunId)
+                if (!waiter.MustKeepRunId && !waiter.Retried)
                 {
-                    // Only runs that may take a ready hold size the holds ahead.
+                    // Only runs that may take a ready hold size the holds ahead, once each (not again on their retry).
                     pool.TakesInWindow++;
                 }
 

@@ -112,19 +112,17 @@ public sealed record GatewayScenario(
         }
     }
 
-    /// <summary>The workspace's ledger, once settled (<see cref="SettledWalletAsync"/>).</summary>
+    /// <summary>The workspace's ledger as it stands (call <see cref="SettledWalletAsync"/> first after runs).</summary>
     public async Task<IReadOnlyList<LedgerEntryDto>> LedgerAsync()
     {
-        await SettledWalletAsync();
         var page = await UserControlPlane.GetLedgerAsync(User.AccessToken, 1, 200, WorkspaceId)
             ?? throw new InvalidOperationException("No ledger.");
         return page.Items;
     }
 
-    /// <summary>The instance's recorded runs, once settled (<see cref="SettledWalletAsync"/>).</summary>
+    /// <summary>The instance's recorded runs as they stand (call <see cref="SettledWalletAsync"/> first after runs).</summary>
     public async Task<List<RunDto>> RunsAsync()
     {
-        await SettledWalletAsync();
         return await UserControlPlane.ListRunsAsync(User.AccessToken, Instance.Id);
     }
 }

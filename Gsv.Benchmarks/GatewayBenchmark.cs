@@ -42,17 +42,13 @@ public sealed class GatewayBenchmark(BenchmarkPlatform platform, BenchmarkTarget
         var gatewayPath = $"v1/instances/{target.InstanceId}/runs";
         var gatewayBody = Encoding.UTF8.GetBytes($$"""{"input":"{{Input}}"}""");
 
-        var idleBefore = ProcessCpu.Snapshot();
-        var idleClock = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        var idle = ProcessCpu.Snapshot().CoreShareSince(idleBefore, idleClock.Elapsed);
-        Console.WriteLine("Idle for 5 s, share of a core: " + string.Join(", ", idle.Where(kv => kv.Value >= 0.005).Select(kv => $"{kv.Key} {kv.Value:P0}")));
         Console.WriteLine($"Warm-up: {options.Warmup} requests each...");
         var warmDirect = await RunSeriesAsync("warmup-direct", direct, directPath, directBody, options.Warmup);
         var warmGateway = await RunSeriesAsync("warmup-gateway", gateway, gatewayPath, gatewayBody, options.Warmup);
         // Each gateway series leaves work behind (settlements, then the release of unused holds made ahead): let it
-        // finish, so that neither it nor its CPU lands in the next direct series.
-        await platform.SettledWalletAsync(target.WorkspaceId);
+        // finish, so that neither it nor its CPU lands in the next direct series. The last wait gives the wallet the
+        // overspend check reads.
+        var wallet = await platform.SettledWalletAsync(target.WorkspaceId);
 
         var directRounds = new List<SeriesResult>();
         var gatewayRounds = new List<SeriesResult>();
@@ -61,11 +57,10 @@ public sealed class GatewayBenchmark(BenchmarkPlatform platform, BenchmarkTarget
             Console.WriteLine($"Round {round}/{options.Rounds}: {options.Requests} requests each at concurrency {options.Concurrency}...");
             directRounds.Add(await RunSeriesAsync("direct", direct, directPath, directBody, options.Requests));
             gatewayRounds.Add(await RunSeriesAsync("gateway", gateway, gatewayPath, gatewayBody, options.Requests));
-            await platform.SettledWalletAsync(target.WorkspaceId);
+            wallet = await platform.SettledWalletAsync(target.WorkspaceId);
         }
 
         var gatewaySucceeded = gatewayRounds.Sum(r => r.Requests - r.Errors) + (warmGateway.Requests - warmGateway.Errors);
-        var wallet = await platform.SettledWalletAsync(target.WorkspaceId);
         return new BenchmarkReport(options, Merge("direct", directRounds), Merge("gateway", gatewayRounds),
             warmDirect.Errors + warmGateway.Errors, target.CreditsGranted, target.CreditsPerRun, gatewaySucceeded, wallet);
     }

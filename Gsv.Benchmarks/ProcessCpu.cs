@@ -49,10 +49,6 @@ public sealed class ProcessCpu
         return new ProcessCpu(ticks);
     }
 
-    /// <summary>Share of one core each process name used since <paramref name="before"/>, <paramref name="elapsed"/> ago, largest first.</summary>
-    public IReadOnlyList<KeyValuePair<string, double>> CoreShareSince(ProcessCpu before, TimeSpan elapsed) =>
-        PerRequestSince(before, 1).Select(kv => KeyValuePair.Create(kv.Key, kv.Value / elapsed.TotalMilliseconds)).ToList();
-
     /// <summary>
     /// CPU milliseconds per request of each process name since <paramref name="before"/>, largest first. A process
     /// started meanwhile counts in full; one that ended meanwhile is not seen. Names are the latest (a kernel worker

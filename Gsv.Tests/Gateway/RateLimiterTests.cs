@@ -3,6 +3,7 @@ using Gsv.Gateway.Idempotency;
 using Gsv.Gateway.RateLimiting;
 using Gsv.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace Gsv.Tests.Gateway;
@@ -44,6 +45,73 @@ public sealed class RateLimiterTests(PlatformFixture platform)
         // Another workspace has its own budget.
         Assert.True((await limiter.AcquireAsync(Guid.NewGuid())).Allowed);
     }
+
+    [Fact]
+    public async Task Overlapping_runs_of_a_workspace_share_a_few_claims_from_redis()
+    {
+        using var redis = await ConnectAsync();
+        var time = FrozenMidWindow();
+        var limiter = new WorkspaceRateLimiter(redis, Options.Create(new GatewayOptions { RunsPerMinute = 6000 }), time);
+        var workspace = Guid.NewGuid();
+        var operationsBefore = redis.GetCounters().Interactive.OperationCount;
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => Task.Run(() => limiter.AcquireAsync(workspace))));
+
+        Assert.All(decisions, d => Assert.True(d.Allowed));
+        var operations = redis.GetCounters().Interactive.OperationCount - operationsBefore;
+        Assert.True(operations <= 30, $"300 overlapping runs took {operations} Redis operations; they should share claims.");
+        // Claimed and not started: at most one claim's runs ahead, a second's worth of the limit (100).
+        Assert.InRange(await CountedAsync(redis, workspace, time), 300, 400);
+        Assert.Equal(6000 - 300, decisions.Min(d => d.Remaining));
+    }
+
+    [Fact]
+    public async Task Two_gateways_claiming_for_one_workspace_never_pass_its_limit()
+    {
+        using var redisA = await ConnectAsync();
+        using var redisB = await ConnectAsync();
+        var time = FrozenMidWindow();
+        var options = Options.Create(new GatewayOptions { RunsPerMinute = 60 });
+        var (gatewayA, gatewayB) = (new WorkspaceRateLimiter(redisA, options, time), new WorkspaceRateLimiter(redisB, options, time));
+        var workspace = Guid.NewGuid();
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 200)
+            .Select(i => Task.Run(() => (i % 2 == 0 ? gatewayA : gatewayB).AcquireAsync(workspace))));
+
+        // Each gateway may lose the one run it claimed ahead and did not start (a second's worth of 60 per minute).
+        Assert.InRange(decisions.Count(d => d.Allowed), 58, 60);
+        Assert.Equal(60, await CountedAsync(redisA, workspace, time));
+        Assert.All(decisions.Where(d => !d.Allowed), d => Assert.Equal((0, 30), (d.Remaining, d.ResetSeconds)));
+    }
+
+    [Fact]
+    public async Task Runs_claimed_ahead_in_one_window_do_not_carry_into_the_next()
+    {
+        using var redis = await ConnectAsync();
+        var time = FrozenMidWindow();
+        var limiter = new WorkspaceRateLimiter(redis, Options.Create(new GatewayOptions { RunsPerMinute = 60 }), time);
+        var workspace = Guid.NewGuid();
+
+        // A run alone claims one; the second follows it within 100 ms, so it claims one more ahead.
+        Assert.Equal(59, (await limiter.AcquireAsync(workspace)).Remaining);
+        Assert.Equal(58, (await limiter.AcquireAsync(workspace)).Remaining);
+        Assert.Equal(3, await CountedAsync(redis, workspace, time));
+
+        var earlier = time.GetUtcNow();
+        time.Advance(TimeSpan.FromMinutes(1));
+        var next = await limiter.AcquireAsync(workspace);
+
+        Assert.Equal((true, 59, 30), (next.Allowed, next.Remaining, next.ResetSeconds));
+        Assert.Equal(1, await CountedAsync(redis, workspace, time));
+        Assert.Equal(3, await CountedAsync(redis, workspace, new FakeTimeProvider(earlier)));
+    }
+
+    /// <summary>A clock stopped 30 s into a one-minute window, so no window ends during a test unless it moves the clock.</summary>
+    private static FakeTimeProvider FrozenMidWindow() => new(DateTimeOffset.FromUnixTimeSeconds(29_000_000 * 60 + 30));
+
+    /// <summary>The workspace's count in Redis for the window the clock is in (every gateway's claims).</summary>
+    private static async Task<long> CountedAsync(IConnectionMultiplexer redis, Guid workspace, TimeProvider time) =>
+        (long)await redis.GetDatabase().StringGetAsync($"gsv:ratelimit:runs:{workspace:N}:{time.GetUtcNow().ToUnixTimeSeconds() / 60}");
 
     [Fact]
     public async Task An_idempotency_key_is_claimed_once_replays_the_result_and_is_freed_by_a_failure()

@@ -3,9 +3,10 @@ using System.Globalization;
 namespace Gsv.Benchmarks;
 
 /// <summary>
-/// Command line: <c>--concurrency 16 --requests 2000 --warmup 200 --rounds 2</c> (all optional), and any number of
+/// Command line: <c>--concurrency 16 --requests 10000 --warmup 20000 --rounds 2</c> (all optional), and any number of
 /// <c>--service-env NAME=VALUE</c>: environment for every service (e.g. <c>Gateway__CreditBatchesInFlight=1</c>) to
-/// compare settings.
+/// compare settings. The default warm-up is what the services need to reach their steady-state code (tiered JIT with
+/// dynamic PGO): after 5,000 warm-up runs the gateway still used 0.48 ms of CPU per run, after 20,000 0.30 ms.
 /// </summary>
 public sealed record BenchmarkOptions(int Concurrency, int Requests, int Warmup, int Rounds)
 {
@@ -33,7 +34,7 @@ public sealed record BenchmarkOptions(int Concurrency, int Requests, int Warmup,
             }
         }
 
-        var options = new BenchmarkOptions(Get("concurrency", 16), Get("requests", 2000), Get("warmup", 200), Get("rounds", 2))
+        var options = new BenchmarkOptions(Get("concurrency", 16), Get("requests", 10000), Get("warmup", 20000), Get("rounds", 2))
         {
             ServiceEnvironment = environment,
         };

@@ -34,12 +34,15 @@ public sealed partial class CreditBatcher(
 
     /// <summary>
     /// Holds the run's credits; the outcome is <see cref="CreditOutcomes.Held"/> or a refusal (insufficient credits…).
-    /// An <paramref name="urgent"/> item (a run waits for it) goes in the next batch at once; others may wait
+    /// A hold goes in the next batch at once: a run waits for it, or will soon (a hold made ahead).
+    /// </summary>
+    public Task<CreditBatchItemResult> HoldAsync(BatchHold hold) => Enqueue(new Pending(hold, null, Urgent: true));
+
+    /// <summary>
+    /// Captures or releases the run's hold and records the run; the task ends when the Control Plane committed it. An
+    /// <paramref name="urgent"/> settlement goes in the next batch at once; others may wait
     /// <see cref="GatewayOptions.CreditBatchLinger"/> for company.
     /// </summary>
-    public Task<CreditBatchItemResult> HoldAsync(BatchHold hold, bool urgent = true) => Enqueue(new Pending(hold, null, urgent));
-
-    /// <summary>Captures or releases the run's hold and records the run; the task ends when the Control Plane committed it.</summary>
     public Task<CreditBatchItemResult> SettleAsync(BatchSettlement settlement, bool urgent = true) => Enqueue(new Pending(null, settlement, urgent));
 
     /// <summary>
@@ -109,7 +112,7 @@ public sealed partial class CreditBatcher(
             var urgent = Volatile.Read(ref _urgentQueued);
             if (!urgent.Task.IsCompleted && !_stopping && _linger > TimeSpan.Zero)
             {
-                // Nothing waits on this batch yet (background settlements, holds ahead): let it fill up a little.
+                // Nothing waits on this batch yet (background settlements and releases): let it fill up a little.
                 await Task.WhenAny(Task.Delay(_linger, CancellationToken.None), urgent.Task);
             }
 

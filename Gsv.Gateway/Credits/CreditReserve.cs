@@ -21,7 +21,7 @@ public sealed record CreditHold(Guid RunId, string Outcome, WalletDto? Wallet, s
 /// <c>Idempotency-Key</c> is always held under its own id (its key is already claimed with it).</item>
 /// <item>A run that finds nothing ready asks for its own hold at once (the batcher puts concurrent ones in one batch).</item>
 /// <item>Holds ahead: about twice the runs of the last 100 ms (<see cref="GatewayOptions.CreditPrefetchMax"/> at most,
-/// none for runs one at a time), one refill at a time, as background batch items. They are released after
+/// none for runs one at a time), one refill at a time, sent without lingering. They are released after
 /// <see cref="GatewayOptions.CreditPrefetchIdle"/> without use, on shutdown, and whenever a run of the workspace would
 /// otherwise be refused for want of credits (it is then retried once). Refused holds ahead pause them for a second.</item>
 /// <item>Settlements (capture or release, with the run record) go in the background: the answer does not wait for them.</item>
@@ -259,7 +259,7 @@ public sealed partial class CreditReserve(
             epochWhenSent = reclaims.Epoch;
         }
 
-        var holds = await Task.WhenAll(waiters.Select(w => HoldOneAsync(pool, w.RunId, urgent: true)));
+        var holds = await Task.WhenAll(waiters.Select(w => HoldOneAsync(pool, w.RunId)));
         var refused = new List<Waiter>();
         lock (pool)
         {
@@ -351,7 +351,7 @@ public sealed partial class CreditReserve(
         await Task.Yield();
         var requestedAt = time.GetTimestamp();
         var runIds = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToList();
-        var holds = await Task.WhenAll(runIds.Select(runId => HoldOneAsync(pool, runId, urgent: false)));
+        var holds = await Task.WhenAll(runIds.Select(runId => HoldOneAsync(pool, runId)));
         var failed = new List<Guid>();
         lock (pool)
         {
@@ -387,11 +387,11 @@ public sealed partial class CreditReserve(
         Pump(pool);
     }
 
-    private async Task<(CreditHold? Hold, Exception? Error)> HoldOneAsync(Pool pool, Guid runId, bool urgent)
+    private async Task<(CreditHold? Hold, Exception? Error)> HoldOneAsync(Pool pool, Guid runId)
     {
         try
         {
-            var result = await batcher.HoldAsync(new BatchHold(runId, pool.WorkspaceId, pool.InstanceId, pool.Amount), urgent);
+            var result = await batcher.HoldAsync(new BatchHold(runId, pool.WorkspaceId, pool.InstanceId, pool.Amount));
             Observe(result);
             return (new CreditHold(runId, result.Outcome, result.Wallet, result.Detail), null);
         }

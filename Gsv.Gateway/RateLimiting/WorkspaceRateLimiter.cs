@@ -11,9 +11,9 @@ public readonly record struct RateLimitDecision(bool Allowed, int Limit, int Rem
 /// <summary>
 /// Runs per workspace per minute, counted in Redis so every gateway replica shares one budget: a fixed one-minute window
 /// per workspace whose count expires with it. A gateway claims runs from the window in one script call (never past the
-/// limit) and lets them start without asking Redis again: one run at a time claims one; overlapping runs claim about
-/// twice the runs of the last 100 ms, at most a second's worth of the limit, so a busy workspace costs one Redis round
-/// trip per many runs. Runs claimed and not started by the window's end are lost with it (at most that second's worth
+/// limit) and lets them start without asking Redis again: a run alone claims one; runs closer than 100 ms apart also
+/// claim about twice the runs of the last 100 ms ahead, at most a second's worth of the limit, and runs arriving while
+/// a claim is out share it. So a busy workspace costs one Redis round trip per many runs. Runs claimed and not started by the window's end are lost with it (at most that second's worth
 /// per replica); the limit itself is never exceeded.
 /// </summary>
 public sealed class WorkspaceRateLimiter(IConnectionMultiplexer redis, IOptions<GatewayOptions> options, TimeProvider time)

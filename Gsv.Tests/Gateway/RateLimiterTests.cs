@@ -19,7 +19,7 @@ public sealed class RateLimiterTests(PlatformFixture platform)
     public async Task A_workspace_gets_its_runs_per_minute_then_429_with_the_time_to_wait()
     {
         using var redis = await ConnectAsync();
-        var limiter = new WorkspaceRateLimiter(redis, Options.Create(new GatewayOptions { RunsPerMinute = 3 }), TimeProvider.System);
+        var limiter = Limiter(redis, 3, TimeProvider.System);
         var workspace = Guid.NewGuid();
 
         var decisions = new List<RateLimitDecision>();
@@ -51,7 +51,7 @@ public sealed class RateLimiterTests(PlatformFixture platform)
     {
         using var redis = await ConnectAsync();
         var time = FrozenMidWindow();
-        var limiter = new WorkspaceRateLimiter(redis, Options.Create(new GatewayOptions { RunsPerMinute = 6000 }), time);
+        var limiter = Limiter(redis, 6000, time);
         var workspace = Guid.NewGuid();
         var operationsBefore = redis.GetCounters().Interactive.OperationCount;
 
@@ -71,8 +71,7 @@ public sealed class RateLimiterTests(PlatformFixture platform)
         using var redisA = await ConnectAsync();
         using var redisB = await ConnectAsync();
         var time = FrozenMidWindow();
-        var options = Options.Create(new GatewayOptions { RunsPerMinute = 60 });
-        var (gatewayA, gatewayB) = (new WorkspaceRateLimiter(redisA, options, time), new WorkspaceRateLimiter(redisB, options, time));
+        var (gatewayA, gatewayB) = (Limiter(redisA, 60, time), Limiter(redisB, 60, time));
         var workspace = Guid.NewGuid();
 
         var decisions = await Task.WhenAll(Enumerable.Range(0, 200)
@@ -89,7 +88,7 @@ public sealed class RateLimiterTests(PlatformFixture platform)
     {
         using var redis = await ConnectAsync();
         var time = FrozenMidWindow();
-        var limiter = new WorkspaceRateLimiter(redis, Options.Create(new GatewayOptions { RunsPerMinute = 60 }), time);
+        var limiter = Limiter(redis, 60, time);
         var workspace = Guid.NewGuid();
 
         // A run alone claims one; the second follows it within 100 ms, so it claims one more ahead.
@@ -105,6 +104,9 @@ public sealed class RateLimiterTests(PlatformFixture platform)
         Assert.Equal(1, await CountedAsync(redis, workspace, time));
         Assert.Equal(3, await CountedAsync(redis, workspace, new FakeTimeProvider(earlier)));
     }
+
+    private static WorkspaceRateLimiter Limiter(IConnectionMultiplexer redis, int runsPerMinute, TimeProvider time) =>
+        new(redis, Options.Create(new GatewayOptions { RunsPerMinute = runsPerMinute }), time);
 
     /// <summary>A clock stopped 30 s into a one-minute window, so no window ends during a test unless it moves the clock.</summary>
     private static FakeTimeProvider FrozenMidWindow() => new(DateTimeOffset.FromUnixTimeSeconds(29_000_000 * 60 + 30));

@@ -42,6 +42,7 @@ public sealed partial class CreditReserve(
     public static readonly TimeSpan MaxReadyAge = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<(Guid InstanceId, long Amount), Pool> _pools = new();
+    private readonly ConcurrentDictionary<Guid, WorkspacePools> _workspacePools = new();
     private readonly ConcurrentDictionary<Guid, WalletDto> _wallets = new();
     private readonly ConcurrentDictionary<Guid, WorkspaceReclaims> _reclaims = new();
     private readonly int _prefetchMax = options.Value.CreditPrefetchMax;
@@ -64,6 +65,13 @@ public sealed partial class CreditReserve(
                 if (pool.Forgotten)
                 {
                     continue;
+                }
+
+                if (!pool.Indexed)
+                {
+                    // Only the pool the dictionary kept (its factory may have run twice), before it can hold anything.
+                    _workspacePools.GetOrAdd(pool.WorkspaceId, _ => new WorkspacePools()).Add(pool);
+                    pool.Indexed = true;
                 }
 
                 pool.LastUsed = time.GetTimestamp();
@@ -105,14 +113,11 @@ public sealed partial class CreditReserve(
         }
 
         long ahead = 0;
-        foreach (var pool in _pools.Values)
+        foreach (var pool in PoolsOf(workspaceId))
         {
-            if (pool.WorkspaceId == workspaceId)
+            lock (pool)
             {
-                lock (pool)
-                {
-                    ahead += pool.Ready.Count * pool.Amount;
-                }
+                ahead += pool.Ready.Count * pool.Amount;
             }
         }
 
@@ -175,6 +180,10 @@ public sealed partial class CreditReserve(
                 {
                     pool.Forgotten = true;
                     _pools.TryRemove(new KeyValuePair<(Guid, long), Pool>(key, pool));
+                    if (_workspacePools.TryGetValue(pool.WorkspaceId, out var workspace))
+                    {
+                        workspace.Remove(pool);
+                    }
                 }
             }
         }
@@ -328,7 +337,7 @@ public sealed partial class CreditReserve(
     {
         // Off the caller's stack: it holds the reclaims' lock.
         await Task.Yield();
-        var workspacePools = _pools.Values.Where(p => p.WorkspaceId == workspaceId).ToList();
+        var workspacePools = PoolsOf(workspaceId);
         foreach (var other in workspacePools)
         {
             lock (other)
@@ -444,6 +453,36 @@ public sealed partial class CreditReserve(
         }
     }
 
+    /// <summary>The pools of a workspace on this gateway (none when it has none).</summary>
+    private Pool[] PoolsOf(Guid workspaceId) => _workspacePools.TryGetValue(workspaceId, out var workspace) ? workspace.Pools : [];
+
+    /// <summary>
+    /// The pools of one workspace, so that what a run reads or reclaims for its workspace does not walk every pool of
+    /// the gateway. A pool joins when it first takes a run, before it can hold anything, and leaves when forgotten.
+    /// </summary>
+    private sealed class WorkspacePools
+    {
+        private Pool[] _pools = [];
+
+        public Pool[] Pools => Volatile.Read(ref _pools);
+
+        public void Add(Pool pool)
+        {
+            lock (this)
+            {
+                _pools = [.. _pools, pool];
+            }
+        }
+
+        public void Remove(Pool pool)
+        {
+            lock (this)
+            {
+                _pools = Array.FindAll(_pools, p => p != pool);
+            }
+        }
+    }
+
     /// <summary>A workspace's reclaim of ready holds under way (if not completed), and how many have landed.</summary>
     private sealed class WorkspaceReclaims
     {
@@ -483,6 +522,9 @@ public sealed partial class CreditReserve(
         public Task? AheadRefill { get; set; }
 
         public bool Forgotten { get; set; }
+
+        /// <summary>Listed among its workspace's pools.</summary>
+        public bool Indexed { get; set; }
 
         public long LastUsed { get; set; }
 

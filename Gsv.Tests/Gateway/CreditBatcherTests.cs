@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Gsv.ControlPlane.Client;
 using Gsv.Gateway;
 using Gsv.Gateway.Credits;
+using static Gsv.Tests.Infrastructure.Polling;
 
 namespace Gsv.Tests.Gateway;
 
@@ -72,12 +73,7 @@ public sealed class CreditBatcherTests
         var runId = Guid.NewGuid();
         CreditBatchItemResult? seen = null;
         credits.Batcher.SettleInBackground(new BatchSettlement(runId, Capture: true, null, null), result => seen = result);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(4);
-        while (controlPlane.FailCalls > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
+        await Eventually(() => controlPlane.FailCalls == 0);
         Assert.Equal(0, controlPlane.FailCalls);
 
         // The host gives stopping 3 s, less than the delay: the settlement goes out within it, not dropped as unsent.

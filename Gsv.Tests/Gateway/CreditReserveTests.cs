@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Gsv.ControlPlane.Client;
 using Gsv.Gateway;
+using static Gsv.Tests.Infrastructure.Polling;
 
 namespace Gsv.Tests.Gateway;
 
@@ -190,16 +191,6 @@ public sealed class CreditReserveTests
 
     private static RunDto Record(InstanceDto instance, Guid runId) => new(
         runId, instance.Id, Workspace, "test", RunStatuses.Succeeded, instance.CreditsPerRun, 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null);
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true within 10 s.");
-            await Task.Delay(20);
-        }
-    }
 
     /// <summary>Counts <c>gsv.gateway.credit_holds</c> by source, from one harness's meters only.</summary>
     private sealed class HoldSources : IDisposable

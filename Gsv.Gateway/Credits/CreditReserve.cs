@@ -41,10 +41,7 @@ public sealed partial class CreditReserve(
     /// </summary>
     public static readonly TimeSpan MaxReadyAge = TimeSpan.FromMinutes(1);
 
-    private readonly ConcurrentDictionary<(Guid InstanceId, long Amount), Pool> _pools = new();
-    private readonly ConcurrentDictionary<Guid, WorkspacePools> _workspacePools = new();
-    private readonly ConcurrentDictionary<Guid, WalletDto> _wallets = new();
-    private readonly ConcurrentDictionary<Guid, WorkspaceReclaims> _reclaims = new();
+    private readonly ConcurrentDictionary<Guid, Workspace> _workspaces = new();
     private readonly int _prefetchMax = options.Value.CreditPrefetchMax;
     private readonly long _window = (long)(TimeSpan.FromMilliseconds(100).TotalSeconds * time.TimestampFrequency);
     private readonly TimeSpan _idle = options.Value.CreditPrefetchIdle;
@@ -57,21 +54,15 @@ public sealed partial class CreditReserve(
     public async Task<CreditHold> HoldAsync(InstanceDto instance, Guid? ownRunId)
     {
         var waiter = new Waiter(ownRunId ?? Guid.CreateVersion7(), MustKeepRunId: ownRunId is not null);
+        var workspace = _workspaces.GetOrAdd(instance.WorkspaceId, static id => new Workspace(id));
         while (true)
         {
-            var pool = _pools.GetOrAdd((instance.Id, instance.CreditsPerRun), key => new Pool(key.InstanceId, instance.WorkspaceId, key.Amount));
+            var pool = workspace.Pools.GetOrAdd((instance.Id, instance.CreditsPerRun), key => new Pool(key.InstanceId, workspace, key.Amount));
             lock (pool)
             {
                 if (pool.Forgotten)
                 {
                     continue;
-                }
-
-                if (!pool.Indexed)
-                {
-                    // Only the pool the dictionary kept (its factory may have run twice), before it can hold anything.
-                    _workspacePools.GetOrAdd(pool.WorkspaceId, _ => new WorkspacePools()).Add(pool);
-                    pool.Indexed = true;
                 }
 
                 pool.LastUsed = time.GetTimestamp();
@@ -89,7 +80,8 @@ public sealed partial class CreditReserve(
     /// </summary>
     public void Settle(InstanceDto instance, Guid runId, bool capture, RunDto record)
     {
-        if (_pools.TryGetValue((instance.Id, instance.CreditsPerRun), out var pool))
+        if (_workspaces.TryGetValue(instance.WorkspaceId, out var workspace)
+            && workspace.Pools.TryGetValue((instance.Id, instance.CreditsPerRun), out var pool))
         {
             lock (pool)
             {
@@ -107,13 +99,13 @@ public sealed partial class CreditReserve(
     /// </summary>
     public (long Balance, bool Low) Projected(Guid workspaceId)
     {
-        if (!_wallets.TryGetValue(workspaceId, out var wallet))
+        if (!_workspaces.TryGetValue(workspaceId, out var workspace) || workspace.Wallet is not { } wallet)
         {
             return (0, false);
         }
 
         long ahead = 0;
-        foreach (var pool in PoolsOf(workspaceId))
+        foreach (var pool in workspace.Pools.Values)
         {
             lock (pool)
             {
@@ -127,7 +119,9 @@ public sealed partial class CreditReserve(
     }
 
     /// <summary>Holds made ahead and not taken yet, in all pools (for tests and diagnostics).</summary>
-    public int ReadyCount => _pools.Values.Sum(p => { lock (p) { return p.Ready.Count; } });
+    public int ReadyCount => AllPools.Sum(p => { lock (p) { return p.Ready.Count; } });
+
+    private IEnumerable<Pool> AllPools => _workspaces.Values.SelectMany(w => w.Pools.Values);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -150,15 +144,15 @@ public sealed partial class CreditReserve(
         // No new holds ahead; the refills out land first, then everything ready is released.
         _stopping = true;
         await base.StopAsync(cancellationToken);
-        await Task.WhenAll(_pools.Values.Select(p => p.AheadRefill ?? Task.CompletedTask)).WaitAsync(cancellationToken);
-        await ReleaseAsync(_pools.Values.SelectMany(TakeReady).ToList(), urgent: true);
+        await Task.WhenAll(AllPools.Select(p => p.AheadRefill ?? Task.CompletedTask)).WaitAsync(cancellationToken);
+        await ReleaseAsync(AllPools.SelectMany(TakeReady).ToList(), urgent: true);
     }
 
     private async Task ReleaseIdleAsync()
     {
         var now = time.GetTimestamp();
         var idle = new List<Guid>();
-        foreach (var (key, pool) in _pools)
+        foreach (var pool in AllPools)
         {
             lock (pool)
             {
@@ -179,11 +173,7 @@ public sealed partial class CreditReserve(
                 if (unused >= ForgetAfter && pool.Running == 0 && pool.Holding == 0 && pool.Waiters.Count == 0 && pool.AheadRefill is null)
                 {
                     pool.Forgotten = true;
-                    _pools.TryRemove(new KeyValuePair<(Guid, long), Pool>(key, pool));
-                    if (_workspacePools.TryGetValue(pool.WorkspaceId, out var workspace))
-                    {
-                        workspace.Remove(pool);
-                    }
+                    pool.Workspace.Pools.TryRemove(KeyValuePair.Create((pool.InstanceId, pool.Amount), pool));
                 }
             }
         }
@@ -238,7 +228,7 @@ public sealed partial class CreditReserve(
                 // takes a batch round trip shared with the settlements; this covers it. Refilled once a quarter of
                 // them are used.
                 var target = pool.Overlapping ? Math.Min(_prefetchMax, 2 * pool.RecentTakes + 4) : 0;
-                if (_wallets.TryGetValue(pool.WorkspaceId, out var wallet))
+                if (pool.Workspace.Wallet is { } wallet)
                 {
                     target = (int)Math.Min(target, pool.Ready.Count + wallet.Available / pool.Amount / 2);
                 }
@@ -261,11 +251,11 @@ public sealed partial class CreditReserve(
 
     private async Task HoldForWaitersAsync(Pool pool, List<Waiter> waiters)
     {
-        var reclaims = _reclaims.GetOrAdd(pool.WorkspaceId, _ => new WorkspaceReclaims());
+        var workspace = pool.Workspace;
         long epochWhenSent;
-        lock (reclaims)
+        lock (workspace)
         {
-            epochWhenSent = reclaims.Epoch;
+            epochWhenSent = workspace.ReclaimEpoch;
         }
 
         var holds = await Task.WhenAll(waiters.Select(w => HoldOneAsync(pool, w.RunId)));
@@ -310,11 +300,11 @@ public sealed partial class CreditReserve(
         // could find the ready holds already taken by a first, retry while their release is still on its way to the
         // ledger, and be refused for good although credits were about to be free.
         Task reclaim;
-        lock (reclaims)
+        lock (workspace)
         {
-            reclaim = !reclaims.Current.IsCompleted ? reclaims.Current
-                : reclaims.Epoch != epochWhenSent ? Task.CompletedTask
-                : reclaims.Current = ReclaimAsync(pool.WorkspaceId, reclaims);
+            reclaim = !workspace.Reclaim.IsCompleted ? workspace.Reclaim
+                : workspace.ReclaimEpoch != epochWhenSent ? Task.CompletedTask
+                : workspace.Reclaim = ReclaimAsync(workspace);
         }
 
         await reclaim;
@@ -333,12 +323,12 @@ public sealed partial class CreditReserve(
     }
 
     /// <summary>Pauses the workspace's holds ahead, lets the refills out land, releases its ready holds; then a new epoch.</summary>
-    private async Task ReclaimAsync(Guid workspaceId, WorkspaceReclaims reclaims)
+    private async Task ReclaimAsync(Workspace workspace)
     {
-        // Off the caller's stack: it holds the reclaims' lock.
+        // Off the caller's stack: it holds the workspace's lock.
         await Task.Yield();
-        var workspacePools = PoolsOf(workspaceId);
-        foreach (var other in workspacePools)
+        var pools = workspace.Pools.Values.ToList();
+        foreach (var other in pools)
         {
             lock (other)
             {
@@ -346,11 +336,11 @@ public sealed partial class CreditReserve(
             }
         }
 
-        await Task.WhenAll(workspacePools.Select(p => p.AheadRefill ?? Task.CompletedTask));
-        await ReleaseAsync(workspacePools.SelectMany(TakeReady).ToList(), urgent: true);
-        lock (reclaims)
+        await Task.WhenAll(pools.Select(p => p.AheadRefill ?? Task.CompletedTask));
+        await ReleaseAsync(pools.SelectMany(TakeReady).ToList(), urgent: true);
+        lock (workspace)
         {
-            reclaims.Epoch++;
+            workspace.ReclaimEpoch++;
         }
     }
 
@@ -400,7 +390,7 @@ public sealed partial class CreditReserve(
     {
         try
         {
-            var result = await batcher.HoldAsync(new BatchHold(runId, pool.WorkspaceId, pool.InstanceId, pool.Amount));
+            var result = await batcher.HoldAsync(new BatchHold(runId, pool.Workspace.Id, pool.InstanceId, pool.Amount));
             Observe(result);
             return (new CreditHold(runId, result.Outcome, result.Wallet, result.Detail), null);
         }
@@ -448,47 +438,41 @@ public sealed partial class CreditReserve(
     {
         if (result.Wallet is { } wallet)
         {
-            // Batches answer out of order: keep the newest state.
-            _wallets.AddOrUpdate(wallet.WorkspaceId, wallet, (_, known) => wallet.UpdatedAt >= known.UpdatedAt ? wallet : known);
+            _workspaces.GetOrAdd(wallet.WorkspaceId, static id => new Workspace(id)).Observe(wallet);
         }
     }
-
-    /// <summary>The pools of a workspace on this gateway (none when it has none).</summary>
-    private Pool[] PoolsOf(Guid workspaceId) => _workspacePools.TryGetValue(workspaceId, out var workspace) ? workspace.Pools : [];
 
     /// <summary>
-    /// The pools of one workspace, so that what a run reads or reclaims for its workspace does not walk every pool of
-    /// the gateway. A pool joins when it first takes a run, before it can hold anything, and leaves when forgotten.
+    /// One workspace on this gateway: the pools of its instances, the wallet the Control Plane last returned, and its
+    /// reclaim of ready holds (one at a time). Its lock guards the wallet and the reclaim; each pool has its own.
     /// </summary>
-    private sealed class WorkspacePools
+    private sealed class Workspace(Guid id)
     {
-        private Pool[] _pools = [];
+        private WalletDto? _wallet;
 
-        public Pool[] Pools => Volatile.Read(ref _pools);
+        public Guid Id { get; } = id;
 
-        public void Add(Pool pool)
+        public ConcurrentDictionary<(Guid InstanceId, long Amount), Pool> Pools { get; } = new();
+
+        public WalletDto? Wallet => Volatile.Read(ref _wallet);
+
+        /// <summary>The reclaim under way (if not completed).</summary>
+        public Task Reclaim { get; set; } = Task.CompletedTask;
+
+        /// <summary>Reclaims that have landed.</summary>
+        public long ReclaimEpoch { get; set; }
+
+        /// <summary>Keeps the newest wallet: batches answer out of order.</summary>
+        public void Observe(WalletDto wallet)
         {
             lock (this)
             {
-                _pools = [.. _pools, pool];
+                if (_wallet is null || wallet.UpdatedAt >= _wallet.UpdatedAt)
+                {
+                    Volatile.Write(ref _wallet, wallet);
+                }
             }
         }
-
-        public void Remove(Pool pool)
-        {
-            lock (this)
-            {
-                _pools = Array.FindAll(_pools, p => p != pool);
-            }
-        }
-    }
-
-    /// <summary>A workspace's reclaim of ready holds under way (if not completed), and how many have landed.</summary>
-    private sealed class WorkspaceReclaims
-    {
-        public Task Current { get; set; } = Task.CompletedTask;
-
-        public long Epoch { get; set; }
     }
 
     /// <summary>A run waiting for its hold; <c>Retried</c> once it was refused and the workspace's ready holds were released.</summary>
@@ -501,11 +485,11 @@ public sealed partial class CreditReserve(
     private readonly record struct ReadyHold(Guid RunId, long HeldAt);
 
     /// <summary>The holds of one instance at one price: ready ones, waiting runs, runs in progress. Guarded by its own lock.</summary>
-    private sealed class Pool(Guid instanceId, Guid workspaceId, long amount)
+    private sealed class Pool(Guid instanceId, Workspace workspace, long amount)
     {
         public Guid InstanceId { get; } = instanceId;
 
-        public Guid WorkspaceId { get; } = workspaceId;
+        public Workspace Workspace { get; } = workspace;
 
         public long Amount { get; } = amount;
 
@@ -522,9 +506,6 @@ public sealed partial class CreditReserve(
         public Task? AheadRefill { get; set; }
 
         public bool Forgotten { get; set; }
-
-        /// <summary>Listed among its workspace's pools.</summary>
-        public bool Indexed { get; set; }
 
         public long LastUsed { get; set; }
 

@@ -197,7 +197,7 @@ public sealed partial class CreditReserve(
                 if (!waiter.MustKeepRunId && !waiter.Retried)
                 {
                     // Only runs that may take a ready hold size the holds ahead, once each (not again on their retry).
-                    pool.TakesInWindow++;
+                    pool.CountTake();
                 }
 
                 if (!waiter.MustKeepRunId && pool.Ready.TryDequeue(out var ready))
@@ -511,32 +511,27 @@ public sealed partial class CreditReserve(
 
         public long AheadPausedUntil { get; set; }
 
-        /// <summary>Runs that asked for a hold in the current window (100 ms).</summary>
-        public int TakesInWindow { get; set; }
+        /// <summary>Runs that asked for a hold, per window (100 ms).</summary>
+        private RecentWindow _takes;
+
+        /// <summary>Most runs in progress or waiting at once, per window.</summary>
+        private RecentWindow _peak;
 
         /// <summary>The larger of the last and the current window's takes.</summary>
-        public int RecentTakes => Math.Max(_lastTakes, TakesInWindow);
+        public int RecentTakes => _takes.Recent;
 
         /// <summary>Whether runs overlapped (two or more in progress or waiting) in the last or the current window.</summary>
-        public bool Overlapping => Math.Max(_lastPeak, _peak) >= 2;
+        public bool Overlapping => _peak.Recent >= 2;
 
-        private long _windowStart;
-        private int _lastTakes;
-        private int _peak;
-        private int _lastPeak;
+        /// <summary>Counts a run that asked for a hold. Under the pool's lock.</summary>
+        public void CountTake() => _takes.Add();
 
         /// <summary>Rolls the window when it is over and records the current overlap. Under the pool's lock.</summary>
         public void Track(long now, long window)
         {
-            if (now - _windowStart >= window)
-            {
-                // A window with no activity at all clears the recent figures too.
-                var idle = now - _windowStart >= 2 * window;
-                (_lastTakes, _lastPeak) = idle ? (0, 0) : (TakesInWindow, _peak);
-                (TakesInWindow, _peak, _windowStart) = (0, 0, now);
-            }
-
-            _peak = Math.Max(_peak, Running + Holding + Waiters.Count);
+            _takes.Roll(now, window);
+            _peak.Roll(now, window);
+            _peak.Raise(Running + Holding + Waiters.Count);
         }
     }
 

@@ -182,9 +182,8 @@ public sealed class WorkspaceRateLimiter(IConnectionMultiplexer redis, IOptions<
         /// <summary>Runs waiting for a claim.</summary>
         public int Waiting { get; set; }
 
-        private long _slotStart;
-        private int _slotTakes;
-        private int _lastSlotTakes;
+        /// <summary>Runs that asked, per 100 ms.</summary>
+        private RecentWindow _takes;
 
         /// <summary>What the window has left for this workspace, as far as this gateway knows.</summary>
         public int Remaining(int limit) => (int)Math.Clamp(limit - Counted + Unused, 0, limit);
@@ -201,21 +200,11 @@ public sealed class WorkspaceRateLimiter(IConnectionMultiplexer redis, IOptions<
         /// <summary>Counts a run in the current 100 ms slot.</summary>
         public void CountTake(long now, long slot)
         {
-            if (now - _slotStart >= slot)
-            {
-                // A slot with no run at all in between clears the last one's figure too.
-                _lastSlotTakes = now - _slotStart >= 2 * slot ? 0 : _slotTakes;
-                (_slotTakes, _slotStart) = (0, now);
-            }
-
-            _slotTakes++;
+            _takes.Roll(now, slot);
+            _takes.Add();
         }
 
         /// <summary>Runs to claim beyond those waiting: none for a run alone, else about twice the recent runs, up to <paramref name="max"/>.</summary>
-        public int Ahead(int max)
-        {
-            var recent = Math.Max(_slotTakes, _lastSlotTakes);
-            return recent < 2 ? 0 : Math.Min(max, 2 * recent);
-        }
+        public int Ahead(int max) => _takes.Recent < 2 ? 0 : Math.Min(max, 2 * _takes.Recent);
     }
 }

@@ -126,10 +126,17 @@ public sealed record SettleResult(Guid RunId, long Charged, WalletDto Wallet);
 public sealed record BatchHold(Guid RunId, Guid WorkspaceId, Guid? InstanceId, long Amount);
 
 /// <summary>
-/// One settlement of a credit batch: capture the run's hold (all of it, or <c>Amount</c>) or release it, and record the
-/// finished run (its <c>CreditsCharged</c> is set to what was captured). Idempotent on run id.
+/// One settlement of a credit batch, idempotent on <c>RunId</c>.
+/// <list type="bullet">
+/// <item>Without <c>HoldId</c> (or with the run's own id): capture the run's hold (what it still holds, or <c>Amount</c>)
+/// or release it, which closes it, and record the finished run (its <c>CreditsCharged</c> is set to what was captured).
+/// A shared hold is closed this way too, under its own id: what is left of it is captured or released.</item>
+/// <item>With <c>HoldId</c>, a shared hold (made ahead for several runs), which stays open: with <c>Run</c>, the run is
+/// recorded and, when captured, charged <c>Amount</c> from that hold; without it, <c>Amount</c> of the hold is released
+/// (credits no run will take), <c>RunId</c> then being a fresh id for that release.</item>
+/// </list>
 /// </summary>
-public sealed record BatchSettlement(Guid RunId, bool Capture, long? Amount, RunDto? Run);
+public sealed record BatchSettlement(Guid RunId, bool Capture, long? Amount, RunDto? Run, Guid? HoldId = null);
 
 /// <summary>Settlements (applied first: they free credits) and holds, in one transaction of the Control Plane.</summary>
 public sealed record CreditBatchRequest(IReadOnlyList<BatchSettlement> Settlements, IReadOnlyList<BatchHold> Holds);

@@ -133,6 +133,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             hold.ToTable("credit_holds");
             hold.HasKey(h => h.RunId);
             hold.Property(h => h.Status).HasMaxLength(20);
+            hold.Ignore(h => h.Remaining);
             hold.HasIndex(h => h.WorkspaceId);
             hold.HasIndex(h => new { h.Status, h.CreatedAt });
             hold.HasOne<Wallet>().WithMany().HasForeignKey(h => h.WorkspaceId);

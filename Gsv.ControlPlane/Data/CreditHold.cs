@@ -1,6 +1,10 @@
 namespace Gsv.ControlPlane.Data;
 
-/// <summary>Credits reserved for one run until it is captured (charged) or released.</summary>
+/// <summary>
+/// Credits reserved for one run until it is captured (charged) or released; or, made ahead by the Gateway, shared by
+/// several runs: each is charged its part (<see cref="Charged"/> adds up), parts no longer needed are released
+/// (<see cref="Freed"/>), and the last settlement under its own id closes it.
+/// </summary>
 public sealed class CreditHold
 {
     public const string Open = "open";
@@ -18,6 +22,12 @@ public sealed class CreditHold
     public required string Status { get; set; }
 
     public long Charged { get; set; }
+
+    /// <summary>What was released of it without charge (parts of a shared hold, or the rest when it closed).</summary>
+    public long Freed { get; set; }
+
+    /// <summary>What the hold still reserves: neither charged nor freed.</summary>
+    public long Remaining => Amount - Charged - Freed;
 
     public DateTimeOffset CreatedAt { get; set; }
 

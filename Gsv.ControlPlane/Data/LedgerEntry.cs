@@ -25,6 +25,10 @@ public sealed class LedgerEntry
     /// <summary>Unique across all ledgers: a replayed operation finds its entry instead of adding one.</summary>
     public required string IdempotencyKey { get; set; }
 
+    /// <summary>
+    /// The run a hold, capture or release is for; for a hold made ahead for several runs (and the release of its
+    /// rest), that hold's own id: each run charged from it has its capture under its own run id.
+    /// </summary>
     public Guid? RunId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -9,7 +9,8 @@ public sealed class CreditBatchWrites
 {
     public List<CreditHold> NewHolds { get; } = [];
 
-    public List<CreditHold> SettledHolds { get; } = [];
+    /// <summary>Existing holds changed (settled, or charged or released in part): each written once however often it changed.</summary>
+    public HashSet<CreditHold> ChangedHolds { get; } = [];
 
     public List<LedgerEntry> Entries { get; } = [];
 
@@ -48,9 +49,12 @@ public sealed class CreditBatchSession : IAsyncDisposable
         return new CreditBatchSession(db, connection, await connection.BeginTransactionAsync(cancellationToken));
     }
 
-    /// <summary>Locks the wallets of <paramref name="holdWorkspaces"/> and of the holds of <paramref name="settledRuns"/>, then reads the holds of <paramref name="runIds"/>.</summary>
-    public async Task<(Dictionary<Guid, Wallet> Wallets, Dictionary<Guid, CreditHold> Holds)> LockAsync(
-        Guid[] holdWorkspaces, Guid[] settledRuns, Guid[] runIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Locks the wallets of <paramref name="holdWorkspaces"/> and of the holds <paramref name="settledHolds"/>, then reads
+    /// the holds <paramref name="holdIds"/> and which of the ledger entries <paramref name="entryKeys"/> exist (their amounts).
+    /// </summary>
+    public async Task<(Dictionary<Guid, Wallet> Wallets, Dictionary<Guid, CreditHold> Holds, Dictionary<string, long> Entries)> LockAsync(
+        Guid[] holdWorkspaces, Guid[] settledHolds, Guid[] holdIds, string[] entryKeys, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(_connection, _transaction)
         {
@@ -60,11 +64,13 @@ public sealed class CreditBatchSession : IAsyncDisposable
                     SELECT "WorkspaceId", "Balance", "Held", "LastTopUp", "LowThresholdOverride", "Low", "UpdatedAt" FROM wallets
                     WHERE "WorkspaceId" = ANY($1) OR "WorkspaceId" IN (SELECT "WorkspaceId" FROM credit_holds WHERE "RunId" = ANY($2))
                     ORDER BY "WorkspaceId" FOR UPDATE
-                    """, holdWorkspaces, settledRuns),
+                    """, holdWorkspaces, settledHolds),
                 Command("""
-                    SELECT "RunId", "WorkspaceId", "InstanceId", "Amount", "Status", "Charged", "CreatedAt", "SettledAt" FROM credit_holds
+                    SELECT "RunId", "WorkspaceId", "InstanceId", "Amount", "Status", "Charged", "Freed", "CreatedAt", "SettledAt" FROM credit_holds
                     WHERE "RunId" = ANY($1)
-                    """, runIds),
+                    """, holdIds),
+                // As one parameter: a string[] alone would be taken for the params array itself.
+                Command("""SELECT "IdempotencyKey", "Amount" FROM ledger_entries WHERE "IdempotencyKey" = ANY($1)""", (object)entryKeys),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -87,13 +93,20 @@ public sealed class CreditBatchSession : IAsyncDisposable
             var hold = new CreditHold
             {
                 RunId = reader.GetGuid(0), WorkspaceId = reader.GetGuid(1), InstanceId = reader.IsDBNull(2) ? null : reader.GetGuid(2),
-                Amount = reader.GetInt64(3), Status = reader.GetString(4), Charged = reader.GetInt64(5), CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
-                SettledAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+                Amount = reader.GetInt64(3), Status = reader.GetString(4), Charged = reader.GetInt64(5), Freed = reader.GetInt64(6),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(7), SettledAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
             };
             holds[hold.RunId] = hold;
         }
 
-        return (wallets, holds);
+        await reader.NextResultAsync(cancellationToken);
+        var entries = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return (wallets, holds, entries);
     }
 
     /// <summary>
@@ -107,19 +120,22 @@ public sealed class CreditBatchSession : IAsyncDisposable
         if (writes.NewHolds is { Count: > 0 } holds)
         {
             batch.BatchCommands.Add(Command("""
-                INSERT INTO credit_holds ("RunId", "WorkspaceId", "InstanceId", "Amount", "Status", "Charged", "CreatedAt", "SettledAt")
-                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::bigint[], $7::timestamptz[], $8::timestamptz[])
+                INSERT INTO credit_holds ("RunId", "WorkspaceId", "InstanceId", "Amount", "Status", "Charged", "Freed", "CreatedAt", "SettledAt")
+                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::timestamptz[], $9::timestamptz[])
                 """, Column(holds, h => h.RunId), Column(holds, h => h.WorkspaceId), Column(holds, h => h.InstanceId), Column(holds, h => h.Amount),
-                Column(holds, h => h.Status), Column(holds, h => h.Charged), Column(holds, h => Utc(h.CreatedAt)), Column(holds, h => Utc(h.SettledAt))));
+                Column(holds, h => h.Status), Column(holds, h => h.Charged), Column(holds, h => h.Freed), Column(holds, h => Utc(h.CreatedAt)),
+                Column(holds, h => Utc(h.SettledAt))));
         }
 
-        if (writes.SettledHolds is { Count: > 0 } settled)
+        if (writes.ChangedHolds is { Count: > 0 })
         {
+            List<CreditHold> changed = [.. writes.ChangedHolds];
             batch.BatchCommands.Add(Command("""
-                UPDATE credit_holds SET "Status" = s.status, "Charged" = s.charged, "SettledAt" = s.settled_at
-                FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::timestamptz[]) AS s(run_id, status, charged, settled_at)
+                UPDATE credit_holds SET "Status" = s.status, "Charged" = s.charged, "Freed" = s.freed, "SettledAt" = s.settled_at
+                FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::timestamptz[]) AS s(run_id, status, charged, freed, settled_at)
                 WHERE credit_holds."RunId" = s.run_id
-                """, Column(settled, h => h.RunId), Column(settled, h => h.Status), Column(settled, h => h.Charged), Column(settled, h => Utc(h.SettledAt))));
+                """, Column(changed, h => h.RunId), Column(changed, h => h.Status), Column(changed, h => h.Charged), Column(changed, h => h.Freed),
+                Column(changed, h => Utc(h.SettledAt))));
         }
 
         if (writes.Entries is { Count: > 0 } entries)

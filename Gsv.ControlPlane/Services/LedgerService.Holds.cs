@@ -71,14 +71,17 @@ public sealed partial class LedgerService
     private async Task<CreditBatchResult> ApplyOnceAsync(CreditBatchRequest batch, CancellationToken cancellationToken)
     {
         await using var session = await CreditBatchSession.BeginAsync(db, cancellationToken);
-        var settledRuns = batch.Settlements.Select(s => s.RunId).Distinct().ToArray();
-        var (wallets, holds) = await session.LockAsync(
-            [.. batch.Holds.Select(h => h.WorkspaceId).Distinct()], settledRuns,
-            [.. settledRuns.Concat(batch.Holds.Select(h => h.RunId)).Distinct()], cancellationToken);
+        var settledHolds = batch.Settlements.Select(HoldOf).Distinct().ToArray();
+        var (wallets, holds, entries) = await session.LockAsync(
+            [.. batch.Holds.Select(h => h.WorkspaceId).Distinct()], settledHolds,
+            [.. settledHolds.Concat(batch.Holds.Select(h => h.RunId)).Distinct()],
+            [.. batch.Settlements.Where(IsUnderSharedHold).Select(SharedEntryKey)], cancellationToken);
 
         var now = time.GetUtcNow();
         var writes = new CreditBatchWrites();
-        var settled = batch.Settlements.Select(s => Settle(s, holds, wallets, writes, now)).ToList();
+        var settled = batch.Settlements
+            .Select(s => IsUnderSharedHold(s) ? SettleUnderSharedHold(s, holds, wallets, entries, writes, now) : Settle(s, holds, wallets, writes, now))
+            .ToList();
         var held = batch.Holds.Select(h => Hold(h, holds, wallets, writes, now)).ToList();
         foreach (var wallet in writes.ChangedWallets)
         {
@@ -91,7 +94,10 @@ public sealed partial class LedgerService
         await session.SaveAsync(writes, cancellationToken);
         var after = wallets.ToDictionary(w => w.Key, w => w.Value.ToDto());
         return new CreditBatchResult(
-            settled.ConvertAll(r => r with { Wallet = holds.TryGetValue(r.RunId, out var hold) ? after.GetValueOrDefault(hold.WorkspaceId) : null }),
+            [.. settled.Select((r, i) => r with
+            {
+                Wallet = holds.TryGetValue(HoldOf(batch.Settlements[i]), out var hold) ? after.GetValueOrDefault(hold.WorkspaceId) : null,
+            })],
             [.. held.Select((r, i) => r with { Wallet = after.GetValueOrDefault(batch.Holds[i].WorkspaceId) })]);
     }
 
@@ -154,26 +160,33 @@ public sealed partial class LedgerService
                 return Refused(item.RunId, CreditOutcomes.Conflict, $"The hold of run {item.RunId} was already {hold.Status}.");
             }
 
-            var charged = item.Capture ? item.Amount ?? hold.Amount : 0;
-            if (charged < 0 || charged > hold.Amount)
+            // What a shared hold's runs were charged, and its parts released, stay as they are: this settles the rest.
+            var remaining = hold.Remaining;
+            var charged = item.Capture ? item.Amount ?? remaining : 0;
+            if (charged < 0 || charged > remaining)
             {
-                return Refused(item.RunId, CreditOutcomes.Invalid, $"The capture must be between 0 and the held {hold.Amount} credits.");
+                return Refused(item.RunId, CreditOutcomes.Invalid, $"The capture must be between 0 and the {remaining} credits still held.");
             }
 
             var wallet = wallets[hold.WorkspaceId];
-            wallet.Settle(hold.Amount, charged);
+            if (remaining > 0)
+            {
+                wallet.Settle(remaining, charged);
+            }
+
             hold.Status = wanted;
-            hold.Charged = charged;
+            hold.Charged += charged;
+            hold.Freed += remaining - charged;
             hold.SettledAt = now;
-            writes.SettledHolds.Add(hold);
+            writes.ChangedHolds.Add(hold);
             if (item.Capture)
             {
                 writes.Entries.Add(NewEntry(hold.WorkspaceId, LedgerEntry.Capture, charged, $"capture:{hold.RunId}", null, hold.RunId, now));
             }
 
-            if (hold.Amount - charged > 0)
+            if (remaining - charged > 0)
             {
-                writes.Entries.Add(NewEntry(hold.WorkspaceId, LedgerEntry.Release, hold.Amount - charged, $"release:{hold.RunId}", null, hold.RunId, now));
+                writes.Entries.Add(NewEntry(hold.WorkspaceId, LedgerEntry.Release, remaining - charged, $"release:{hold.RunId}", null, hold.RunId, now));
             }
 
             writes.ChangedWallets.Add(wallet);
@@ -187,6 +200,91 @@ public sealed partial class LedgerService
 
         return new CreditBatchItemResult(item.RunId, outcome, hold.Charged, null, null);
     }
+
+    /// <summary>
+    /// A settlement under a shared hold, which stays open: with its run record, the run is recorded and, when captured,
+    /// charged <c>Amount</c> from the hold; without one, <c>Amount</c> of the hold is released. Keyed by the item's run
+    /// id (its ledger entry's idempotency key): a replay returns the first outcome and changes nothing.
+    /// </summary>
+    private static CreditBatchItemResult SettleUnderSharedHold(
+        BatchSettlement item, Dictionary<Guid, CreditHold> holds, Dictionary<Guid, Wallet> wallets, Dictionary<string, long> entries,
+        CreditBatchWrites writes, DateTimeOffset now)
+    {
+        var outcome = item.Capture ? CreditOutcomes.Captured : CreditOutcomes.Released;
+        var key = SharedEntryKey(item);
+        if (entries.TryGetValue(key, out var done))
+        {
+            return new CreditBatchItemResult(item.RunId, outcome, done, null, null);
+        }
+
+        var holdId = item.HoldId!.Value;
+        if (!holds.TryGetValue(holdId, out var hold))
+        {
+            return Refused(item.RunId, CreditOutcomes.NotFound, $"The shared hold {holdId} was not found.");
+        }
+
+        if (item.Run is { } run)
+        {
+            if (run.RunId != item.RunId || run.WorkspaceId != hold.WorkspaceId || run.InstanceId != hold.InstanceId)
+            {
+                return Refused(item.RunId, CreditOutcomes.Invalid, $"The run record does not belong to run {item.RunId} under hold {holdId}.");
+            }
+
+            if (RunRecordProblem(run) is { } problem)
+            {
+                return Refused(item.RunId, CreditOutcomes.Invalid, problem);
+            }
+
+            if (!item.Capture)
+            {
+                // Not charged: only recorded (a replay's record is already there and stays as it was).
+                writes.Runs.Add(Run.From(run, 0));
+                return new CreditBatchItemResult(item.RunId, outcome, 0, null, null);
+            }
+        }
+        else if (item.Capture)
+        {
+            return Refused(item.RunId, CreditOutcomes.Invalid, "A capture under a shared hold needs the run's record.");
+        }
+
+        if (hold.Status != CreditHold.Open)
+        {
+            return Refused(item.RunId, CreditOutcomes.Conflict, $"The shared hold {holdId} was already {hold.Status}.");
+        }
+
+        var amount = item.Amount ?? 0;
+        if (amount <= 0 || amount > hold.Remaining)
+        {
+            return Refused(item.RunId, CreditOutcomes.Invalid, $"The amount must be between 1 and the {hold.Remaining} credits the hold still has.");
+        }
+
+        var wallet = wallets[hold.WorkspaceId];
+        if (item.Capture)
+        {
+            wallet.Settle(amount, amount);
+            hold.Charged += amount;
+            writes.Entries.Add(NewEntry(hold.WorkspaceId, LedgerEntry.Capture, amount, key, null, item.RunId, now));
+            writes.Runs.Add(Run.From(item.Run!, amount));
+        }
+        else
+        {
+            wallet.Settle(amount, 0);
+            hold.Freed += amount;
+            writes.Entries.Add(NewEntry(hold.WorkspaceId, LedgerEntry.Release, amount, key, null, holdId, now));
+        }
+
+        entries[key] = amount;
+        writes.ChangedHolds.Add(hold);
+        writes.ChangedWallets.Add(wallet);
+        return new CreditBatchItemResult(item.RunId, outcome, amount, null, null);
+    }
+
+    private static bool IsUnderSharedHold(BatchSettlement item) => item.HoldId is { } holdId && holdId != item.RunId;
+
+    private static Guid HoldOf(BatchSettlement item) => item.HoldId ?? item.RunId;
+
+    /// <summary>The ledger entry a settlement under a shared hold writes (none for a run not charged): its replay guard.</summary>
+    private static string SharedEntryKey(BatchSettlement item) => item.Capture ? $"capture:{item.RunId}" : $"release:{item.RunId}";
 
     /// <summary>Releases (no charge) every hold still open that was taken before <paramref name="takenBefore"/>; returns how many.</summary>
     public async Task<int> ReleaseStaleHoldsAsync(DateTimeOffset takenBefore, CancellationToken cancellationToken = default)

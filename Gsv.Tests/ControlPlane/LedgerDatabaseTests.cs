@@ -222,6 +222,57 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         await AssertLedgerMatchesWalletAsync(db, workspaceId);
     }
 
+    [Fact]
+    public async Task A_shared_hold_charges_each_run_its_price_releases_parts_and_closes_with_the_rest()
+    {
+        var options = await OptionsAsync();
+        var workspaceId = await NewWorkspaceAsync(options);
+        var instanceId = await NewInstanceAsync(options, workspaceId);
+        var holdId = Guid.NewGuid();
+        var (first, second, failed) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await using var db = new ControlPlaneDbContext(options);
+        var ledger = Ledger(db);
+        await ledger.GrantAsync(workspaceId, 20, GrantKinds.Trial, $"trial:{Guid.NewGuid()}", null);
+        await ledger.ApplyBatchAsync(new CreditBatchRequest([], [new BatchHold(holdId, workspaceId, instanceId, 10)]));
+
+        // Two runs charged 3 each under their own ids, one failed run recorded without charge; the hold stays open.
+        var runs = new CreditBatchRequest(
+            [Charge(first, 3), Charge(second, 3), new BatchSettlement(failed, Capture: false, null, Record(failed, RunStatuses.Failed), holdId)], []);
+        var settled = await ledger.ApplyBatchAsync(runs);
+        Assert.Equal([(CreditOutcomes.Captured, 3L), (CreditOutcomes.Captured, 3L), (CreditOutcomes.Released, 0L)],
+            settled.Settlements.Select(r => (r.Outcome, r.Amount)));
+        Assert.Equal((14L, 4L), (settled.Settlements[0].Wallet!.Balance, settled.Settlements[0].Wallet!.Held));
+
+        // A replay changes nothing; a charge beyond what the hold has left is refused and changes nothing either.
+        var entries = await db.LedgerEntries.CountAsync(e => e.WorkspaceId == workspaceId);
+        db.ChangeTracker.Clear();
+        var replay = await ledger.ApplyBatchAsync(runs);
+        Assert.Equal(settled.Settlements.Select(r => (r.Outcome, r.Amount)), replay.Settlements.Select(r => (r.Outcome, r.Amount)));
+        var tooMuch = await ledger.ApplyBatchAsync(new CreditBatchRequest([Charge(Guid.NewGuid(), 5)], []));
+        Assert.Equal(CreditOutcomes.Invalid, tooMuch.Settlements[0].Outcome);
+        Assert.Equal(entries, await db.LedgerEntries.CountAsync(e => e.WorkspaceId == workspaceId));
+
+        // Untaken shares released as a part (once, however often it is sent), then the hold closed: the rest goes back.
+        var part = new CreditBatchRequest([new BatchSettlement(Guid.NewGuid(), Capture: false, 3, null, holdId)], []);
+        Assert.Equal((CreditOutcomes.Released, 3L), (await ledger.ApplyBatchAsync(part)).Settlements.Select(r => (r.Outcome, r.Amount)).Single());
+        Assert.Equal(1L, (await ledger.ApplyBatchAsync(part)).Settlements[0].Wallet!.Held);
+        var closed = await ledger.ApplyBatchAsync(new CreditBatchRequest([new BatchSettlement(holdId, Capture: false, null, null)], []));
+        Assert.Equal((14L, 0L), (closed.Settlements[0].Wallet!.Balance, closed.Settlements[0].Wallet!.Held));
+
+        var hold = await db.CreditHolds.AsNoTracking().SingleAsync(h => h.RunId == holdId);
+        Assert.Equal((CreditHold.Released, 10L, 6L, 4L), (hold.Status, hold.Amount, hold.Charged, hold.Freed));
+        var recorded = await db.Runs.AsNoTracking().Where(r => r.WorkspaceId == workspaceId).ToDictionaryAsync(r => r.RunId, r => r.CreditsCharged);
+        Assert.Equal(new Dictionary<Guid, long> { [first] = 3, [second] = 3, [failed] = 0 }, recorded);
+        var late = await ledger.ApplyBatchAsync(new CreditBatchRequest([Charge(Guid.NewGuid(), 1)], []));
+        Assert.Equal(CreditOutcomes.Conflict, late.Settlements[0].Outcome);
+        await AssertLedgerMatchesWalletAsync(db, workspaceId);
+
+        BatchSettlement Charge(Guid runId, long amount) => new(runId, Capture: true, amount, Record(runId, RunStatuses.Succeeded), holdId);
+
+        RunDto Record(Guid runId, string status) =>
+            new(runId, instanceId, workspaceId, "api-key", status, 0, 10, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null);
+    }
+
     /// <summary>The wallet row is exactly the sum of its ledger entries.</summary>
     private static async Task AssertLedgerMatchesWalletAsync(ControlPlaneDbContext db, Guid workspaceId)
     {
@@ -231,7 +282,8 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         var wallet = await db.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId);
         Assert.Equal(Sum(LedgerEntry.Grant) + Sum(LedgerEntry.Refund) - Sum(LedgerEntry.Capture), wallet.Balance);
         Assert.Equal(Sum(LedgerEntry.Hold) - Sum(LedgerEntry.Capture) - Sum(LedgerEntry.Release), wallet.Held);
-        var openHolds = await db.CreditHolds.Where(h => h.WorkspaceId == workspaceId && h.Status == CreditHold.Open).SumAsync(h => h.Amount);
+        var openHolds = await db.CreditHolds.Where(h => h.WorkspaceId == workspaceId && h.Status == CreditHold.Open)
+            .SumAsync(h => h.Amount - h.Charged - h.Freed);
         Assert.Equal(openHolds, wallet.Held);
         Assert.True(wallet.Available >= 0);
     }
@@ -247,6 +299,20 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
     }
 
     private static LedgerService Ledger(ControlPlaneDbContext db) => new(db, TimeProvider.System, NullLogger<LedgerService>.Instance);
+
+    /// <summary>An ACTIVE instance in the workspace, for run records (they belong to an instance).</summary>
+    private static async Task<Guid> NewInstanceAsync(DbContextOptions<ControlPlaneDbContext> options, Guid workspaceId)
+    {
+        await using var db = new ControlPlaneDbContext(options);
+        var instance = new Instance
+        {
+            Id = Guid.CreateVersion7(), WorkspaceId = workspaceId, OfferingSlug = "support-agent", Kind = "agent", CreditsPerRun = 3,
+            State = InstanceState.Active, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Instances.Add(instance);
+        await db.SaveChangesAsync();
+        return instance.Id;
+    }
 
     /// <summary>A fresh pending user's personal workspace (with its empty wallet), created the way the API creates it.</summary>
     private static async Task<Guid> NewWorkspaceAsync(DbContextOptions<ControlPlaneDbContext> options)

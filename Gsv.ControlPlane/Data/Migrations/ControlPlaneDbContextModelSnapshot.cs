@@ -84,6 +84,9 @@ namespace Gsv.ControlPlane.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("Freed")
+                        .HasColumnType("bigint");
+
                     b.Property<Guid?>("InstanceId")
                         .HasColumnType("uuid");
 

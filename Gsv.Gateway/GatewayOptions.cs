@@ -29,7 +29,7 @@ public sealed class GatewayOptions
     /// <summary>
     /// How long a credit batch of background settlements and releases may wait for more items before it is sent:
     /// fewer, fuller batches for the Control Plane (at 2,000 runs/s, 30 ms cost PostgreSQL and the Control Plane a
-    /// fifth less CPU per run than 10 ms). Holds never wait for it: neither a run's own nor a refill of the holds ahead.
+    /// fifth less CPU per run than 10 ms). Holds never wait for it: neither a run's own nor a refill of the shares ahead.
     /// </summary>
     public TimeSpan CreditBatchLinger { get; set; } = TimeSpan.FromMilliseconds(30);
 
@@ -37,14 +37,15 @@ public sealed class GatewayOptions
     public int CreditBatchMaxItems { get; set; } = 200;
 
     /// <summary>
-    /// Most credit holds an instance keeps ready ahead of its runs while runs overlap (about twice the runs of the last
-    /// 100 ms, up to this); 0 holds only when a run arrives. Ready holds count as held in the workspace's wallet. A
-    /// refill is sent once a quarter is used, so the rest must outlast the Control Plane's slowest answers: at 1,500
-    /// runs/s, 256 leave 192, about 130 ms (128 left runs waiting for their own hold in 1–2 % of cases).
+    /// Most runs an instance keeps credits held ahead for while its runs overlap (about twice the runs of the last
+    /// 100 ms, up to this), as shares of holds made for several runs; 0 holds only when a run arrives. Untaken shares
+    /// count as held in the workspace's wallet. A refill is sent once a quarter is used, so the rest must outlast the
+    /// Control Plane's slowest answers: at 1,500 runs/s, 256 leave 192, about 130 ms (128 left runs waiting for their
+    /// own hold in 1–2 % of cases).
     /// </summary>
     public int CreditPrefetchMax { get; set; } = 256;
 
-    /// <summary>Ready holds of an instance unused for this long are released.</summary>
+    /// <summary>Untaken shares of an instance unused for this long are released.</summary>
     public TimeSpan CreditPrefetchIdle { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the result of a run started with an <c>Idempotency-Key</c> is kept for replays.</summary>

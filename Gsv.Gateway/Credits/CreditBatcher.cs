@@ -46,15 +46,17 @@ public sealed partial class CreditBatcher(
     public Task<CreditBatchItemResult> SettleAsync(BatchSettlement settlement, bool urgent = true) => Enqueue(new Pending(null, settlement, urgent));
 
     /// <summary>
-    /// Settles without waiting: retried while its batches fail (<see cref="SettlementRetryDelays"/>), then logged;
-    /// <paramref name="settled"/> sees the outcome. An outcome other than captured or released is logged as an error.
+    /// Settles without the caller waiting: retried while its batches fail (<see cref="SettlementRetryDelays"/>), then
+    /// logged (the task fails); <paramref name="settled"/> sees the outcome. An outcome other than captured or released
+    /// is logged as an error.
     /// </summary>
-    public void SettleInBackground(BatchSettlement settlement, Action<CreditBatchItemResult>? settled = null)
+    public Task<CreditBatchItemResult> SettleInBackground(BatchSettlement settlement, Action<CreditBatchItemResult>? settled = null)
     {
         var task = SettleWithRetriesAsync(settlement, settled);
         _unsettled[settlement.RunId] = task;
         _ = task.ContinueWith(t => _unsettled.TryRemove(new KeyValuePair<Guid, Task<CreditBatchItemResult>>(settlement.RunId, t)),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return task;
     }
 
     /// <summary>Waits (at most <paramref name="timeout"/>) for a background settlement of this run, if one is pending here.</summary>

@@ -5,25 +5,29 @@ using Microsoft.Extensions.Options;
 
 namespace Gsv.Gateway.Credits;
 
-/// <summary>The outcome of a run's hold: <see cref="CreditOutcomes.Held"/> under <c>RunId</c>, or a refusal with the wallet.</summary>
+/// <summary>The outcome of a run's hold: <see cref="CreditOutcomes.Held"/> for run <c>RunId</c>, or a refusal with the wallet.</summary>
 public sealed record CreditHold(Guid RunId, string Outcome, WalletDto? Wallet, string? Detail)
 {
     public bool Held => Outcome == CreditOutcomes.Held;
+
+    /// <summary>The hold made ahead whose share the run took (it is charged from it); null when held under its own id.</summary>
+    internal SharedHold? Shared { get; init; }
 }
 
 /// <summary>
-/// Holds the credits of runs through the Control Plane's ledger (<see cref="CreditBatcher"/>), and keeps holds ready
-/// ahead per instance while its runs overlap, so a run admitted under load takes a ready hold instead of waiting for
+/// Holds the credits of runs through the Control Plane's ledger (<see cref="CreditBatcher"/>), and keeps credits held
+/// ahead per instance while its runs overlap, so a run admitted under load takes a share of them instead of waiting for
 /// the Control Plane. Every credit a run may spend is still held in the ledger before the run starts: the workspace
 /// can never spend more than it has.
 /// <list type="bullet">
-/// <item>A hold made ahead gets its run id then; the run that takes it runs under that id. A run started with an
-/// <c>Idempotency-Key</c> is always held under its own id (its key is already claimed with it).</item>
-/// <item>A run that finds nothing ready asks for its own hold at once (the batcher puts concurrent ones in one batch).</item>
-/// <item>Holds ahead: about twice the runs of the last 100 ms (<see cref="GatewayOptions.CreditPrefetchMax"/> at most,
-/// none for runs one at a time), one refill at a time, sent without lingering. They are released after
+/// <item>Credits ahead are one ledger hold for several runs (<see cref="SharedHold"/>): a run takes a share and keeps
+/// its own id (a run started with an <c>Idempotency-Key</c> included); its settlement charges its price from that hold
+/// and records it. So a run under load costs the ledger one entry and its record, not a hold of its own.</item>
+/// <item>A run that finds no share ready asks for its own hold at once (the batcher puts concurrent ones in one batch).</item>
+/// <item>Shares ahead: about twice the runs of the last 100 ms (<see cref="GatewayOptions.CreditPrefetchMax"/> at most,
+/// none for runs one at a time), one refill at a time, sent without lingering. The untaken ones are released after
 /// <see cref="GatewayOptions.CreditPrefetchIdle"/> without use, on shutdown, and whenever a run of the workspace would
-/// otherwise be refused for want of credits (it is then retried once). Refused holds ahead pause them for a second.</item>
+/// otherwise be refused for want of credits (it is then retried once). Refused refills pause them for a second.</item>
 /// <item>Settlements (capture or release, with the run record) go in the background: the answer does not wait for them.</item>
 /// </list>
 /// </summary>
@@ -36,8 +40,8 @@ public sealed partial class CreditReserve(
     private static readonly TimeSpan AheadPause = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// A ready hold older than this is released, never handed out: far below the Control Plane's stale-hold sweep
-    /// (<c>ControlPlane:Holds:StaleAfter</c>, 10 min), so a run never gets a hold the ledger has already released.
+    /// Shares of a hold older than this are released, never handed out: far below the Control Plane's stale-hold sweep
+    /// (<c>ControlPlane:Holds:StaleAfter</c>, 10 min), so a run never takes a share of a hold the ledger has released.
     /// </summary>
     public static readonly TimeSpan MaxReadyAge = TimeSpan.FromMinutes(1);
 
@@ -47,13 +51,10 @@ public sealed partial class CreditReserve(
     private readonly TimeSpan _idle = options.Value.CreditPrefetchIdle;
     private volatile bool _stopping;
 
-    /// <summary>
-    /// Holds <c>instance.CreditsPerRun</c> for a run: under <paramref name="ownRunId"/> when given, else under a ready
-    /// hold's id or a new one.
-    /// </summary>
-    public async Task<CreditHold> HoldAsync(InstanceDto instance, Guid? ownRunId)
+    /// <summary>Holds <c>instance.CreditsPerRun</c> for run <paramref name="runId"/>: a share of the credits held ahead, else a hold of its own.</summary>
+    public async Task<CreditHold> HoldAsync(InstanceDto instance, Guid runId)
     {
-        var waiter = new Waiter(ownRunId ?? Guid.CreateVersion7(), MustKeepRunId: ownRunId is not null);
+        var waiter = new Waiter(runId);
         var workspace = _workspaces.GetOrAdd(instance.WorkspaceId, static id => new Workspace(id));
         while (true)
         {
@@ -75,10 +76,11 @@ public sealed partial class CreditReserve(
     }
 
     /// <summary>
-    /// Captures (<paramref name="capture"/>) or releases the run's hold and records the run, in the background; the
-    /// workspace's known wallet is refreshed when the Control Plane has committed it.
+    /// Charges the run (<paramref name="capture"/>) or not, and records it, in the background: its own hold is captured
+    /// or released; a share is charged from the hold made ahead (or left to its release). The workspace's known wallet
+    /// is refreshed when the Control Plane has committed it.
     /// </summary>
-    public void Settle(InstanceDto instance, Guid runId, bool capture, RunDto record)
+    public void Settle(InstanceDto instance, CreditHold hold, bool capture, RunDto record)
     {
         if (_workspaces.TryGetValue(instance.WorkspaceId, out var workspace)
             && workspace.Pools.TryGetValue((instance.Id, instance.CreditsPerRun), out var pool))
@@ -90,7 +92,13 @@ public sealed partial class CreditReserve(
             }
         }
 
-        batcher.SettleInBackground(new BatchSettlement(runId, capture, Amount: null, record), Observe);
+        if (hold.Shared is not { } shared)
+        {
+            batcher.SettleInBackground(new BatchSettlement(hold.RunId, capture, Amount: null, record), Observe);
+            return;
+        }
+
+        _ = SettleShareAsync(new BatchSettlement(hold.RunId, capture, capture ? shared.Price : null, record, shared.Id), shared);
     }
 
     /// <summary>
@@ -109,7 +117,7 @@ public sealed partial class CreditReserve(
         {
             lock (pool)
             {
-                ahead += pool.Ready.Count * pool.Amount;
+                ahead += pool.ReadyShares * pool.Amount;
             }
         }
 
@@ -118,8 +126,8 @@ public sealed partial class CreditReserve(
         return (balance, balance < wallet.LowThreshold);
     }
 
-    /// <summary>Holds made ahead and not taken yet, in all pools (for tests and diagnostics).</summary>
-    public int ReadyCount => AllPools.Sum(p => { lock (p) { return p.Ready.Count; } });
+    /// <summary>Shares held ahead and not taken yet, in all pools (for tests and diagnostics).</summary>
+    public int ReadyCount => AllPools.Sum(p => { lock (p) { return p.ReadyShares; } });
 
     private IEnumerable<Pool> AllPools => _workspaces.Values.SelectMany(w => w.Pools.Values);
 
@@ -145,13 +153,13 @@ public sealed partial class CreditReserve(
         _stopping = true;
         await base.StopAsync(cancellationToken);
         await Task.WhenAll(AllPools.Select(p => p.AheadRefill ?? Task.CompletedTask)).WaitAsync(cancellationToken);
-        await ReleaseAsync(AllPools.SelectMany(TakeReady).ToList(), urgent: true);
+        await ReleaseAsync([.. AllPools.SelectMany(TakeReady)], urgent: true);
     }
 
     private async Task ReleaseIdleAsync()
     {
         var now = time.GetTimestamp();
-        var idle = new List<Guid>();
+        var idle = new List<SharedHold>();
         foreach (var pool in AllPools)
         {
             lock (pool)
@@ -159,17 +167,16 @@ public sealed partial class CreditReserve(
                 var unused = time.GetElapsedTime(pool.LastUsed, now);
                 if (unused < _idle)
                 {
-                    // In use: only the ready holds that are too old go (the oldest are first in the queue).
+                    // In use: only the shares that are too old go (the oldest holds are first in the queue).
                     while (pool.Ready.TryPeek(out var oldest) && time.GetElapsedTime(oldest.HeldAt, now) >= MaxReadyAge)
                     {
-                        idle.Add(pool.Ready.Dequeue().RunId);
+                        idle.Add(pool.Withdraw());
                     }
 
                     continue;
                 }
 
-                idle.AddRange(pool.Ready.Select(r => r.RunId));
-                pool.Ready.Clear();
+                idle.AddRange(TakeReady(pool));
                 if (unused >= ForgetAfter && pool.Running == 0 && pool.Holding == 0 && pool.Waiters.Count == 0 && pool.AheadRefill is null)
                 {
                     pool.Forgotten = true;
@@ -182,8 +189,8 @@ public sealed partial class CreditReserve(
     }
 
     /// <summary>
-    /// Hands ready holds to the waiters that may take them; sends the holds of the remaining waiters at once (the
-    /// batcher puts concurrent ones in one batch); and, unless one is already out, a refill of the holds ahead.
+    /// Hands ready shares to the waiters; sends the holds of the remaining waiters at once (the batcher puts concurrent
+    /// ones in one batch); and, unless one is already out, a refill of the shares ahead.
     /// </summary>
     private void Pump(Pool pool)
     {
@@ -194,17 +201,17 @@ public sealed partial class CreditReserve(
             var keep = new Queue<Waiter>();
             while (pool.Waiters.TryDequeue(out var waiter))
             {
-                if (!waiter.MustKeepRunId && !waiter.Retried)
+                if (!waiter.Retried)
                 {
-                    // Only runs that may take a ready hold size the holds ahead, once each (not again on their retry).
+                    // Each run sizes the shares ahead once (not again on its retry).
                     pool.CountTake();
                 }
 
-                if (!waiter.MustKeepRunId && pool.Ready.TryDequeue(out var ready))
+                if (pool.TakeShare() is { } shared)
                 {
                     pool.Running++;
                     metrics.CreditHold(ready: true);
-                    waiter.Result.TrySetResult(new CreditHold(ready.RunId, CreditOutcomes.Held, null, null));
+                    waiter.Result.TrySetResult(new CreditHold(waiter.RunId, CreditOutcomes.Held, null, null) { Shared = shared });
                 }
                 else
                 {
@@ -230,10 +237,10 @@ public sealed partial class CreditReserve(
                 var target = pool.Overlapping ? Math.Min(_prefetchMax, 2 * pool.RecentTakes + 4) : 0;
                 if (pool.Workspace.Wallet is { } wallet)
                 {
-                    target = (int)Math.Min(target, pool.Ready.Count + wallet.Available / pool.Amount / 2);
+                    target = (int)Math.Min(target, pool.ReadyShares + wallet.Available / pool.Amount / 2);
                 }
 
-                var wanted = target - pool.Ready.Count;
+                var wanted = target - pool.ReadyShares;
                 ahead = wanted >= Math.Max(1, target / 4) ? wanted : 0;
             }
 
@@ -258,7 +265,7 @@ public sealed partial class CreditReserve(
             epochWhenSent = workspace.ReclaimEpoch;
         }
 
-        var holds = await Task.WhenAll(waiters.Select(w => HoldOneAsync(pool, w.RunId)));
+        var holds = await Task.WhenAll(waiters.Select(w => HoldOneAsync(pool, w.RunId, pool.Amount)));
         var refused = new List<Waiter>();
         lock (pool)
         {
@@ -322,7 +329,7 @@ public sealed partial class CreditReserve(
         Pump(pool);
     }
 
-    /// <summary>Pauses the workspace's holds ahead, lets the refills out land, releases its ready holds; then a new epoch.</summary>
+    /// <summary>Pauses the workspace's refills, lets those out land, releases its untaken shares; then a new epoch.</summary>
     private async Task ReclaimAsync(Workspace workspace)
     {
         // Off the caller's stack: it holds the workspace's lock.
@@ -337,60 +344,52 @@ public sealed partial class CreditReserve(
         }
 
         await Task.WhenAll(pools.Select(p => p.AheadRefill ?? Task.CompletedTask));
-        await ReleaseAsync(pools.SelectMany(TakeReady).ToList(), urgent: true);
+        await ReleaseAsync([.. pools.SelectMany(TakeReady)], urgent: true);
         lock (workspace)
         {
             workspace.ReclaimEpoch++;
         }
     }
 
-    private async Task RefillAheadAsync(Pool pool, int count)
+    private async Task RefillAheadAsync(Pool pool, int shares)
     {
         // Off the caller's stack (Pump holds the pool's lock): a refill that completes at once must not recurse.
         await Task.Yield();
         var requestedAt = time.GetTimestamp();
-        var runIds = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToList();
-        var holds = await Task.WhenAll(runIds.Select(runId => HoldOneAsync(pool, runId)));
-        var failed = new List<Guid>();
+        var shared = new SharedHold(Guid.CreateVersion7(), pool.Amount, shares, requestedAt);
+        var (hold, error) = await HoldOneAsync(pool, shared.Id, shares * pool.Amount);
         lock (pool)
         {
-            for (var i = 0; i < holds.Length; i++)
+            if (hold?.Held == true)
             {
-                var (hold, error) = holds[i];
-                if (hold?.Held == true)
-                {
-                    // Aged from the request: the ledger's hold is no older than that.
-                    pool.Ready.Enqueue(new ReadyHold(hold.RunId, requestedAt));
-                    continue;
-                }
-
-                if (error is not null)
-                {
-                    // The Control Plane may have held it before the answer was lost: release it (unknown ids are fine).
-                    failed.Add(runIds[i]);
-                }
-
-                // Out of credits (or the Control Plane failing): no holds ahead for a while, so the pool does not spin
-                // on refusals nor take back at once what is released for another instance.
+                pool.Ready.Enqueue(shared);
+                pool.ReadyShares += shares;
+            }
+            else
+            {
+                // Out of credits (or the Control Plane failing): no refills for a while, so the pool does not spin on
+                // refusals nor take back at once what is released for another instance.
                 pool.AheadPausedUntil = PauseEnd();
             }
 
             pool.AheadRefill = null;
         }
 
-        if (failed.Count > 0)
+        if (error is not null)
         {
-            _ = ReleaseAsync(failed, urgent: false);
+            // The Control Plane may have held it before the answer was lost: release it (an unknown id is fine).
+            shared.Withdraw();
+            _ = CloseAsync(shared, urgent: false);
         }
 
         Pump(pool);
     }
 
-    private async Task<(CreditHold? Hold, Exception? Error)> HoldOneAsync(Pool pool, Guid runId)
+    private async Task<(CreditHold? Hold, Exception? Error)> HoldOneAsync(Pool pool, Guid runId, long amount)
     {
         try
         {
-            var result = await batcher.HoldAsync(new BatchHold(runId, pool.Workspace.Id, pool.InstanceId, pool.Amount));
+            var result = await batcher.HoldAsync(new BatchHold(runId, pool.Workspace.Id, pool.InstanceId, amount));
             Observe(result);
             return (new CreditHold(runId, result.Outcome, result.Wallet, result.Detail), null);
         }
@@ -402,36 +401,96 @@ public sealed partial class CreditReserve(
 
     private long PauseEnd() => time.GetTimestamp() + (long)(AheadPause.TotalSeconds * time.TimestampFrequency);
 
-    private static List<Guid> TakeReady(Pool pool)
+    /// <summary>Withdraws every hold of the pool with shares untaken.</summary>
+    private static List<SharedHold> TakeReady(Pool pool)
     {
         lock (pool)
         {
-            var ready = pool.Ready.Select(r => r.RunId).ToList();
-            pool.Ready.Clear();
+            var ready = new List<SharedHold>(pool.Ready.Count);
+            while (pool.Ready.Count > 0)
+            {
+                ready.Add(pool.Withdraw());
+            }
+
             return ready;
         }
     }
 
-    private async Task ReleaseAsync(List<Guid> runIds, bool urgent)
+    /// <summary>
+    /// Releases the shares of withdrawn holds: a hold no run settles on any more is closed (all it has left is
+    /// released); otherwise just the withdrawn shares are, and its last run closes it.
+    /// </summary>
+    private async Task ReleaseAsync(List<SharedHold> withdrawn, bool urgent)
     {
-        if (runIds.Count == 0)
+        if (withdrawn.Count == 0)
         {
             return;
         }
 
-        LogReleasingAhead(logger, runIds.Count);
-        await Task.WhenAll(runIds.Select(async runId =>
+        LogReleasingAhead(logger, withdrawn.Count);
+        await Task.WhenAll(withdrawn.Select(async shared =>
         {
-            try
+            var (shares, close) = shared.Withdraw();
+            if (close)
             {
-                Observe(await batcher.SettleAsync(new BatchSettlement(runId, Capture: false, Amount: null, Run: null), urgent));
+                await CloseAsync(shared, urgent);
             }
-            catch (Exception exception)
+            else if (shares > 0)
             {
-                // Left to the Control Plane's stale-hold sweep.
-                LogReleaseFailed(logger, runId, exception);
+                await ReleasePartAsync(shared, shares, urgent);
             }
         }));
+    }
+
+    /// <summary>Releases <paramref name="shares"/> of a hold that runs still settle on; it stays open for them.</summary>
+    private async Task ReleasePartAsync(SharedHold shared, int shares, bool urgent)
+    {
+        try
+        {
+            Observe(await batcher.SettleAsync(
+                new BatchSettlement(Guid.CreateVersion7(), Capture: false, shares * shared.Price, Run: null, shared.Id), urgent));
+        }
+        catch (Exception exception)
+        {
+            // Released with the rest when the hold closes.
+            LogReleaseFailed(logger, shared.Id, exception);
+        }
+        finally
+        {
+            shared.PartReleased();
+        }
+    }
+
+    /// <summary>Closes a hold made ahead: what is left of it is released. Left to the Control Plane's stale-hold sweep if that fails.</summary>
+    private async Task CloseAsync(SharedHold shared, bool urgent)
+    {
+        await shared.PartRelease;
+        try
+        {
+            Observe(await batcher.SettleAsync(new BatchSettlement(shared.Id, Capture: false, Amount: null, Run: null), urgent));
+        }
+        catch (Exception exception)
+        {
+            LogReleaseFailed(logger, shared.Id, exception);
+        }
+    }
+
+    /// <summary>Settles a run that took a share (retried by the batcher), then closes the hold if it was the last run on it.</summary>
+    private async Task SettleShareAsync(BatchSettlement settlement, SharedHold shared)
+    {
+        try
+        {
+            await batcher.SettleInBackground(settlement, Observe);
+        }
+        catch (Exception)
+        {
+            // Given up and logged by the batcher: the run's share is released when the hold closes.
+        }
+
+        if (shared.RunSettled())
+        {
+            await CloseAsync(shared, urgent: false);
+        }
     }
 
     private void Observe(CreditBatchItemResult result)
@@ -475,16 +534,13 @@ public sealed partial class CreditReserve(
         }
     }
 
-    /// <summary>A run waiting for its hold; <c>Retried</c> once it was refused and the workspace's ready holds were released.</summary>
-    private sealed record Waiter(Guid RunId, bool MustKeepRunId, bool Retried = false)
+    /// <summary>A run waiting for its hold; <c>Retried</c> once it was refused and the workspace's untaken shares were released.</summary>
+    private sealed record Waiter(Guid RunId, bool Retried = false)
     {
         public TaskCompletionSource<CreditHold> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>A hold made ahead, and when the ledger held it (timestamp).</summary>
-    private readonly record struct ReadyHold(Guid RunId, long HeldAt);
-
-    /// <summary>The holds of one instance at one price: ready ones, waiting runs, runs in progress. Guarded by its own lock.</summary>
+    /// <summary>The holds of one instance at one price: shares ahead, waiting runs, runs in progress. Guarded by its own lock.</summary>
     private sealed class Pool(Guid instanceId, Workspace workspace, long amount)
     {
         public Guid InstanceId { get; } = instanceId;
@@ -493,7 +549,11 @@ public sealed partial class CreditReserve(
 
         public long Amount { get; } = amount;
 
-        public Queue<ReadyHold> Ready { get; } = new();
+        /// <summary>Holds made ahead with shares untaken, oldest first.</summary>
+        public Queue<SharedHold> Ready { get; } = new();
+
+        /// <summary>The untaken shares of <see cref="Ready"/>.</summary>
+        public int ReadyShares { get; set; }
 
         public Queue<Waiter> Waiters { get; set; } = new();
 
@@ -522,6 +582,31 @@ public sealed partial class CreditReserve(
 
         /// <summary>Whether runs overlapped (two or more in progress or waiting) in the last or the current window.</summary>
         public bool Overlapping => _peak.Recent >= 2;
+
+        /// <summary>A share of the oldest ready hold, or null. Under the pool's lock.</summary>
+        public SharedHold? TakeShare()
+        {
+            if (!Ready.TryPeek(out var shared) || !shared.TryTake())
+            {
+                return null;
+            }
+
+            ReadyShares--;
+            if (shared.Untaken == 0)
+            {
+                Ready.Dequeue();
+            }
+
+            return shared;
+        }
+
+        /// <summary>Takes the oldest ready hold out of the pool, its shares no longer counted (the caller withdraws them). Under the pool's lock.</summary>
+        public SharedHold Withdraw()
+        {
+            var shared = Ready.Dequeue();
+            ReadyShares -= shared.Untaken;
+            return shared;
+        }
 
         /// <summary>Counts a run that asked for a hold. Under the pool's lock.</summary>
         public void CountTake() => _takes.Add();

@@ -11,9 +11,10 @@ using StackExchange.Redis;
 
 namespace Gsv.Gateway.Runs;
 
-/// <summary>A run that passed every check and holds its credits: it may now go to the runtime.</summary>
+/// <summary>A run that passed every check and holds its credits (<c>Credits</c>; null for a free run): it may now go to the runtime.</summary>
 public sealed record AdmittedRun(
-    Guid RunId, InstanceDto Instance, string FlowId, RunCaller Caller, long Amount, DateTimeOffset StartedAt, RedisKey? IdempotencyKey);
+    Guid RunId, InstanceDto Instance, string FlowId, RunCaller Caller, long Amount, CreditHold? Credits, DateTimeOffset StartedAt,
+    RedisKey? IdempotencyKey);
 
 /// <summary>Either an admitted run, a stored result to replay (same <c>Idempotency-Key</c>), or a refusal to answer.</summary>
 public readonly record struct Admission(AdmittedRun? Run, byte[]? Replay, IResult? Refusal);
@@ -70,9 +71,9 @@ public sealed partial class RunAdmission(
                 $"Instance {instanceId} has no deployed flow."));
         }
 
-        // A run with an Idempotency-Key claims the key under its run id now, and is held under that id; any other run
-        // gets its id with its hold (a hold made ahead brings its own).
-        Guid? claimedRunId = null;
+        // The run's id is given now: a run with an Idempotency-Key claims the key under it, and its credits are held
+        // (or its share of those held ahead taken) under it.
+        var runId = Guid.CreateVersion7();
         RedisKey? idempotencyKey = null;
         if (context.Request.Headers.TryGetValue(IdempotencyStore.HeaderName, out var header))
         {
@@ -86,8 +87,7 @@ public sealed partial class RunAdmission(
             }
 
             idempotencyKey = IdempotencyStore.KeyOf(instanceId, key);
-            claimedRunId = Guid.CreateVersion7();
-            switch (await idempotency.BeginAsync(idempotencyKey.Value, claimedRunId.Value, context.RequestAborted))
+            switch (await idempotency.BeginAsync(idempotencyKey.Value, runId, context.RequestAborted))
             {
                 case IdempotencyClaim.Completed completed:
                     return new Admission(null, completed.Result, null);
@@ -100,14 +100,13 @@ public sealed partial class RunAdmission(
         }
 
         var amount = instance.CreditsPerRun;
-        var runId = claimedRunId ?? Guid.CreateVersion7();
+        CreditHold? hold = null;
         if (amount > 0)
         {
             since = timing.Begin();
-            CreditHold hold;
             try
             {
-                hold = await credits.HoldAsync(instance, claimedRunId);
+                hold = await credits.HoldAsync(instance, runId);
             }
             catch
             {
@@ -119,7 +118,6 @@ public sealed partial class RunAdmission(
                 timing.AddControlPlane(since);
             }
 
-            runId = hold.RunId;
             if (!hold.Held)
             {
                 await AbandonAsync(idempotencyKey, runId);
@@ -140,7 +138,7 @@ public sealed partial class RunAdmission(
         Activity.Current?.SetTag("gsv.run.id", runId);
         Activity.Current?.SetTag("gsv.instance.id", instance.Id);
         Activity.Current?.SetTag("gsv.workspace.id", instance.WorkspaceId);
-        return new Admission(new AdmittedRun(runId, instance, instance.LangflowFlowId, caller, amount, time.GetUtcNow(), idempotencyKey), null, null);
+        return new Admission(new AdmittedRun(runId, instance, instance.LangflowFlowId, caller, amount, hold, time.GetUtcNow(), idempotencyKey), null, null);
     }
 
     private static Admission Refuse(IResult problem) => new(null, null, problem);

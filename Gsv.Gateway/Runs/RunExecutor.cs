@@ -166,7 +166,7 @@ public sealed partial class RunExecutor(
         RunCredits runCredits;
         if (run.Amount > 0)
         {
-            credits.Settle(run.Instance, run.RunId, capture: true, record);
+            credits.Settle(run.Instance, run.Credits!, capture: true, record);
             var (balance, low) = credits.Projected(run.Instance.WorkspaceId);
             runCredits = new RunCredits(run.Amount, balance, low);
         }
@@ -204,7 +204,7 @@ public sealed partial class RunExecutor(
             var record = Record(run, RunStatuses.Failed, 0, Truncate(error));
             if (run.Amount > 0)
             {
-                credits.Settle(run.Instance, run.RunId, capture: false, record);
+                credits.Settle(run.Instance, run.Credits!, capture: false, record);
             }
             else
             {

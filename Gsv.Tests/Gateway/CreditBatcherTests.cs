@@ -55,7 +55,7 @@ public sealed class CreditBatcherTests
 
         var runId = Guid.NewGuid();
         CreditBatchItemResult? seen = null;
-        batcher.Batcher.SettleInBackground(new BatchSettlement(runId, Capture: true, null, null), result => seen = result);
+        _ = batcher.Batcher.SettleInBackground(new BatchSettlement(runId, Capture: true, null, null), result => seen = result);
         Assert.Equal(1, batcher.Batcher.UnsettledCount);
         await batcher.Batcher.WhenSettledAsync(runId, TimeSpan.FromSeconds(10));
 
@@ -72,7 +72,7 @@ public sealed class CreditBatcherTests
         var credits = await RunningCredits.StartAsync(controlPlane, new GatewayOptions { CreditBatchesInFlight = 1 });
         var runId = Guid.NewGuid();
         CreditBatchItemResult? seen = null;
-        credits.Batcher.SettleInBackground(new BatchSettlement(runId, Capture: true, null, null), result => seen = result);
+        _ = credits.Batcher.SettleInBackground(new BatchSettlement(runId, Capture: true, null, null), result => seen = result);
         await Eventually(() => controlPlane.FailCalls == 0);
         Assert.Equal(0, controlPlane.FailCalls);
 

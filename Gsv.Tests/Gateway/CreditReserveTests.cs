@@ -9,8 +9,9 @@ namespace Gsv.Tests.Gateway;
 
 /// <summary>
 /// The gateway's credit reserve against an in-memory ledger with the Control Plane's batch rules (settlements first,
-/// then holds in request order while credits are available): holds made ahead only under concurrency, taken without
-/// a round trip, released when idle or when another run of the workspace needs them; keyed runs keep their own id.
+/// then holds in request order while credits are available): credits held ahead only under concurrency, in one hold
+/// shared by several runs, whose shares are taken without a round trip and charged under each run's own id; untaken
+/// shares released when idle or when another run of the workspace needs them.
 /// </summary>
 public sealed class CreditReserveTests
 {
@@ -25,9 +26,9 @@ public sealed class CreditReserveTests
 
         for (var i = 0; i < 3; i++)
         {
-            var hold = await credits.Reserve.HoldAsync(instance, ownRunId: null);
+            var hold = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
             Assert.True(hold.Held);
-            credits.Reserve.Settle(instance, hold.RunId, capture: true, Record(instance, hold.RunId));
+            credits.Reserve.Settle(instance, hold, capture: true, Record(instance, hold.RunId));
             await credits.Batcher.WhenSettledAsync(hold.RunId, TimeSpan.FromSeconds(10));
         }
 
@@ -45,14 +46,15 @@ public sealed class CreditReserveTests
         var instance = Instance(Guid.NewGuid(), price: 1);
         using var holdsBySource = new HoldSources(credits.Meters);
 
-        var running = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => credits.Reserve.HoldAsync(instance, ownRunId: null)));
+        var running = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => credits.Reserve.HoldAsync(instance, Guid.CreateVersion7())));
         Assert.All(running, hold => Assert.True(hold.Held));
         await Eventually(() => credits.Reserve.ReadyCount > 0);
 
-        var heldBefore = ledger.HeldRunIds;
-        var next = await credits.Reserve.HoldAsync(instance, ownRunId: null);
-        Assert.Contains(next.RunId, heldBefore);
-        Assert.InRange(holdsBySource.Ready, 1, 9);
+        var takenBefore = holdsBySource.Ready;
+        var next = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
+        Assert.True(next.Held);
+        Assert.Equal(takenBefore + 1, holdsBySource.Ready);
+        Assert.DoesNotContain(next.RunId, ledger.HeldRunIds);
         Assert.Equal(9, holdsBySource.Ready + holdsBySource.Requested);
 
         // Every credit held is a run in progress or a hold ready; the answer's balance is what is left once the nine
@@ -69,11 +71,11 @@ public sealed class CreditReserveTests
         await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions { CreditPrefetchIdle = TimeSpan.FromMilliseconds(300) });
         var instance = Instance(Guid.NewGuid(), price: 1);
 
-        var running = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => credits.Reserve.HoldAsync(instance, ownRunId: null)));
+        var running = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => credits.Reserve.HoldAsync(instance, Guid.CreateVersion7())));
         await Eventually(() => credits.Reserve.ReadyCount > 0);
         foreach (var hold in running)
         {
-            credits.Reserve.Settle(instance, hold.RunId, capture: true, Record(instance, hold.RunId));
+            credits.Reserve.Settle(instance, hold, capture: true, Record(instance, hold.RunId));
         }
 
         await Eventually(() => ledger.Wallet == (996L, 0L));
@@ -87,11 +89,11 @@ public sealed class CreditReserveTests
         var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions());
         var instance = Instance(Guid.NewGuid(), price: 1);
 
-        var running = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => credits.Reserve.HoldAsync(instance, ownRunId: null)));
+        var running = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => credits.Reserve.HoldAsync(instance, Guid.CreateVersion7())));
         await Eventually(() => credits.Reserve.ReadyCount > 0);
         foreach (var hold in running.Take(4))
         {
-            credits.Reserve.Settle(instance, hold.RunId, capture: true, Record(instance, hold.RunId));
+            credits.Reserve.Settle(instance, hold, capture: true, Record(instance, hold.RunId));
         }
 
         await credits.DisposeAsync();
@@ -120,11 +122,11 @@ public sealed class CreditReserveTests
             var held = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
             {
                 await Task.Delay(Random.Shared.Next(0, arrivalMs + 1));
-                var hold = await credits.Reserve.HoldAsync(instance, ownRunId: null);
+                var hold = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
                 if (hold.Held)
                 {
                     await Task.Delay(Random.Shared.Next(1, runMs));
-                    credits.Reserve.Settle(instance, hold.RunId, capture: true, Record(instance, hold.RunId));
+                    credits.Reserve.Settle(instance, hold, capture: true, Record(instance, hold.RunId));
                 }
 
                 return hold.Held;
@@ -142,13 +144,13 @@ public sealed class CreditReserveTests
         var first = Instance(Guid.NewGuid(), price: 1);
         var second = Instance(Guid.NewGuid(), price: 1);
 
-        var running = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => credits.Reserve.HoldAsync(first, ownRunId: null)));
+        var running = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => credits.Reserve.HoldAsync(first, Guid.CreateVersion7())));
         Assert.All(running, hold => Assert.True(hold.Held));
         await Eventually(() => credits.Reserve.ReadyCount > 0 && ledger.Wallet.Held == 5 + credits.Reserve.ReadyCount);
         var elsewhere = ledger.HoldTheRest();
 
         // The second instance's first run finds the wallet empty: the first instance's ready holds are released for it.
-        var other = await credits.Reserve.HoldAsync(second, ownRunId: null);
+        var other = await credits.Reserve.HoldAsync(second, Guid.CreateVersion7());
         Assert.True(other.Held);
         Assert.Equal(0, credits.Reserve.ReadyCount);
         Assert.Equal((100L, 6 + elsewhere), ledger.Wallet);
@@ -161,8 +163,8 @@ public sealed class CreditReserveTests
         await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions());
         var instance = Instance(Guid.NewGuid(), price: 2);
 
-        var held = await credits.Reserve.HoldAsync(instance, ownRunId: null);
-        var refused = await credits.Reserve.HoldAsync(instance, ownRunId: null);
+        var held = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
+        var refused = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
 
         Assert.True(held.Held);
         Assert.Equal(CreditOutcomes.InsufficientCredits, refused.Outcome);
@@ -170,19 +172,34 @@ public sealed class CreditReserveTests
     }
 
     [Fact]
-    public async Task A_run_with_its_own_id_is_held_under_it_even_when_holds_are_ready()
+    public async Task A_run_that_takes_a_share_keeps_its_id_and_is_charged_from_the_shared_hold_which_closes_after_its_last_run()
     {
         var ledger = new InMemoryLedger(credits: 1000);
-        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions());
-        var instance = Instance(Guid.NewGuid(), price: 1);
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions { CreditPrefetchIdle = TimeSpan.FromMilliseconds(300) });
+        var instance = Instance(Guid.NewGuid(), price: 3);
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => credits.Reserve.HoldAsync(instance, ownRunId: null)));
+        var running = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => credits.Reserve.HoldAsync(instance, Guid.CreateVersion7())));
         await Eventually(() => credits.Reserve.ReadyCount > 0);
 
         var own = Guid.CreateVersion7();
         var hold = await credits.Reserve.HoldAsync(instance, own);
         Assert.Equal((own, true), (hold.RunId, hold.Held));
-        Assert.Contains(own, ledger.HeldRunIds);
+        Assert.DoesNotContain(own, ledger.HeldRunIds);
+
+        // While the run is in progress the idle shares go back, but the shared hold stays open for it: its three
+        // credits stay held, with those of the four runs on holds of their own.
+        await Eventually(() => credits.Reserve.ReadyCount == 0 && ledger.Wallet == (1000L, 15L));
+        Assert.Equal(1, ledger.OpenSharedHolds);
+
+        credits.Reserve.Settle(instance, hold, capture: true, Record(instance, own));
+        foreach (var other in running)
+        {
+            credits.Reserve.Settle(instance, other, capture: false, Record(instance, other.RunId));
+        }
+
+        // Charged under its own id; the shared hold is closed once its last run settled; nothing is held any more.
+        await Eventually(() => ledger.Wallet == (997L, 0L) && ledger.OpenSharedHolds == 0);
+        Assert.Equal([own], ledger.ChargedUnderSharedHolds);
     }
 
     private static InstanceDto Instance(Guid id, long price) => new(
@@ -235,6 +252,7 @@ public sealed class CreditReserveTests
         public TimeSpan Latency { get; init; }
 
         private readonly Dictionary<Guid, long> _held = [];
+        private readonly HashSet<Guid> _sharedHolds = [];
         private long _balance = credits;
 
         public int HoldsRequested { get; private set; }
@@ -261,6 +279,21 @@ public sealed class CreditReserveTests
             }
         }
 
+        /// <summary>Runs charged from a shared hold (under their own ids).</summary>
+        public List<Guid> ChargedUnderSharedHolds { get; } = [];
+
+        /// <summary>Shared holds (those a run was charged from or a part released of) still open.</summary>
+        public int OpenSharedHolds
+        {
+            get
+            {
+                lock (_held)
+                {
+                    return _sharedHolds.Count(_held.ContainsKey);
+                }
+            }
+        }
+
         public HashSet<Guid> HeldRunIds
         {
             get
@@ -284,16 +317,7 @@ public sealed class CreditReserveTests
             CreditBatchResult result;
             lock (_held)
             {
-                var settlements = batch.Settlements.Select(s =>
-                {
-                    if (!_held.Remove(s.RunId, out var amount))
-                    {
-                        return new CreditBatchItemResult(s.RunId, CreditOutcomes.NotFound, 0, null, null);
-                    }
-
-                    _balance -= s.Capture ? amount : 0;
-                    return new CreditBatchItemResult(s.RunId, s.Capture ? CreditOutcomes.Captured : CreditOutcomes.Released, s.Capture ? amount : 0, null, null);
-                }).ToList();
+                var settlements = batch.Settlements.Select(Settle).ToList();
                 var holds = batch.Holds.Select(h =>
                 {
                     HoldsRequested++;
@@ -311,6 +335,43 @@ public sealed class CreditReserveTests
             }
 
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(result) };
+        }
+
+        /// <summary>
+        /// Under a shared hold: a run's capture charges its amount from it, a run not charged changes nothing, and a
+        /// release without a run frees its amount; the hold stays. Otherwise the hold is closed: what it has left is
+        /// charged (capture) or freed. Under the caller's lock.
+        /// </summary>
+        private CreditBatchItemResult Settle(BatchSettlement s)
+        {
+            var outcome = s.Capture ? CreditOutcomes.Captured : CreditOutcomes.Released;
+            if (s.HoldId is { } holdId && holdId != s.RunId)
+            {
+                if (!_held.TryGetValue(holdId, out var left))
+                {
+                    return new CreditBatchItemResult(s.RunId, CreditOutcomes.NotFound, 0, null, null);
+                }
+
+                _sharedHolds.Add(holdId);
+                var amount = s.Run is not null && !s.Capture ? 0 : s.Amount!.Value;
+                Assert.InRange(amount, 0, left);
+                _held[holdId] = left - amount;
+                if (s.Capture)
+                {
+                    _balance -= amount;
+                    ChargedUnderSharedHolds.Add(s.RunId);
+                }
+
+                return new CreditBatchItemResult(s.RunId, outcome, amount, null, null);
+            }
+
+            if (!_held.Remove(s.RunId, out var remaining))
+            {
+                return new CreditBatchItemResult(s.RunId, CreditOutcomes.NotFound, 0, null, null);
+            }
+
+            _balance -= s.Capture ? remaining : 0;
+            return new CreditBatchItemResult(s.RunId, outcome, s.Capture ? remaining : 0, null, null);
         }
     }
 }

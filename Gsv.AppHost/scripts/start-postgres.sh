@@ -45,7 +45,9 @@ if [ "${GSV_EPHEMERAL:-false}" = "true" ]; then
   settings+=(-c fsync=off -c synchronous_commit=off -c full_page_writes=off)
 fi
 
+# The server writes every log line (startup notices included) to stderr, which the AppHost would show as errors:
+# its lines carry their own level (LOG, WARNING, ERROR…), so they go to stdout.
 if [ "$(id -u)" = 0 ]; then
-  exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin_dir/postgres" -D "$data" "${settings[@]}"
+  exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin_dir/postgres" -D "$data" "${settings[@]}" 2>&1
 fi
-exec "$bin_dir/postgres" -D "$data" "${settings[@]}"
+exec "$bin_dir/postgres" -D "$data" "${settings[@]}" 2>&1

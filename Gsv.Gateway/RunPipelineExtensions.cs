@@ -40,9 +40,12 @@ public static class RunPipelineExtensions
 
         // A run is not idempotent on Langflow: never retried (a 5xx or a timeout releases the hold instead). The
         // gateway's own RuntimeTimeout bounds each call, so the client's default 100 s timeout must not cut in first.
+        // No request logging: those logs are Information (filtered out by the service defaults), and the gateway logs
+        // every failed run itself; their scope per call is not free on the hottest path.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental
         builder.Services.AddLangflowClient()
             .RemoveAllResilienceHandlers()
+            .RemoveAllLoggers()
             .ConfigureHttpClient((provider, http) =>
                 http.Timeout = provider.GetRequiredService<IOptions<GatewayOptions>>().Value.RuntimeTimeout + TimeSpan.FromSeconds(10));
 #pragma warning restore EXTEXP0001

@@ -70,6 +70,8 @@ public sealed record RunResponse(string? SessionId, IReadOnlyList<RunOutputs> Ou
     /// <summary><c>outputs[0].outputs[0].results.message.text</c> (or its fallbacks).</summary>
     public string? Text => FirstResult?.Text;
 
-    /// <summary>Usage from the message's <c>properties.usage</c>, else the result's <c>token_usage</c>.</summary>
-    public TokenUsage? Usage => FirstResult?.Message?.Properties?.Usage ?? FirstResult?.TokenUsage;
+    /// <summary>Usage from the message's <c>properties.usage</c>, else the result's <c>token_usage</c> (read alone, not with the whole message).</summary>
+    public TokenUsage? Usage =>
+        (FirstResult?.Results?["message"]?["properties"]?["usage"] is JsonObject usage ? usage.Deserialize<TokenUsage>(LangflowJson.Options) : null)
+        ?? FirstResult?.TokenUsage;
 }

@@ -164,9 +164,9 @@ public sealed partial class RunExecutor(
         var since = timing.Begin();
         var record = Record(run, RunStatuses.Succeeded, run.Amount, error: null);
         RunCredits runCredits;
-        if (run.Amount > 0)
+        if (run.Credits is { } held)
         {
-            credits.Settle(run.Instance, run.Credits!, capture: true, record);
+            credits.Settle(run.Instance, held, capture: true, record);
             var (balance, low) = credits.Projected(run.Instance.WorkspaceId);
             runCredits = new RunCredits(run.Amount, balance, low);
         }
@@ -202,9 +202,9 @@ public sealed partial class RunExecutor(
         try
         {
             var record = Record(run, RunStatuses.Failed, 0, Truncate(error));
-            if (run.Amount > 0)
+            if (run.Credits is { } held)
             {
-                credits.Settle(run.Instance, run.Credits!, capture: false, record);
+                credits.Settle(run.Instance, held, capture: false, record);
             }
             else
             {

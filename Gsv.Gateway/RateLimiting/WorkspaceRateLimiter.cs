@@ -63,7 +63,7 @@ public sealed class WorkspaceRateLimiter(IConnectionMultiplexer redis, IOptions<
                     return new RateLimitDecision(true, _limit, budget.Remaining(_limit), reset);
                 }
 
-                if (budget.Spent)
+                if (budget.Spent(_limit))
                 {
                     return new RateLimitDecision(false, _limit, 0, reset);
                 }
@@ -136,7 +136,6 @@ public sealed class WorkspaceRateLimiter(IConnectionMultiplexer redis, IOptions<
             {
                 budget.Counted = Math.Max(budget.Counted, (long)answer[0]);
                 budget.Unused += (int)answer[1];
-                budget.Spent = budget.Counted >= _limit;
             }
         }
     }
@@ -173,8 +172,6 @@ public sealed class WorkspaceRateLimiter(IConnectionMultiplexer redis, IOptions<
         /// <summary>The window's count in Redis (every replica's claims) as of the last claim.</summary>
         public long Counted { get; set; }
 
-        /// <summary>The window's whole budget is claimed: no claim can bring more before the next window.</summary>
-        public bool Spent { get; set; }
 
         /// <summary>The claim out to Redis, if any.</summary>
         public Task? Claim { get; set; }
@@ -185,6 +182,9 @@ public sealed class WorkspaceRateLimiter(IConnectionMultiplexer redis, IOptions<
         /// <summary>Runs that asked, per 100 ms.</summary>
         private RecentWindow _takes;
 
+        /// <summary>The window's whole budget is claimed: no claim can bring more before the next window.</summary>
+        public bool Spent(int limit) => Counted >= limit;
+
         /// <summary>What the window has left for this workspace, as far as this gateway knows.</summary>
         public int Remaining(int limit) => (int)Math.Clamp(limit - Counted + Unused, 0, limit);
 
@@ -193,7 +193,7 @@ public sealed class WorkspaceRateLimiter(IConnectionMultiplexer redis, IOptions<
         {
             if (window != Window)
             {
-                (Window, Unused, Counted, Spent) = (window, 0, 0, false);
+                (Window, Unused, Counted) = (window, 0, 0);
             }
         }
 

@@ -159,7 +159,7 @@ public sealed partial class CreditReserve(
     private async Task ReleaseIdleAsync()
     {
         var now = time.GetTimestamp();
-        var idle = new List<SharedHold>();
+        var idle = new List<Withdrawal>();
         foreach (var pool in AllPools)
         {
             lock (pool)
@@ -234,13 +234,14 @@ public sealed partial class CreditReserve(
                 // the wallet last had available (the rest stays for other instances and gateways). Under load a refill
                 // takes a batch round trip shared with the settlements; this covers it. Refilled once a quarter of
                 // them are used.
+                var ready = pool.ReadyShares;
                 var target = pool.Overlapping ? Math.Min(_prefetchMax, 2 * pool.RecentTakes + 4) : 0;
                 if (pool.Workspace.Wallet is { } wallet)
                 {
-                    target = (int)Math.Min(target, pool.ReadyShares + wallet.Available / pool.Amount / 2);
+                    target = (int)Math.Min(target, ready + wallet.Available / pool.Amount / 2);
                 }
 
-                var wanted = target - pool.ReadyShares;
+                var wanted = target - ready;
                 ahead = wanted >= Math.Max(1, target / 4) ? wanted : 0;
             }
 
@@ -363,7 +364,6 @@ public sealed partial class CreditReserve(
             if (hold?.Held == true)
             {
                 pool.Ready.Enqueue(shared);
-                pool.ReadyShares += shares;
             }
             else
             {
@@ -402,11 +402,11 @@ public sealed partial class CreditReserve(
     private long PauseEnd() => time.GetTimestamp() + (long)(AheadPause.TotalSeconds * time.TimestampFrequency);
 
     /// <summary>Withdraws every hold of the pool with shares untaken.</summary>
-    private static List<SharedHold> TakeReady(Pool pool)
+    private static List<Withdrawal> TakeReady(Pool pool)
     {
         lock (pool)
         {
-            var ready = new List<SharedHold>(pool.Ready.Count);
+            var ready = new List<Withdrawal>(pool.Ready.Count);
             while (pool.Ready.Count > 0)
             {
                 ready.Add(pool.Withdraw());
@@ -420,7 +420,7 @@ public sealed partial class CreditReserve(
     /// Releases the shares of withdrawn holds: a hold no run settles on any more is closed (all it has left is
     /// released); otherwise just the withdrawn shares are, and its last run closes it.
     /// </summary>
-    private async Task ReleaseAsync(List<SharedHold> withdrawn, bool urgent)
+    private async Task ReleaseAsync(List<Withdrawal> withdrawn, bool urgent)
     {
         if (withdrawn.Count == 0)
         {
@@ -428,18 +428,10 @@ public sealed partial class CreditReserve(
         }
 
         LogReleasingAhead(logger, withdrawn.Count);
-        await Task.WhenAll(withdrawn.Select(async shared =>
-        {
-            var (shares, close) = shared.Withdraw();
-            if (close)
-            {
-                await CloseAsync(shared, urgent);
-            }
-            else if (shares > 0)
-            {
-                await ReleasePartAsync(shared, shares, urgent);
-            }
-        }));
+        await Task.WhenAll(withdrawn.Select(w =>
+            w.Close ? CloseAsync(w.Hold, urgent)
+            : w.Shares > 0 ? ReleasePartAsync(w.Hold, w.Shares, urgent)
+            : Task.CompletedTask));
     }
 
     /// <summary>Releases <paramref name="shares"/> of a hold that runs still settle on; it stays open for them.</summary>
@@ -540,6 +532,9 @@ public sealed partial class CreditReserve(
         public TaskCompletionSource<CreditHold> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
+    /// <summary>A hold taken out of its pool: the shares withdrawn from it, and whether it is to be closed now (no run settles on it).</summary>
+    private readonly record struct Withdrawal(SharedHold Hold, int Shares, bool Close);
+
     /// <summary>The holds of one instance at one price: shares ahead, waiting runs, runs in progress. Guarded by its own lock.</summary>
     private sealed class Pool(Guid instanceId, Workspace workspace, long amount)
     {
@@ -552,8 +547,20 @@ public sealed partial class CreditReserve(
         /// <summary>Holds made ahead with shares untaken, oldest first.</summary>
         public Queue<SharedHold> Ready { get; } = new();
 
-        /// <summary>The untaken shares of <see cref="Ready"/>.</summary>
-        public int ReadyShares { get; set; }
+        /// <summary>The untaken shares of <see cref="Ready"/> (a refill at a time: a few holds at most). Under the pool's lock.</summary>
+        public int ReadyShares
+        {
+            get
+            {
+                var shares = 0;
+                foreach (var shared in Ready)
+                {
+                    shares += shared.Untaken;
+                }
+
+                return shares;
+            }
+        }
 
         public Queue<Waiter> Waiters { get; set; } = new();
 
@@ -591,7 +598,6 @@ public sealed partial class CreditReserve(
                 return null;
             }
 
-            ReadyShares--;
             if (shared.Untaken == 0)
             {
                 Ready.Dequeue();
@@ -600,12 +606,12 @@ public sealed partial class CreditReserve(
             return shared;
         }
 
-        /// <summary>Takes the oldest ready hold out of the pool, its shares no longer counted (the caller withdraws them). Under the pool's lock.</summary>
-        public SharedHold Withdraw()
+        /// <summary>Takes the oldest ready hold out of the pool and withdraws its untaken shares. Under the pool's lock.</summary>
+        public Withdrawal Withdraw()
         {
             var shared = Ready.Dequeue();
-            ReadyShares -= shared.Untaken;
-            return shared;
+            var (shares, close) = shared.Withdraw();
+            return new Withdrawal(shared, shares, close);
         }
 
         /// <summary>Counts a run that asked for a hold. Under the pool's lock.</summary>
@@ -620,9 +626,10 @@ public sealed partial class CreditReserve(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Releasing {Count} credit holds made ahead and not used")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Releasing the untaken shares of {Count} credit holds made ahead")]
     private static partial void LogReleasingAhead(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release hold {RunId} made ahead; the Control Plane's stale-hold sweep will")]
-    private static partial void LogReleaseFailed(ILogger logger, Guid runId, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Could not release credits of hold {HoldId} made ahead; what it has left goes when it closes, else with the Control Plane's stale-hold sweep")]
+    private static partial void LogReleaseFailed(ILogger logger, Guid holdId, Exception exception);
 }

@@ -28,7 +28,7 @@ public static class SaleorContainerExtensions
         // Signs webhooks and JWTs and feeds /.well-known/jwks.json: must be stable across restarts and replicas.
         var rsaPrivateKey = builder.AddParameter("saleor-rsa-private-key", secret: true);
         // Saleor validates PUBLIC_URL with Django's URLValidator (a dotted host or localhost); it drives Saleor-Api-Url.
-        var publicUrl = builder.AddParameter("saleor-public-url", "http://localhost:8000/", publishValueAsDefault: true);
+        var publicUrl = builder.AddParameterWithDefault("saleor-public-url", "http://localhost:8000/", publishValueAsDefault: true);
 
         var pg = postgres.Resource.PrimaryEndpoint;
         var databaseUrl = ReferenceExpression.Create(

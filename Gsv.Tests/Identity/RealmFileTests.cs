@@ -113,4 +113,13 @@ public sealed class RealmFileTests
         var names = profile["attributes"]!.AsArray().Select(a => (string?)a!["name"]).ToList();
         Assert.Equal(["username", "email", "firstName", "lastName"], names);
     }
+
+    [Theory]
+    [InlineData("buyer@gsv.local")]
+    [InlineData("admin@gsv.local")]
+    public void Demo_users_have_fixed_ids(string username)
+    {
+        // Keycloak imports them with these ids, and the emulator re-imports them at every start: the tokens' sub never changes.
+        Assert.True(Guid.TryParse((string?)User(username)["id"], out _));
+    }
 }

@@ -38,6 +38,7 @@ public static partial class RealmImport
             AccessCodeLifespanLogin = Int(json, "accessCodeLifespanLogin") ?? 1800,
             LoginWithEmailAllowed = Bool(json, "loginWithEmailAllowed") ?? true,
             DefaultRoleName = json["defaultRole"]?["name"]?.GetValue<string>() ?? $"default-roles-{Required(json, "realm")}",
+            Profile = UserProfile.FromRealm(json),
         };
 
         AddBuiltInClients(realm);

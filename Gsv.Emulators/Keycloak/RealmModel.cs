@@ -117,6 +117,7 @@ public sealed class Realm
     public int AccessCodeLifespanLogin { get; init; } = 1800;
     public string DefaultRoleName { get; init; } = "";
     public bool LoginWithEmailAllowed { get; init; } = true;
+    public UserProfile Profile { get; init; } = UserProfile.Default;
 
     /// <summary>Users the import file defines (and their service accounts): recreated from it at every start, never stored.</summary>
     public HashSet<string> ImportedUserIds { get; } = new(StringComparer.Ordinal);

@@ -47,8 +47,8 @@ public static class SaleorContainerExtensions
             .WithEnvironment("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
             .WithEnvironment(context => context.EnvironmentVariables["CELERY_BROKER_URL"] = ReferenceExpression.Create($"{redisBase}/1"))
             .WithEnvironment(context => context.EnvironmentVariables["CACHE_URL"] = ReferenceExpression.Create($"{redisBase}/2"))
-            // The provisioner's webhook target is a private address: Saleor's IP filter would refuse it.
-            .WithEnvironment("HTTP_IP_FILTER_ENABLED", "False")
+            // Webhooks and app fetches only to public addresses (Saleor's default; the Provisioner is reached at its public URL).
+            .WithEnvironment("HTTP_IP_FILTER_ENABLED", "True")
             .WithEnvironment("DJANGO_SUPERUSER_PASSWORD", secrets.SaleorAdminPassword)
             .WaitFor(database)
             .WaitFor(redis);

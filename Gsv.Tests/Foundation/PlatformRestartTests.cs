@@ -99,9 +99,18 @@ public sealed class PlatformRestartTests
     {
         var pidFile = Path.Combine(dataPath, "postgres", "postmaster.pid");
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (File.Exists(pidFile) && DateTime.UtcNow < deadline)
+        while (DateTime.UtcNow < deadline)
         {
-            var pid = File.ReadLines(pidFile).FirstOrDefault();
+            string? pid;
+            try
+            {
+                pid = File.ReadLines(pidFile).FirstOrDefault();
+            }
+            catch (IOException)
+            {
+                return; // removed by a clean shutdown
+            }
+
             if (pid is null || !Directory.Exists($"/proc/{pid.Trim()}"))
             {
                 return;

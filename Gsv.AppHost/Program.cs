@@ -20,9 +20,7 @@ var controlPlane = builder.AddProject<Projects.Gsv_ControlPlane>("controlplane")
     .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey);
 
 // Runs a workspace may start per minute through the gateway (the benchmark raises it).
-// A parameter with a literal value ignores configuration, so the default is taken from configuration first.
-var gatewayRunsPerMinute = builder.AddParameter(
-    "gateway-runs-per-minute", builder.Configuration["Parameters:gateway-runs-per-minute"] ?? "600", publishValueAsDefault: true);
+var gatewayRunsPerMinute = builder.AddParameterWithDefault("gateway-runs-per-minute", "600", publishValueAsDefault: true);
 var gateway = builder.AddProject<Projects.Gsv_Gateway>("gateway")
     .WithDirectEndpoints(mode)
     .WithHttpHealthCheck("/health")

@@ -11,19 +11,22 @@ public static class ContainerInfrastructureExtensions
         var provisionerDb = postgres.AddDatabase("provisioner-db", "provisioner");
         var saleorDb = postgres.AddDatabase("saleor-db", "saleor");
         var langflowDb = postgres.AddDatabase("langflow-db", "langflow");
+        var keycloakDb = postgres.AddDatabase("keycloak-db", "keycloak");
 
         var redis = builder.AddRedis("redis").WithDataVolume("gsv-redis-data");
 
-        var keycloak = builder.AddKeycloakContainer("keycloak", secrets);
+        var keycloak = builder.AddKeycloakContainer("keycloak", secrets, postgres, keycloakDb);
         var saleor = builder.AddSaleorContainers(postgres, saleorDb, redis, secrets);
         var langflow = builder.AddLangflowContainer(postgres, langflowDb, secrets);
         var ragflow = builder.AddRagflowContainers(redis);
+
+        // Saleor's IP filter (on) refuses private webhook targets: the Provisioner's webhook is sent to its public address.
+        var provisionerPublicUrl = builder.AddParameter("provisioner-public-url");
 
         return new PlatformInfrastructure(
             controlPlaneDb, provisionerDb, redis,
             keycloak, saleor.Api, langflow, ragflow,
             SaleorApiUrl: ReferenceExpression.Create($"{saleor.PublicUrl}graphql/"),
-            // Saleor runs in a container; the services run on the host.
-            UrlSeenBySaleor: endpoint => ReferenceExpression.Create($"http://host.docker.internal:{endpoint.Property(EndpointProperty.Port)}"));
+            UrlSeenBySaleor: _ => ReferenceExpression.Create($"{provisionerPublicUrl}"));
     }
 }

@@ -11,24 +11,42 @@ public static class KeycloakExtensions
     public const string RealmName = "gsv";
     public const string RealmFileName = "gsv-realm.json";
 
+    /// <summary>Containers mode: Keycloak's public base URL (e.g. <c>https://auth.example.com</c>), no default.</summary>
+    public const string PublicUrlParameter = "keycloak-public-url";
+
     public static string RealmDirectory(IDistributedApplicationBuilder builder) => Path.Combine(builder.AppHostDirectory, "Realm");
 
-    /// <summary>Keycloak 26 container: realm imported from the AppHost's realm file, health on the management port.</summary>
+    /// <summary>
+    /// Keycloak 26 container with production settings (containers mode is what gets published): <c>start</c>, its
+    /// public URL (<c>keycloak-public-url</c>, HTTPS through a TLS-terminating proxy that sends X-Forwarded headers),
+    /// users and keys in the platform's PostgreSQL, and the production realm (<see cref="ContainerRealm"/>).
+    /// </summary>
     public static IResourceBuilder<ContainerResource> AddKeycloakContainer(
-        this IDistributedApplicationBuilder builder, string name, PlatformSecrets secrets)
+        this IDistributedApplicationBuilder builder, string name, PlatformSecrets secrets,
+        IResourceBuilder<PostgresServerResource> postgres, IResourceBuilder<PostgresDatabaseResource> database)
     {
+        var pg = postgres.Resource.PrimaryEndpoint;
+        var demoUsers = bool.TryParse(builder.Configuration[ContainerRealm.DemoUsersKey], out var value) && value;
         return builder.AddContainer(name, Image, Tag)
             .WithHttpEndpoint(targetPort: 8080, name: "http")
             .WithHttpEndpoint(targetPort: 9000, name: "management")
             .WithEnvironment("KC_BOOTSTRAP_ADMIN_USERNAME", "admin")
             .WithEnvironment("KC_BOOTSTRAP_ADMIN_PASSWORD", secrets.KeycloakAdminPassword)
             .WithEnvironment("KC_HEALTH_ENABLED", "true")
+            // TLS ends at the proxy in front; Keycloak serves HTTP behind it and builds its URLs from KC_HOSTNAME.
             .WithEnvironment("KC_HTTP_ENABLED", "true")
-            .WithEnvironment("KC_HOSTNAME_STRICT", "false")
-            .WithBindMount(RealmDirectory(builder), "/opt/keycloak/data/import", isReadOnly: true)
-            .WithArgs("start-dev", "--import-realm")
+            .WithEnvironment("KC_HOSTNAME", PublicUrl(builder))
+            .WithEnvironment("KC_PROXY_HEADERS", "xforwarded")
+            .WithEnvironment("KC_DB", "postgres")
+            .WithEnvironment(context => context.EnvironmentVariables["KC_DB_URL"] = ReferenceExpression.Create(
+                $"jdbc:postgresql://{pg.Property(EndpointProperty.Host)}:{pg.Property(EndpointProperty.Port)}/{database.Resource.DatabaseName}"))
+            .WithEnvironment("KC_DB_USERNAME", "postgres")
+            .WithEnvironment("KC_DB_PASSWORD", postgres.Resource.PasswordParameter)
+            .WithBindMount(ContainerRealm.WriteImportDirectory(builder), "/opt/keycloak/data/import", isReadOnly: true)
+            .WithArgs("start", "--import-realm")
             .WithHttpHealthCheck("/health/ready", endpointName: "management")
-            .WithRealmSettings(builder, secrets);
+            .WaitFor(database)
+            .WithRealmSettings(builder, secrets, demoUsers);
     }
 
     /// <summary>
@@ -36,15 +54,19 @@ public static class KeycloakExtensions
     /// emulator does the same): client secrets and demo passwords, never literals in the file.
     /// </summary>
     public static IResourceBuilder<T> WithRealmSettings<T>(
-        this IResourceBuilder<T> keycloak, IDistributedApplicationBuilder builder, PlatformSecrets secrets)
+        this IResourceBuilder<T> keycloak, IDistributedApplicationBuilder builder, PlatformSecrets secrets, bool demoUsers = true)
         where T : IResourceWithEnvironment
     {
         keycloak
             .WithEnvironment("GSV_WEB_CLIENT_SECRET", secrets.WebClientSecret)
             .WithEnvironment("GSV_PROVISIONER_CLIENT_SECRET", secrets.ProvisionerClientSecret)
-            .WithEnvironment("GSV_GATEWAY_CLIENT_SECRET", secrets.GatewayClientSecret)
-            .WithEnvironment("GSV_DEMO_BUYER_PASSWORD", secrets.DemoBuyerPassword)
-            .WithEnvironment("GSV_DEMO_ADMIN_PASSWORD", secrets.DemoAdminPassword);
+            .WithEnvironment("GSV_GATEWAY_CLIENT_SECRET", secrets.GatewayClientSecret);
+        if (demoUsers)
+        {
+            keycloak
+                .WithEnvironment("GSV_DEMO_BUYER_PASSWORD", secrets.DemoBuyerPassword)
+                .WithEnvironment("GSV_DEMO_ADMIN_PASSWORD", secrets.DemoAdminPassword);
+        }
 
         if (keycloak.Resource is ProjectResource)
         {
@@ -71,6 +93,18 @@ public static class KeycloakExtensions
         service.WithReference(keycloak.GetEndpoint("http"))
             .WithEnvironment("Keycloak__Realm", RealmName)
             .WaitFor(keycloak);
+        if (keycloak.Resource is ContainerResource)
+        {
+            // Production: Keycloak at its public HTTPS address (the tokens' issuer), and metadata only over HTTPS.
+            service.WithEnvironment("Keycloak__ServiceUrl", PublicUrl(service.ApplicationBuilder))
+                .WithEnvironment("Keycloak__RequireHttpsMetadata", "true");
+        }
+        else
+        {
+            // The local emulator speaks plain HTTP on the loopback interface.
+            service.WithEnvironment("Keycloak__RequireHttpsMetadata", "false");
+        }
+
         if (clientId is not null)
         {
             service.WithEnvironment("Keycloak__ClientId", clientId);
@@ -83,4 +117,9 @@ public static class KeycloakExtensions
 
         return service;
     }
+
+    private static IResourceBuilder<ParameterResource> PublicUrl(IDistributedApplicationBuilder builder) =>
+        builder.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == PublicUrlParameter) is { } existing
+            ? builder.CreateResourceBuilder(existing)
+            : builder.AddParameter(PublicUrlParameter);
 }

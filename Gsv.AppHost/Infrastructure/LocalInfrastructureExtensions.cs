@@ -29,13 +29,16 @@ public static class LocalInfrastructureExtensions
         var keycloak = builder.AddEmulator("keycloak", "/health/ready", direct: false)
             .WithEnvironment("KC_BOOTSTRAP_ADMIN_USERNAME", "admin")
             .WithEnvironment("KC_BOOTSTRAP_ADMIN_PASSWORD", secrets.KeycloakAdminPassword)
+            // Keycloak keeps users (their ids are the tokens' sub) and keys in its database: the emulator keeps them here.
+            .WithEnvironment("Keycloak__DataPath", Path.Combine(data.Root, "keycloak"))
             .WithRealmSettings(builder, secrets);
         var saleor = builder.AddEmulator("saleor", "/health/")
             .WithEnvironment("Saleor__StaffEmail", SaleorContainerExtensions.StaffEmail)
             .WithEnvironment("Saleor__StaffPassword", secrets.SaleorAdminPassword);
         saleor.WithEnvironment("PUBLIC_URL", ReferenceExpression.Create($"{saleor.GetEndpoint("http")}/"));
         var langflow = builder.AddEmulator("langflow", "/health_check")
-            .WithEnvironment("LANGFLOW_API_KEY", secrets.LangflowApiKey);
+            .WithEnvironment("LANGFLOW_API_KEY", secrets.LangflowApiKey)
+            .WithEnvironment("Langflow__DataPath", Path.Combine(data.Root, "langflow"));
         var ragflow = builder.AddEmulator("ragflow", "/api/v1/system/healthz")
             .WithEnvironment("RAGFLOW_API_KEY", secrets.RagflowApiKey);
 

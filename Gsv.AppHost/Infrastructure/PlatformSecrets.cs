@@ -29,8 +29,8 @@ public sealed record PlatformSecrets(
             ProvisionerClientSecret: Generated("keycloak-provisioner-client-secret"),
             GatewayClientSecret: Generated("keycloak-gateway-client-secret"),
             KeycloakAdminPassword: Generated("keycloak-admin-password"),
-            DemoBuyerPassword: builder.AddParameter("demo-buyer-password", DefaultDemoBuyerPassword, publishValueAsDefault: false, secret: true),
-            DemoAdminPassword: builder.AddParameter("demo-admin-password", DefaultDemoAdminPassword, publishValueAsDefault: false, secret: true),
+            DemoBuyerPassword: builder.AddParameterWithDefault("demo-buyer-password", DefaultDemoBuyerPassword, secret: true),
+            DemoAdminPassword: builder.AddParameterWithDefault("demo-admin-password", DefaultDemoAdminPassword, secret: true),
             SaleorAdminPassword: Generated("saleor-admin-password"),
             LangflowApiKey: Generated("langflow-api-key"),
             RagflowApiKey: Generated("ragflow-api-key"));

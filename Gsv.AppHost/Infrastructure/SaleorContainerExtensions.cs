@@ -28,7 +28,7 @@ public static class SaleorContainerExtensions
         // Signs webhooks and JWTs and feeds /.well-known/jwks.json: must be stable across restarts and replicas.
         var rsaPrivateKey = builder.AddParameter("saleor-rsa-private-key", secret: true);
         // Saleor validates PUBLIC_URL with Django's URLValidator (a dotted host or localhost); it drives Saleor-Api-Url.
-        var publicUrl = builder.AddParameter("saleor-public-url", "http://localhost:8000/", publishValueAsDefault: true);
+        var publicUrl = builder.AddParameterWithDefault("saleor-public-url", "http://localhost:8000/", publishValueAsDefault: true);
 
         var pg = postgres.Resource.PrimaryEndpoint;
         var databaseUrl = ReferenceExpression.Create(
@@ -47,8 +47,8 @@ public static class SaleorContainerExtensions
             .WithEnvironment("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
             .WithEnvironment(context => context.EnvironmentVariables["CELERY_BROKER_URL"] = ReferenceExpression.Create($"{redisBase}/1"))
             .WithEnvironment(context => context.EnvironmentVariables["CACHE_URL"] = ReferenceExpression.Create($"{redisBase}/2"))
-            // The provisioner's webhook target is a private address: Saleor's IP filter would refuse it.
-            .WithEnvironment("HTTP_IP_FILTER_ENABLED", "False")
+            // Webhooks and app fetches only to public addresses (Saleor's default; the Provisioner is reached at its public URL).
+            .WithEnvironment("HTTP_IP_FILTER_ENABLED", "True")
             .WithEnvironment("DJANGO_SUPERUSER_PASSWORD", secrets.SaleorAdminPassword)
             .WaitFor(database)
             .WaitFor(redis);

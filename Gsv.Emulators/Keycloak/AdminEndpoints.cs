@@ -19,7 +19,15 @@ public static class AdminEndpoints
         admin.MapGet("/users/{id}", (string realm, string id, KeycloakRealms realms) =>
             realms.TryGet(realm, out var r, out _) && r.Users.TryGetValue(id, out var user) ? Results.Json(Representation(user)) : NotFound("User not found"));
         admin.MapDelete("/users/{id}", (string realm, string id, KeycloakRealms realms) =>
-            realms.TryGet(realm, out var r, out _) && r.Users.TryRemove(id, out _) ? Results.NoContent() : NotFound("User not found"));
+        {
+            if (!realms.TryGet(realm, out var r, out _) || !r.Users.TryRemove(id, out _))
+            {
+                return NotFound("User not found");
+            }
+
+            realms.UsersChanged(r);
+            return Results.NoContent();
+        });
         admin.MapPut("/users/{id}/reset-password", ResetPasswordAsync);
         admin.MapGet("/roles", (string realm, KeycloakRealms realms) =>
             realms.TryGet(realm, out var r, out _) ? Results.Json(r.Roles.Values.Select(Representation)) : NotFound("Realm not found."));
@@ -122,6 +130,7 @@ public static class AdminEndpoints
             r.Users[user.Id] = user;
         }
 
+        realms.UsersChanged(r);
         return Results.Created($"{KeycloakRealms.Origin(request)}/admin/realms/{realm}/users/{user.Id}", null);
     }
 
@@ -159,6 +168,7 @@ public static class AdminEndpoints
         }
 
         user.Password = PasswordCredential.Create(value, body["temporary"]?.GetValue<bool>() ?? true);
+        realms.UsersChanged(r);
         return Results.NoContent();
     }
 
@@ -197,6 +207,7 @@ public static class AdminEndpoints
             }
         }
 
+        realms.UsersChanged(r);
         return Results.NoContent();
     }
 

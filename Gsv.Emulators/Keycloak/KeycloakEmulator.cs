@@ -52,6 +52,7 @@ public static class KeycloakEmulator
         app.MapPost("/realms/{realm}/protocol/openid-connect/token", TokenEndpoint.HandleAsync).DisableAntiforgery();
         app.MapKeycloakBrowser();
         app.MapKeycloakAdmin();
+        app.MapKeycloakAccount();
         return app;
     }
 

@@ -11,11 +11,25 @@ namespace Gsv.Emulators.Keycloak;
 public sealed class KeycloakKeys
 {
     public KeycloakKeys(string realmName)
+        : this(realmName, new StoredKeys(
+            Convert.ToBase64String(RSA.Create(2048).ExportPkcs8PrivateKey()),
+            Convert.ToBase64String(RSA.Create(2048).ExportPkcs8PrivateKey()),
+            Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)),
+            Guid.NewGuid().ToString()))
     {
-        (Signing, SigningCertificate) = CreateRsaKey(realmName);
-        (Encryption, EncryptionCertificate) = CreateRsaKey(realmName);
-        Refresh = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(64)) { KeyId = Guid.NewGuid().ToString() };
     }
+
+    /// <summary>Keys kept from an earlier start: tokens issued then still verify, as with Keycloak's keys in its database.</summary>
+    public KeycloakKeys(string realmName, StoredKeys stored)
+    {
+        Stored = stored;
+        (Signing, SigningCertificate) = LoadRsaKey(realmName, stored.Signing);
+        (Encryption, EncryptionCertificate) = LoadRsaKey(realmName, stored.Encryption);
+        Refresh = new SymmetricSecurityKey(Convert.FromBase64String(stored.Refresh)) { KeyId = stored.RefreshKeyId };
+    }
+
+    /// <summary>The private key material (base64 PKCS#8 and the HS512 secret) in the form the data folder keeps.</summary>
+    public StoredKeys Stored { get; }
 
     public RsaSecurityKey Signing { get; }
     public RsaSecurityKey Encryption { get; }
@@ -49,9 +63,10 @@ public sealed class KeycloakKeys
         };
     }
 
-    private static (RsaSecurityKey Key, X509Certificate2 Certificate) CreateRsaKey(string realmName)
+    private static (RsaSecurityKey Key, X509Certificate2 Certificate) LoadRsaKey(string realmName, string pkcs8)
     {
-        var rsa = RSA.Create(2048);
+        var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(Convert.FromBase64String(pkcs8), out _);
         var request = new CertificateRequest($"CN={realmName}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(10));
         var key = new RsaSecurityKey(rsa);
@@ -60,3 +75,6 @@ public sealed class KeycloakKeys
         return (key, certificate);
     }
 }
+
+/// <summary>A realm's keys as stored: RSA keys as base64 PKCS#8, the refresh-token secret as base64, and its key id.</summary>
+public sealed record StoredKeys(string Signing, string Encryption, string Refresh, string RefreshKeyId);

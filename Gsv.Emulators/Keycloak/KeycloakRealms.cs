@@ -5,18 +5,25 @@ public sealed class KeycloakRealms
 {
     private readonly Dictionary<string, (Realm Realm, KeycloakKeys Keys)> realms = new(StringComparer.Ordinal);
 
+    private readonly KeycloakDataStore store;
+
     public KeycloakRealms(IConfiguration configuration)
     {
+        store = new KeycloakDataStore(configuration["Keycloak:DataPath"]);
         var master = RealmImport.Master(
             configuration["KC_BOOTSTRAP_ADMIN_USERNAME"] ?? "temp-admin", configuration["KC_BOOTSTRAP_ADMIN_PASSWORD"]);
-        realms[master.Name] = (master, new KeycloakKeys(master.Name));
+        realms[master.Name] = (master, store.LoadOrCreateKeys(master.Name));
 
         if (configuration["Keycloak:RealmImportPath"] is { Length: > 0 } path)
         {
             var realm = RealmImport.Load(path, Environment.GetEnvironmentVariable);
-            realms[realm.Name] = (realm, new KeycloakKeys(realm.Name));
+            store.LoadUsers(realm);
+            realms[realm.Name] = (realm, store.LoadOrCreateKeys(realm.Name));
         }
     }
+
+    /// <summary>Keeps the realm's users in the data folder; every change to a user calls it.</summary>
+    public void UsersChanged(Realm realm) => store.SaveUsers(realm);
 
     public bool TryGet(string name, out Realm realm, out KeycloakKeys keys)
     {

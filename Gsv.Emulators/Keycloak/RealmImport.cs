@@ -38,6 +38,7 @@ public static partial class RealmImport
             AccessCodeLifespanLogin = Int(json, "accessCodeLifespanLogin") ?? 1800,
             LoginWithEmailAllowed = Bool(json, "loginWithEmailAllowed") ?? true,
             DefaultRoleName = json["defaultRole"]?["name"]?.GetValue<string>() ?? $"default-roles-{Required(json, "realm")}",
+            Profile = UserProfile.FromRealm(json),
         };
 
         AddBuiltInClients(realm);
@@ -84,16 +85,19 @@ public static partial class RealmImport
 
         foreach (var node in Array(json["users"]))
         {
-            var user = ReadUser(node!.AsObject());
+            var user = ReadUser(node!.AsObject(), realm.Name);
             realm.Users[user.Id] = user;
+            realm.ImportedUserIds.Add(user.Id);
         }
 
         // Every service-account client has its user, whether or not the file lists it.
         foreach (var client in realm.Clients.Values.Where(c => c.ServiceAccountsEnabled && realm.ServiceAccountOf(c) is null))
         {
-            var user = new RealmUser { Username = $"service-account-{client.ClientId}", ServiceAccountClientId = client.ClientId };
+            var username = $"service-account-{client.ClientId}";
+            var user = new RealmUser { Id = StableUserId(realm.Name, username), Username = username, ServiceAccountClientId = client.ClientId };
             user.RealmRoles[realm.DefaultRoleName] = 0;
             realm.Users[user.Id] = user;
+            realm.ImportedUserIds.Add(user.Id);
         }
 
         return realm;
@@ -202,12 +206,25 @@ public static partial class RealmImport
         return role;
     }
 
-    private static RealmUser ReadUser(JsonObject node)
+    /// <summary>
+    /// The id of an imported user the file gives none: derived from realm and username, so it is the same at every
+    /// start (Keycloak draws one once and keeps it in its database; the emulator re-imports the file each time).
+    /// </summary>
+    public static string StableUserId(string realm, string username)
     {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{realm}/{username}"));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5 layout (name-based)
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString();
+    }
+
+    private static RealmUser ReadUser(JsonObject node, string realm)
+    {
+        var username = Required(node, "username").ToLowerInvariant();
         var user = new RealmUser
         {
-            Id = node["id"]?.GetValue<string>() ?? Guid.NewGuid().ToString(),
-            Username = Required(node, "username").ToLowerInvariant(),
+            Id = node["id"]?.GetValue<string>() ?? StableUserId(realm, username),
+            Username = username,
             Email = node["email"]?.GetValue<string>()?.ToLowerInvariant(),
             FirstName = node["firstName"]?.GetValue<string>(),
             LastName = node["lastName"]?.GetValue<string>(),

@@ -74,6 +74,12 @@ public sealed class PasswordCredential
         Temporary = temporary;
     }
 
+    /// <summary>The stored form (salt and hash, never the password), as Keycloak keeps it in its database.</summary>
+    public StoredPassword ToStored() => new(Convert.ToBase64String(salt), Convert.ToBase64String(hash), Temporary);
+
+    public static PasswordCredential FromStored(StoredPassword stored) =>
+        new(Convert.FromBase64String(stored.Salt), Convert.FromBase64String(stored.Hash), stored.Temporary);
+
     public static PasswordCredential Create(string password, bool temporary = false)
     {
         var salt = RandomNumberGenerator.GetBytes(16);
@@ -111,6 +117,10 @@ public sealed class Realm
     public int AccessCodeLifespanLogin { get; init; } = 1800;
     public string DefaultRoleName { get; init; } = "";
     public bool LoginWithEmailAllowed { get; init; } = true;
+    public UserProfile Profile { get; init; } = UserProfile.Default;
+
+    /// <summary>Users the import file defines (and their service accounts): recreated from it at every start, never stored.</summary>
+    public HashSet<string> ImportedUserIds { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, RealmRole> Roles { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, RealmClient> Clients { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, RealmUser> Users { get; } = new(StringComparer.Ordinal);

@@ -1,21 +1,82 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace Gsv.Emulators.Langflow;
 
 /// <summary>
-/// The superuser's flows, in memory, as Langflow's <c>FlowRead</c> documents. Names and endpoint names are unique:
+/// The superuser's flows as Langflow's <c>FlowRead</c> documents. Names and endpoint names are unique:
 /// a create with a taken one is renamed like Langflow's <c>_new_flow</c> does (<c>"x (1)"</c>, <c>"x-1"</c>, then max + 1).
+/// Langflow keeps flows in its database; with <c>Langflow:DataPath</c> set, the emulator keeps each flow in a file
+/// there (<c>flows/{id}.json</c>, and its user and project ids in <c>owner.json</c>), so instances' flow ids still
+/// resolve after a restart. Without it, flows live in memory only.
 /// </summary>
 public sealed partial class FlowStore
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, JsonObject> _flows = [];
+    private readonly string? _flowDirectory;
+
+    public FlowStore(IConfiguration configuration)
+    {
+        if (configuration["Langflow:DataPath"] is not { Length: > 0 } directory)
+        {
+            return;
+        }
+
+        _flowDirectory = Path.Combine(directory, "flows");
+        Directory.CreateDirectory(_flowDirectory);
+        var ownerPath = Path.Combine(directory, "owner.json");
+        if (File.Exists(ownerPath) && JsonSerializer.Deserialize<Owner>(File.ReadAllText(ownerPath), Json) is { } owner)
+        {
+            (UserId, DefaultFolderId) = (owner.UserId, owner.DefaultFolderId);
+        }
+        else
+        {
+            WriteAtomically(ownerPath, JsonSerializer.Serialize(new Owner(UserId, DefaultFolderId), Json));
+        }
+
+        foreach (var file in Directory.EnumerateFiles(_flowDirectory, "*.json"))
+        {
+            if (JsonNode.Parse(File.ReadAllText(file)) is JsonObject flow && Guid.TryParse((string?)flow["id"], out var id))
+            {
+                _flows[id] = flow;
+            }
+        }
+    }
 
     /// <summary>The API key's user (the configured superuser) and its default project.</summary>
     public Guid UserId { get; } = Guid.NewGuid();
     public Guid DefaultFolderId { get; } = Guid.NewGuid();
+
+    private sealed record Owner(Guid UserId, Guid DefaultFolderId);
+
+    private void Stored(Guid id, JsonObject? flow)
+    {
+        if (_flowDirectory is null)
+        {
+            return;
+        }
+
+        var path = Path.Combine(_flowDirectory, $"{id}.json");
+        if (flow is null)
+        {
+            File.Delete(path);
+        }
+        else
+        {
+            WriteAtomically(path, flow.ToJsonString());
+        }
+    }
+
+    private static void WriteAtomically(string path, string content)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, content);
+        File.Move(temporary, path, overwrite: true);
+    }
 
     public enum CreateOutcome { Created, IdTaken }
 
@@ -54,6 +115,7 @@ public sealed partial class FlowStore
                 ["folder_id"] = Guid.TryParse((string?)body["folder_id"], out var folder) ? folder.ToString() : DefaultFolderId.ToString(),
             };
             _flows[id] = flow;
+            Stored(id, flow);
             return (CreateOutcome.Created, (JsonObject)flow.DeepClone());
         }
     }
@@ -93,7 +155,13 @@ public sealed partial class FlowStore
     {
         lock (_gate)
         {
-            return _flows.Remove(id);
+            var removed = _flows.Remove(id);
+            if (removed)
+            {
+                Stored(id, null);
+            }
+
+            return removed;
         }
     }
 

@@ -31,8 +31,8 @@ public static class AuthenticationExtensions
                 options.Authority = keycloak.Value.RealmUrl;
                 options.Audience = GsvPolicies.ApiAudience;
                 options.Backchannel = clients.CreateClient(KeycloakBackchannel);
-                // The back channel is resolved by service discovery; plain HTTP is allowed only there (local runs).
-                options.RequireHttpsMetadata = false;
+                // Plain HTTP only when the AppHost says so (the local emulator); HTTPS otherwise.
+                options.RequireHttpsMetadata = keycloak.Value.RequireHttpsMetadata;
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters.NameClaimType = "preferred_username";
                 options.TokenValidationParameters.RoleClaimType = ClaimTypes.Role;

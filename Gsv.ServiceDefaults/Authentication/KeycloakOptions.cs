@@ -17,6 +17,9 @@ public sealed class KeycloakOptions
 
     public string? ClientSecret { get; set; }
 
+    /// <summary>Metadata and keys only over HTTPS (the default); the AppHost turns it off for the local emulator only.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     public string RealmUrl => $"{ServiceUrl.TrimEnd('/')}/realms/{Realm}";
 
     public string TokenEndpoint => $"{RealmUrl}/protocol/openid-connect/token";

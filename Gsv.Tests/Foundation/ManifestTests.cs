@@ -7,8 +7,9 @@ namespace Gsv.Tests.Foundation;
 public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifest>
 {
     private readonly JsonObject resources;
+    private readonly PublishedManifest manifest;
 
-    public ManifestTests(PublishedManifest manifest) => resources = manifest.Resources;
+    public ManifestTests(PublishedManifest manifest) => (this.manifest, resources) = (manifest, manifest.Resources);
 
     public static TheoryData<string, string> ExpectedImages => new()
     {
@@ -40,7 +41,7 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
     [Fact]
     public void Databases_are_published_on_the_postgres_server()
     {
-        foreach (var database in new[] { "controlplane", "provisioner", "saleor", "langflow" })
+        foreach (var database in new[] { "controlplane", "provisioner", "saleor", "langflow", "keycloak" })
         {
             var entry = Resource($"{database}-db");
             Assert.Equal("value.v0", (string?)entry["type"]);
@@ -113,17 +114,92 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
         Assert.DoesNotContain(resources, r => (string?)r.Value?["type"] == "executable.v0");
     }
 
+    [Fact]
+    public void Keycloak_runs_in_production_mode_behind_a_proxy_with_its_database()
+    {
+        var keycloak = Resource("keycloak");
+        var args = keycloak["args"]!.AsArray().Select(a => (string?)a).ToList();
+        Assert.Equal(["start", "--import-realm"], args);
+        var env = keycloak["env"]!.AsObject();
+        Assert.Equal("{keycloak-public-url.value}", (string?)env["KC_HOSTNAME"]);
+        Assert.Equal("xforwarded", (string?)env["KC_PROXY_HEADERS"]);
+        Assert.False(env.ContainsKey("KC_HOSTNAME_STRICT"), "the hostname is not to be taken from requests");
+        Assert.Equal("postgres", (string?)env["KC_DB"]);
+        Assert.Contains("/keycloak", (string?)env["KC_DB_URL"]);
+        Assert.Equal("parameter.v0", (string?)Resource("keycloak-public-url")["type"]);
+    }
+
+    [Fact]
+    public void Keycloak_imports_a_production_realm_without_demo_users()
+    {
+        var realm = manifest.ImportedRealm(Resource("keycloak"));
+        Assert.Equal("external", (string?)realm["sslRequired"]);
+        Assert.True((bool?)realm["bruteForceProtected"]);
+        Assert.All(
+            realm["clients"]!.AsArray().Where(c => (bool?)c!["publicClient"] == true),
+            c => Assert.False((bool?)c!["directAccessGrantsEnabled"], $"{c!["clientId"]} allows the password grant"));
+        var users = realm["users"]!.AsArray();
+        Assert.All(users, u => Assert.NotNull((string?)u!["serviceAccountClientId"]));
+        Assert.Contains(users, u => (string?)u!["serviceAccountClientId"] == "gsv-provisioner");
+        Assert.False(Resource("keycloak")["env"]!.AsObject().ContainsKey("GSV_DEMO_BUYER_PASSWORD"));
+    }
+
+    [Fact]
+    public void Demo_users_are_imported_in_containers_mode_only_when_asked_for()
+    {
+        var development = JsonNode.Parse(File.ReadAllText(Path.Combine(
+            Projects.Gsv_AppHost.ProjectPath, "Realm", "gsv-realm.json")))!.AsObject();
+        static List<string?> People(JsonObject realm) =>
+            [.. realm["users"]!.AsArray().Where(u => u!["serviceAccountClientId"] is null).Select(u => (string?)u!["username"])];
+
+        Assert.Empty(People(Gsv.AppHost.Infrastructure.ContainerRealm.ForProduction(development, demoUsers: false)));
+        Assert.Equal(People(development), People(Gsv.AppHost.Infrastructure.ContainerRealm.ForProduction(development, demoUsers: true)));
+    }
+
+    [Theory]
+    [InlineData("controlplane")]
+    [InlineData("gateway")]
+    [InlineData("provisioner")]
+    [InlineData("web")]
+    public void Services_require_https_metadata_from_keycloaks_public_url(string service)
+    {
+        var env = Resource(service)["env"]!.AsObject();
+        Assert.Equal("true", (string?)env["Keycloak__RequireHttpsMetadata"]);
+        Assert.Equal("{keycloak-public-url.value}", (string?)env["Keycloak__ServiceUrl"]);
+    }
+
+    [Theory]
+    [InlineData("saleor")]
+    [InlineData("saleor-worker")]
+    public void Saleor_keeps_its_ip_filter_on(string resource)
+    {
+        var env = Resource(resource)["env"]!.AsObject();
+        Assert.Equal("True", (string?)env["HTTP_IP_FILTER_ENABLED"]);
+        Assert.Equal("{provisioner-public-url.value}", (string?)Resource("provisioner")["env"]!["Provisioner__PublicUrl"]);
+    }
+
     private JsonObject Resource(string name) =>
         resources[name]?.AsObject() ?? throw new Xunit.Sdk.XunitException($"The manifest has no resource '{name}'.");
 
     /// <summary>Publishes the manifest once for the class, exactly as <c>./gsv manifest</c> does.</summary>
     public sealed class PublishedManifest : IAsyncLifetime
     {
+        private readonly string directory = Path.Combine(Path.GetTempPath(), $"gsv-manifest-{Guid.NewGuid():N}");
+
         public JsonObject Resources { get; private set; } = null!;
+
+        /// <summary>The realm file in the folder a container bind-mounts as Keycloak's import directory (published with the manifest).</summary>
+        public JsonObject ImportedRealm(JsonObject keycloak)
+        {
+            var mount = keycloak["bindMounts"]!.AsArray().Single(m => (string?)m!["target"] == "/opt/keycloak/data/import")!;
+            var source = Path.GetFullPath(Path.Combine(directory, (string)mount["source"]!));
+            return JsonNode.Parse(File.ReadAllText(Path.Combine(source, "gsv-realm.json")))!.AsObject();
+        }
 
         public async Task InitializeAsync()
         {
-            var output = Path.Combine(Path.GetTempPath(), $"gsv-manifest-{Guid.NewGuid():N}.json");
+            Directory.CreateDirectory(directory);
+            var output = Path.Combine(directory, "manifest.json");
             var appHostProject = Projects.Gsv_AppHost.ProjectPath;
             var start = new ProcessStartInfo("dotnet")
             {
@@ -141,16 +217,13 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             await process.WaitForExitAsync(timeout.Token);
             Assert.True(process.ExitCode == 0, $"Publishing failed ({process.ExitCode}): {await stdout}\n{await stderr}");
-            try
-            {
-                Resources = JsonNode.Parse(await File.ReadAllTextAsync(output))!["resources"]!.AsObject();
-            }
-            finally
-            {
-                File.Delete(output);
-            }
+            Resources = JsonNode.Parse(await File.ReadAllTextAsync(output))!["resources"]!.AsObject();
         }
 
-        public Task DisposeAsync() => Task.CompletedTask;
+        public Task DisposeAsync()
+        {
+            Directory.Delete(directory, recursive: true);
+            return Task.CompletedTask;
+        }
     }
 }

@@ -183,6 +183,7 @@ public sealed class JwtBearerValidationTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Configuration["Keycloak:ServiceUrl"] = keycloakOrigin;
         builder.Configuration["Keycloak:Realm"] = "gsv";
+        builder.Configuration["Keycloak:RequireHttpsMetadata"] = "false";
         builder.AddGsvAuthentication();
         var app = builder.Build();
         app.UseAuthentication();

@@ -113,4 +113,23 @@ public sealed class RealmFileTests
         var names = profile["attributes"]!.AsArray().Select(a => (string?)a!["name"]).ToList();
         Assert.Equal(["username", "email", "firstName", "lastName"], names);
     }
+
+    [Fact]
+    public void Email_is_read_only_for_users_and_editable_by_administrators()
+    {
+        var component = Realm["components"]!["org.keycloak.userprofile.UserProfileProvider"]!.AsArray().Single()!;
+        var profile = JsonNode.Parse((string)component["config"]!["kc.user.profile.config"]!.AsArray().Single()!)!;
+        var email = profile["attributes"]!.AsArray().Single(a => (string?)a!["name"] == "email")!;
+        Assert.Equal(["admin"], email["permissions"]!["edit"]!.AsArray().Select(r => (string?)r));
+        Assert.Contains("user", email["permissions"]!["view"]!.AsArray().Select(r => (string?)r));
+    }
+
+    [Theory]
+    [InlineData("buyer@gsv.local")]
+    [InlineData("admin@gsv.local")]
+    public void Demo_users_have_fixed_ids(string username)
+    {
+        // Keycloak imports them with these ids, and the emulator re-imports them at every start: the tokens' sub never changes.
+        Assert.True(Guid.TryParse((string?)User(username)["id"], out _));
+    }
 }

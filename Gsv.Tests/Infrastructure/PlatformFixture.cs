@@ -24,12 +24,25 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>Test users and tokens from the platform's Keycloak (see <see cref="IdentityClient"/>).</summary>
     public IdentityClient Identity { get; private set; } = null!;
 
-    public string DataPath { get; } = Path.Combine(Path.GetTempPath(), $"gsv-test-{Guid.NewGuid():N}");
+    public string DataPath { get; private init; } = Path.Combine(Path.GetTempPath(), $"gsv-test-{Guid.NewGuid():N}");
+
+    /// <summary>Extra AppHost arguments (later ones win: <c>--Parameters:x=y</c>, <c>--Gsv:Ephemeral=false</c>).</summary>
+    private string[] Arguments { get; init; } = [];
+
+    /// <summary>A platform of a test's own, on the given data folder and with extra AppHost arguments (call <see cref="InitializeAsync"/>).</summary>
+    public static PlatformFixture On(string dataPath, params string[] arguments) => new() { DataPath = dataPath, Arguments = arguments };
 
     public async Task InitializeAsync()
     {
-        App = await StartPlatformAsync(DataPath);
+        App = await StartPlatformAsync(DataPath, Arguments);
         Identity = new IdentityClient(App);
+    }
+
+    /// <summary>Stops the platform and leaves its data folder in place (for a restart on the same folder).</summary>
+    public async Task StopKeepingDataAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
     }
 
     public async Task DisposeAsync()
@@ -75,13 +88,17 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>Starts the AppHost in local mode on a throw-away data folder and waits until every resource is healthy.</summary>
-    public static async Task<DistributedApplication> StartPlatformAsync(string dataPath, CancellationToken cancellationToken = default)
+    public static Task<DistributedApplication> StartPlatformAsync(string dataPath, CancellationToken cancellationToken = default) =>
+        StartPlatformAsync(dataPath, [], cancellationToken);
+
+    /// <summary>The same with extra AppHost arguments, which override the defaults above.</summary>
+    public static async Task<DistributedApplication> StartPlatformAsync(string dataPath, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {
         // Created with the default mode (not 0700 like CreateTempSubdirectory) so the 'postgres' OS user can reach it.
         Directory.CreateDirectory(dataPath);
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Gsv_AppHost>(
-            ["--Gsv:Infrastructure=local", $"--Gsv:DataPath={dataPath}", "--Gsv:Ephemeral=true"],
+            ["--Gsv:Infrastructure=local", $"--Gsv:DataPath={dataPath}", "--Gsv:Ephemeral=true", .. arguments],
             cancellationToken);
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)

@@ -45,8 +45,8 @@ public static partial class WebAuthenticationExtensions
                 options.ClientId = keycloak.Value.ClientId;
                 options.ClientSecret = keycloak.Value.ClientSecret;
                 options.Backchannel = clients.CreateClient(AuthenticationExtensions.KeycloakBackchannel);
-                // The back channel is resolved by service discovery; plain HTTP is allowed only there (local runs).
-                options.RequireHttpsMetadata = false;
+                // Plain HTTP only when the AppHost says so (the local emulator); HTTPS otherwise.
+                options.RequireHttpsMetadata = keycloak.Value.RequireHttpsMetadata;
 
                 options.ResponseType = OpenIdConnectResponseType.Code;
                 // The code comes back on a top-level GET, so SameSite=Lax cookies (correlation, nonce) are sent with it

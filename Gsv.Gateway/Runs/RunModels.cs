@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -62,7 +63,9 @@ public sealed record RunRequestBody(string? Input, string? SessionId, JsonObject
             Add("input", "The input may not have control characters (NUL, ESC, …) other than tabs and line breaks.");
         }
 
-        if (SessionId is not null && (SessionId.Length is 0 or > MaxSessionIdLength || SessionId.Any(char.IsControl)))
+        // A session id is echoed in answers and logs: no control or formatting characters (ESC, CR/LF, bidi overrides).
+        if (SessionId is not null && (SessionId.Length is 0 or > MaxSessionIdLength
+            || SessionId.Any(c => char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)))
         {
             Add("sessionId", $"The session id must have 1 to {MaxSessionIdLength} printable characters.");
         }

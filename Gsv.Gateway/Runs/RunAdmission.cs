@@ -46,9 +46,11 @@ public sealed partial class RunAdmission(
         {
             instance = await instances.FindForCallerAsync(caller, instanceId);
         }
-        catch (ControlPlaneProblemException refused) when (refused.Status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
+        catch (ControlPlaneProblemException refused)
+            when (!caller.IsApiKey && refused.Status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
         {
-            // The token is valid here but the Control Plane does not let it see instances (e.g. not a buyer).
+            // The user's token is valid here but the Control Plane does not let it see instances (e.g. not a buyer's).
+            // (Refused with the gateway's own token, for an API key, it stays a server error.)
             return Refuse(Forbidden());
         }
         finally

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
@@ -46,11 +47,11 @@ public static class RunRequestReader
             limit.MaxRequestBodySize = MaxBodyBytes;
         }
 
-        byte[] json;
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
+            // Usually the length is given: one buffer of that size. Chunked bodies are read until the limit.
+            using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : chunk.Length);
             int read;
             while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
@@ -62,14 +63,16 @@ public static class RunRequestReader
                 buffer.Write(chunk, 0, read);
             }
 
-            json = buffer.ToArray();
+            return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return Refuse(GatewayProblems.TooLarge(MaxBodyBytes));
         }
-
-        return Parse(json);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     /// <summary>The body from its bytes (also what the unit tests drive).</summary>

@@ -22,6 +22,8 @@ public static class RunPipelineExtensions
                 "Gateway:CreditBatchLinger must be between 0 and 1 s.")
             .Validate(o => o.CreditBatchesInFlight > 0 && o.CreditBatchMaxItems is > 0 and <= 500,
                 "Gateway:CreditBatchesInFlight must be positive and Gateway:CreditBatchMaxItems between 1 and 500.")
+            .Validate(o => o.ApiKeyCacheCapacity > 0 && o.InstanceCacheCapacity > 0 && o.ApiKeyLookupsPerSecond > 0 && o.ApiKeyLookupBurst >= 1,
+                "Gateway:ApiKeyCacheCapacity, Gateway:InstanceCacheCapacity and Gateway:ApiKeyLookupsPerSecond must be positive, Gateway:ApiKeyLookupBurst at least 1.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayMetrics>();

@@ -20,6 +20,21 @@ public sealed class GatewayOptions
     /// <summary>How long an instance record (state, flow id, price) is reused: a suspension takes effect within this.</summary>
     public TimeSpan InstanceCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Most API keys (known or not) remembered at once; the least recently used is forgotten first.</summary>
+    public int ApiKeyCacheCapacity { get; set; } = 10_000;
+
+    /// <summary>Most instance records remembered at once (by id, and per user); the least recently used is forgotten first.</summary>
+    public int InstanceCacheCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// API keys a client address (an IPv4 address, an IPv6 /64) may have looked up in the Control Plane per second,
+    /// on average; keys already remembered cost nothing. Beyond it: 429 before any Control Plane call.
+    /// </summary>
+    public double ApiKeyLookupsPerSecond { get; set; } = 10;
+
+    /// <summary>How many API key lookups a client address may make at once before <see cref="ApiKeyLookupsPerSecond"/> applies.</summary>
+    public int ApiKeyLookupBurst { get; set; } = 100;
+
     /// <summary>
     /// Credit batches (holds and settlements of concurrent runs) in flight to the Control Plane at once; runs arriving
     /// meanwhile wait for the next batch. More means less waiting, fewer means bigger batches and fewer transactions.

@@ -22,6 +22,8 @@ public static class RunPipelineExtensions
                 "Gateway:CreditBatchLinger must be between 0 and 1 s.")
             .Validate(o => o.CreditBatchesInFlight > 0 && o.CreditBatchMaxItems is > 0 and <= 500,
                 "Gateway:CreditBatchesInFlight must be positive and Gateway:CreditBatchMaxItems between 1 and 500.")
+            .Validate(o => o.ApiKeyCacheCapacity > 0 && o.InstanceCacheCapacity > 0 && o.ApiKeyLookupsPerSecond > 0 && o.ApiKeyLookupBurst >= 1,
+                "Gateway:ApiKeyCacheCapacity, Gateway:InstanceCacheCapacity and Gateway:ApiKeyLookupsPerSecond must be positive, Gateway:ApiKeyLookupBurst at least 1.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayMetrics>();
@@ -34,6 +36,7 @@ public static class RunPipelineExtensions
         // Registered after the batcher, so stopped before it: its ready holds are released while the batcher still sends.
         builder.Services.AddSingleton<CreditReserve>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CreditReserve>());
+        builder.Services.AddSingleton(provider => new TweakPolicy(LoadFlowTemplates(provider)));
         builder.Services.AddScoped<RunAdmission>();
         builder.Services.AddScoped<RunExecutor>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
@@ -49,6 +52,27 @@ public static class RunPipelineExtensions
             .ConfigureHttpClient((provider, http) =>
                 http.Timeout = provider.GetRequiredService<IOptions<GatewayOptions>>().Value.RuntimeTimeout + TimeSpan.FromSeconds(10));
 #pragma warning restore EXTEXP0001
+        // No gateway endpoint takes a larger body than a run's (Kestrel's default is 30 MB).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RunRequestReader.MaxBodyBytes);
         return builder;
+    }
+
+    /// <summary>
+    /// The flow templates, for their tweak allow-lists (<c>Langflow:FlowTemplatesPath</c>, else <c>flows/</c> above the
+    /// content root). Without them no tweak is allowed: the safe default.
+    /// </summary>
+    private static FlowTemplates? LoadFlowTemplates(IServiceProvider provider)
+    {
+        var configured = provider.GetRequiredService<IConfiguration>()[$"{LangflowOptions.SectionName}:{nameof(LangflowOptions.FlowTemplatesPath)}"];
+        var contentRoot = provider.GetRequiredService<IHostEnvironment>().ContentRootPath;
+        var directory = !string.IsNullOrEmpty(configured) ? Path.GetFullPath(configured, contentRoot) : FlowTemplates.FindDirectory(contentRoot);
+        if (directory is not null && Directory.Exists(directory))
+        {
+            return new FlowTemplates(directory);
+        }
+
+        provider.GetRequiredService<ILogger<TweakPolicy>>()
+            .LogWarning("No flow templates found (set Langflow:FlowTemplatesPath): runs may send no tweaks");
+        return null;
     }
 }

@@ -6,6 +6,18 @@ namespace Gsv.Langflow;
 /// <summary>A flow template file (<c>flows/&lt;gsv-flow&gt;.json</c>), a Langflow export with <c>data.nodes</c>/<c>data.edges</c>.</summary>
 public sealed record FlowTemplate(string Name, JsonObject Document)
 {
+    /// <summary>Top-level key of the allow-list of run tweaks (not part of Langflow's format; never sent to Langflow).</summary>
+    public const string AllowedTweaksKey = "gsv_allowed_tweaks";
+
+    /// <summary>The largest size a tweak value may be allowed (characters of its JSON text).</summary>
+    public const int MaxTweakValueLength = 4096;
+
+    /// <summary>
+    /// The tweaks a run of this flow may send: <c>component.field</c> → most characters of the value (its JSON text).
+    /// Declared as <c>"gsv_allowed_tweaks": { "ChatOutput-x1.sender_name": 64 }</c>; none when absent.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> AllowedTweaks { get; } = ReadAllowedTweaks(Name, Document);
+
     public string DisplayName => (string?)Document["name"] ?? Name;
 
     public string? Description => (string?)Document["description"];
@@ -18,6 +30,35 @@ public sealed record FlowTemplate(string Name, JsonObject Document)
         new(flowName, Data, description ?? Description, endpointName, folderId,
             Document["tags"] is JsonArray tags ? [.. tags.Select(t => (string?)t).OfType<string>()] : null,
             (string?)Document["icon"]);
+
+    private static Dictionary<string, int> ReadAllowedTweaks(string name, JsonObject document)
+    {
+        var allowed = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (document[AllowedTweaksKey] is null)
+        {
+            return allowed;
+        }
+
+        if (document[AllowedTweaksKey] is not JsonObject declared)
+        {
+            throw new InvalidDataException($"Flow template '{name}': {AllowedTweaksKey} must map \"component.field\" to a size.");
+        }
+
+        foreach (var (key, size) in declared)
+        {
+            var dot = key.IndexOf('.', StringComparison.Ordinal);
+            if (dot <= 0 || dot == key.Length - 1 || size is not JsonValue value || !value.TryGetValue<int>(out var max)
+                || max is < 1 or > MaxTweakValueLength)
+            {
+                throw new InvalidDataException(
+                    $"Flow template '{name}': {AllowedTweaksKey} entry '{key}' must be \"component.field\": 1..{MaxTweakValueLength}.");
+            }
+
+            allowed[key] = max;
+        }
+
+        return allowed;
+    }
 }
 
 /// <summary>The flow templates of a folder, loaded once and checked (each file must be a flow with nodes and edges).</summary>
@@ -43,6 +84,9 @@ public sealed class FlowTemplates
     public IReadOnlyCollection<string> Names => _templates.Keys;
 
     public bool Contains(string name) => _templates.ContainsKey(name);
+
+    /// <summary>The template called <paramref name="name"/>, or null.</summary>
+    public FlowTemplate? Find(string name) => _templates.GetValueOrDefault(name);
 
     public FlowTemplate Get(string name) => _templates.TryGetValue(name, out var template)
         ? template
@@ -82,6 +126,13 @@ public sealed class FlowTemplates
             throw new InvalidDataException($"Flow template '{path}' has no data.nodes/data.edges.");
         }
 
-        return new FlowTemplate(name, document);
+        try
+        {
+            return new FlowTemplate(name, document);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new InvalidDataException($"{exception.Message} ({path})", exception);
+        }
     }
 }

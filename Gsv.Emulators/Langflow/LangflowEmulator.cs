@@ -23,6 +23,7 @@ namespace Gsv.Emulators.Langflow;
 /// (an <c>error</c> event when streaming).</item>
 /// <item><c>gsv_delay_ms</c> (int): the model takes that long before answering (timeout tests); a client that
 /// gives up cancels the run.</item>
+/// <item><c>gsv_token_delay_ms</c> (int): a streaming model waits that long between its tokens (a stream cut short).</item>
 /// </list>
 /// </summary>
 public static class LangflowEmulator

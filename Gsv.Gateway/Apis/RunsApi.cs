@@ -1,7 +1,9 @@
+using System.Net;
 using Gsv.ControlPlane.Client;
 using Gsv.Gateway.Authentication;
 using Gsv.Gateway.Credits;
 using Gsv.Gateway.Observability;
+using Gsv.Gateway.Problems;
 using Gsv.Gateway.Runs;
 using Gsv.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Mvc;
@@ -21,35 +23,53 @@ public static class RunsApi
         var api = app.MapGroup("/v1").WithTags("Runs").RequireAuthorization(GatewayAuthenticationExtensions.RunPolicy);
         api.MapPost("/instances/{instanceId:guid}/runs", StartRunAsync)
             .Accepts<RunRequestBody>("application/json")
+            .WithMetadata(new RequestSizeLimitAttribute(RunRequestReader.MaxBodyBytes))
             .Produces<RunResultBody>()
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status502BadGateway);
         api.MapGet("/runs/{runId:guid}", GetRunAsync)
             .Produces<RunDto>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task StartRunAsync(
-        Guid instanceId, [FromQuery] bool? stream, [FromBody] RunRequestBody? body, HttpContext context, RunAdmission admission, RunExecutor executor)
+    private static async Task StartRunAsync(Guid instanceId, HttpContext context, RunAdmission admission, RunExecutor executor)
     {
         var timing = ServerTiming.Start();
         // Parent of the Control Plane and Langflow client spans of this run (tags: run, instance, workspace).
         using var activity = GatewayTelemetry.Source.StartActivity("gateway.run");
-        activity?.SetTag("gsv.run.streamed", stream == true);
-        var errors = body is null ? new() { ["body"] = ["A JSON body with an input is required."] } : body.Validate();
-        if (errors is not null)
+        if (ReadStream(context.Request.Query) is not { } stream)
+        {
+            await GatewayProblems.Validation("stream", "stream must be true or false, given once.").ExecuteAsync(context);
+            return;
+        }
+
+        activity?.SetTag("gsv.run.streamed", stream);
+        var read = await RunRequestReader.ReadAsync(context.Request, context.RequestAborted);
+        if (read.Problem is { } unreadable)
+        {
+            await unreadable.ExecuteAsync(context);
+            return;
+        }
+
+        var body = read.Body!;
+        if (body.Validate() is { } errors)
         {
             await GsvProblems.ValidationProblem(errors).ExecuteAsync(context);
             return;
         }
 
-        var admitted = await admission.AdmitAsync(context, instanceId, timing);
+        var admitted = await admission.AdmitAsync(context, instanceId, body, timing);
         if (admitted.Refusal is { } refusal)
         {
             await refusal.ExecuteAsync(context);
@@ -58,17 +78,28 @@ public static class RunsApi
 
         if (admitted.Replay is { } replay)
         {
-            await RunExecutor.ReplayAsync(context, replay, stream == true);
+            await RunExecutor.ReplayAsync(context, replay, stream);
             return;
         }
 
-        if (stream == true)
+        if (stream)
         {
-            await executor.StreamAsync(context, admitted.Run!, body!, timing);
+            await executor.StreamAsync(context, admitted.Run!, body, timing);
             return;
         }
 
-        await (await executor.RunAsync(context, admitted.Run!, body!, timing)).ExecuteAsync(context);
+        await (await executor.RunAsync(context, admitted.Run!, body, timing)).ExecuteAsync(context);
+    }
+
+    /// <summary><c>?stream=</c>: absent or false → false, true → true (any case); anything else (or given twice) → null.</summary>
+    private static bool? ReadStream(IQueryCollection query)
+    {
+        if (!query.TryGetValue("stream", out var values))
+        {
+            return false;
+        }
+
+        return values.Count == 1 && bool.TryParse(values[0], out var stream) ? stream : null;
     }
 
     private static async Task<IResult> GetRunAsync(
@@ -86,7 +117,14 @@ public static class RunsApi
         }
         else
         {
-            run = caller.UserToken is null ? null : await userControlPlane.GetRunAsync(caller.UserToken, runId, context.RequestAborted);
+            try
+            {
+                run = caller.UserToken is null ? null : await userControlPlane.GetRunAsync(caller.UserToken, runId, context.RequestAborted);
+            }
+            catch (ControlPlaneProblemException refused) when (refused.Status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
+            {
+                return RunAdmission.Forbidden();
+            }
         }
 
         return run is null ? GsvProblems.NotFoundProblem($"Run {runId}") : TypedResults.Ok(run);

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Gsv.ControlPlane.Client;
+using Gsv.ServiceDefaults.Problems;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -17,6 +19,8 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
 
+    private const string ThrottledItem = "gsv:api_key_lookup_throttled";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var key = ReadKey(Request);
@@ -25,7 +29,18 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var resolved = await resolver.ResolveAsync(key);
+        ResolvedApiKey? resolved;
+        try
+        {
+            resolved = await resolver.ResolveAsync(key, Context.Connection.RemoteIpAddress);
+        }
+        catch (ApiKeyLookupThrottledException throttled)
+        {
+            // Answered 429 by the challenge, before any Control Plane call.
+            Context.Items[ThrottledItem] = throttled.RetryAfter;
+            return AuthenticateResult.Fail(throttled.Message);
+        }
+
         if (resolved is null)
         {
             return AuthenticateResult.Fail("Unknown or revoked API key.");
@@ -40,10 +55,19 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[ThrottledItem] is TimeSpan retryAfter)
+        {
+            var seconds = (long)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await GsvProblems.Problem(GsvProblems.RateLimited, StatusCodes.Status429TooManyRequests, "Too many API key lookups",
+                $"This address looked up too many unknown API keys; retry in {seconds} s.").ExecuteAsync(Context);
+            return;
+        }
+
         Response.Headers.WWWAuthenticate = "Bearer";
-        return base.HandleChallengeAsync(properties);
+        await base.HandleChallengeAsync(properties);
     }
 
     /// <summary>The API key of the request, if it carries one rather than a Keycloak token.</summary>

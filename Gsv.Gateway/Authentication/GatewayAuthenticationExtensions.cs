@@ -17,6 +17,7 @@ public static class GatewayAuthenticationExtensions
     public static WebApplicationBuilder AddGatewayAuthentication(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ApiKeyResolver.Cache>();
+        builder.Services.AddSingleton<ApiKeyLookupThrottle>();
         builder.Services.AddScoped<ApiKeyResolver>();
         builder.Services.AddAuthentication(SelectorScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)

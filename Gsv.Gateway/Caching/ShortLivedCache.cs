@@ -1,41 +1,62 @@
-using System.Collections.Concurrent;
-
 namespace Gsv.Gateway.Caching;
 
 /// <summary>
 /// A small in-process cache of lookups that may be stale for a few seconds (API keys, instance records). Concurrent
 /// misses for one key share the same lookup; failed lookups are not kept. An entry used in the last quarter of its
 /// lifetime is looked up again in the background while it is still served, so a busy key never makes its callers
-/// wait; no value is ever served past its lifetime. Expired entries are swept when it grows.
+/// wait; no value is ever served past its lifetime. It holds at most <c>capacity</c> entries (the least recently used
+/// goes first, so a flood of new keys cannot grow it), and expired entries are swept on a timer every
+/// <c>sweepEvery</c>, never on a caller's request.
 /// </summary>
-public sealed class ShortLivedCache<TKey, TValue>(TimeProvider time, int sweepAbove = 10_000) where TKey : notnull
+public sealed class ShortLivedCache<TKey, TValue> : IDisposable where TKey : notnull
 {
-    private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
+    public const int DefaultCapacity = 10_000;
+
+    private readonly TimeProvider _time;
+    private readonly BoundedLru<TKey, Entry> _entries;
+    private readonly ITimer _sweeper;
+
+    public ShortLivedCache(TimeProvider time, int capacity = DefaultCapacity, TimeSpan? sweepEvery = null)
+    {
+        _time = time;
+        _entries = new BoundedLru<TKey, Entry>(capacity);
+        var interval = sweepEvery ?? TimeSpan.FromSeconds(5);
+        _sweeper = time.CreateTimer(static cache => ((ShortLivedCache<TKey, TValue>)cache!).Sweep(), this, interval, interval);
+    }
+
+    /// <summary>Entries held (expired ones included until the next sweep).</summary>
+    public int Count => _entries.Count;
+
+    public int Capacity => _entries.Capacity;
 
     /// <summary>The cached value of <paramref name="key"/>, else <paramref name="lookup"/>'s, kept for <paramref name="lifetime"/>.</summary>
     public Task<TValue> GetOrAddAsync<TState>(
         TKey key, TState state, Func<TKey, TState, Task<TValue>> lookup, Func<TValue, TimeSpan> lifetime)
     {
-        var now = time.GetTimestamp();
-        if (_entries.TryGetValue(key, out var entry) && (entry.ExpiresAt == 0 || entry.ExpiresAt > now) && !entry.Value.IsFaulted && !entry.Value.IsCanceled)
+        var now = _time.GetTimestamp();
+        if (_entries.TryGet(key, out var entry) && (entry.ExpiresAt == 0 || entry.ExpiresAt > now) && !entry.Value.IsFaulted && !entry.Value.IsCanceled)
         {
             if (entry.RefreshAt != 0 && entry.RefreshAt <= now && Interlocked.Exchange(ref entry.Refreshing, 1) == 0)
             {
-                _ = RefreshAsync(key, entry, new Entry(lookup(key, state)), lifetime);
+                _ = RefreshAsync(key, entry, lookup, state, lifetime);
             }
 
             return entry.Value;
         }
 
-        if (_entries.Count >= sweepAbove)
-        {
-            Sweep(now);
-        }
-
         var fresh = new Entry(lookup(key, state));
-        _entries[key] = fresh;
+        _entries.Set(key, fresh);
         return CompleteAsync(key, fresh, lifetime);
     }
+
+    /// <summary>Removes the expired entries (the timer calls it; public for tests).</summary>
+    public int Sweep()
+    {
+        var now = _time.GetTimestamp();
+        return _entries.RemoveWhere(entry => entry.ExpiresAt != 0 && entry.ExpiresAt <= now);
+    }
+
+    public void Dispose() => _sweeper.Dispose();
 
     private async Task<TValue> CompleteAsync(TKey key, Entry entry, Func<TValue, TimeSpan> lifetime)
     {
@@ -47,16 +68,17 @@ public sealed class ShortLivedCache<TKey, TValue>(TimeProvider time, int sweepAb
         }
         catch
         {
-            _entries.TryRemove(new KeyValuePair<TKey, Entry>(key, entry));
+            _entries.TryRemove(key, entry);
             throw;
         }
     }
 
     /// <summary>The background lookup of a busy entry: it replaces the entry when it answers; a failure leaves it as it is.</summary>
-    private async Task RefreshAsync(TKey key, Entry current, Entry fresh, Func<TValue, TimeSpan> lifetime)
+    private async Task RefreshAsync<TState>(TKey key, Entry current, Func<TKey, TState, Task<TValue>> lookup, TState state, Func<TValue, TimeSpan> lifetime)
     {
         try
         {
+            var fresh = new Entry(lookup(key, state));
             Stamp(fresh, await fresh.Value, lifetime);
             _entries.TryUpdate(key, fresh, current);
         }
@@ -70,21 +92,10 @@ public sealed class ShortLivedCache<TKey, TValue>(TimeProvider time, int sweepAb
     /// <summary>The lifetime starts when the answer arrives; until then (ExpiresAt 0) concurrent callers share the lookup.</summary>
     private void Stamp(Entry entry, TValue value, Func<TValue, TimeSpan> lifetime)
     {
-        var now = time.GetTimestamp();
-        var ticks = (long)(lifetime(value).TotalSeconds * time.TimestampFrequency);
+        var now = _time.GetTimestamp();
+        var ticks = (long)(lifetime(value).TotalSeconds * _time.TimestampFrequency);
         entry.RefreshAt = now + ticks * 3 / 4;
         entry.ExpiresAt = now + ticks;
-    }
-
-    private void Sweep(long now)
-    {
-        foreach (var (key, entry) in _entries)
-        {
-            if (entry.ExpiresAt != 0 && entry.ExpiresAt <= now)
-            {
-                _entries.TryRemove(new KeyValuePair<TKey, Entry>(key, entry));
-            }
-        }
     }
 
     private sealed class Entry(Task<TValue> value)

@@ -55,10 +55,25 @@ public sealed partial class CreditReserve(
     public async Task<CreditHold> HoldAsync(InstanceDto instance, Guid runId)
     {
         var waiter = new Waiter(runId);
-        var workspace = _workspaces.GetOrAdd(instance.WorkspaceId, static id => new Workspace(id));
+        var key = (instance.Id, instance.CreditsPerRun);
         while (true)
         {
-            var pool = workspace.Pools.GetOrAdd((instance.Id, instance.CreditsPerRun), key => new Pool(key.InstanceId, workspace, key.Amount));
+            var workspace = _workspaces.GetOrAdd(instance.WorkspaceId, static id => new Workspace(id));
+            if (!workspace.Pools.TryGetValue(key, out var pool))
+            {
+                // A pool is added only to a workspace that is not pruned (see ForgetIdleWorkspaces); a pool found is
+                // in its workspace for as long as it is not forgotten, so that workspace is not pruned either.
+                lock (workspace)
+                {
+                    if (workspace.Forgotten)
+                    {
+                        continue;
+                    }
+
+                    pool = workspace.Pools.GetOrAdd(key, k => new Pool(k.InstanceId, workspace, k.Amount));
+                }
+            }
+
             lock (pool)
             {
                 if (pool.Forgotten)
@@ -126,6 +141,9 @@ public sealed partial class CreditReserve(
         return (balance, balance < wallet.LowThreshold);
     }
 
+    /// <summary>Workspaces this gateway keeps credits state for (for tests and diagnostics).</summary>
+    public int WorkspaceCount => _workspaces.Count;
+
     /// <summary>Shares held ahead and not taken yet, in all pools (for tests and diagnostics).</summary>
     public int ReadyCount => AllPools.Sum(p => { lock (p) { return p.ReadyShares; } });
 
@@ -186,6 +204,33 @@ public sealed partial class CreditReserve(
         }
 
         await ReleaseAsync(idle, urgent: false);
+        ForgetIdleWorkspaces();
+    }
+
+    /// <summary>
+    /// Prunes the workspaces left without pools (their pools were forgotten after <see cref="ForgetAfter"/> of disuse,
+    /// or they only ever had a wallet observed), so that the workspaces seen once do not pile up. Under the workspace's
+    /// lock, which a new pool is added under: a workspace is never pruned while a pool (a run, a hold ahead) is in it,
+    /// and a run that finds its workspace pruned starts again with a new one.
+    /// </summary>
+    private void ForgetIdleWorkspaces()
+    {
+        foreach (var (id, workspace) in _workspaces)
+        {
+            if (!workspace.Pools.IsEmpty)
+            {
+                continue;
+            }
+
+            lock (workspace)
+            {
+                if (workspace.Pools.IsEmpty && workspace.Reclaim.IsCompleted)
+                {
+                    workspace.Forgotten = true;
+                    _workspaces.TryRemove(KeyValuePair.Create(id, workspace));
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -512,6 +557,9 @@ public sealed partial class CreditReserve(
 
         /// <summary>Reclaims that have landed.</summary>
         public long ReclaimEpoch { get; set; }
+
+        /// <summary>Pruned (no pool left): no pool may be added any more; a run makes a new workspace. Under its lock.</summary>
+        public bool Forgotten { get; set; }
 
         /// <summary>Keeps the newest wallet: batches answer out of order.</summary>
         public void Observe(WalletDto wallet)

@@ -35,12 +35,20 @@ public sealed class InstanceDirectory(ControlPlaneClient controlPlane, ControlPl
     }
 
     /// <summary>The process-wide cache behind the (per-request) directories.</summary>
-    public sealed class Cache(IOptions<GatewayOptions> options, TimeProvider time)
+    public sealed class Cache(IOptions<GatewayOptions> options, TimeProvider time) : IDisposable
     {
-        public ShortLivedCache<Guid, InstanceDto?> ById { get; } = new(time);
+        public ShortLivedCache<Guid, InstanceDto?> ById { get; } =
+            new(time, options.Value.InstanceCacheCapacity, ApiKeyResolver.Cache.SweepInterval(options.Value.InstanceCacheDuration));
 
-        public ShortLivedCache<(string Sub, Guid InstanceId), InstanceDto?> ByUser { get; } = new(time);
+        public ShortLivedCache<(string Sub, Guid InstanceId), InstanceDto?> ByUser { get; } =
+            new(time, options.Value.InstanceCacheCapacity, ApiKeyResolver.Cache.SweepInterval(options.Value.InstanceCacheDuration));
 
         public TimeSpan Lifetime { get; } = options.Value.InstanceCacheDuration;
+
+        public void Dispose()
+        {
+            ById.Dispose();
+            ByUser.Dispose();
+        }
     }
 }

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Net;
 using Gsv.ControlPlane.Client;
 using Gsv.Gateway.Authentication;
 using Gsv.Gateway.Credits;
 using Gsv.Gateway.Idempotency;
 using Gsv.Gateway.Instances;
 using Gsv.Gateway.Observability;
+using Gsv.Gateway.Problems;
 using Gsv.Gateway.RateLimiting;
 using Gsv.ServiceDefaults.Problems;
 using StackExchange.Redis;
@@ -14,33 +16,56 @@ namespace Gsv.Gateway.Runs;
 /// <summary>A run that passed every check and holds its credits (<c>Credits</c>; null for a free run): it may now go to the runtime.</summary>
 public sealed record AdmittedRun(
     Guid RunId, InstanceDto Instance, string FlowId, RunCaller Caller, long Amount, CreditHold? Credits, DateTimeOffset StartedAt,
-    RedisKey? IdempotencyKey);
+    RedisKey? IdempotencyKey,
+    string? Fingerprint);
 
 /// <summary>Either an admitted run, a stored result to replay (same <c>Idempotency-Key</c>), or a refusal to answer.</summary>
 public readonly record struct Admission(AdmittedRun? Run, byte[]? Replay, IResult? Refusal);
 
 /// <summary>
-/// The checks before a run, cheapest first: who may see the instance (else 404), the workspace's rate limit (429),
-/// the instance's state and trial (409), the idempotency key (replay), then the credit hold (402). Nothing is charged here.
+/// The checks before a run, cheapest first: who may see the instance (else 404; 403 when the Control Plane refuses
+/// the caller's token), its tweaks (400), the workspace's rate limit (429), the instance's state and trial (409), the
+/// idempotency key (replay, or 422 when used for another request), then the credit hold (402). Nothing is charged here.
 /// </summary>
 public sealed partial class RunAdmission(
     InstanceDirectory instances,
     WorkspaceRateLimiter rateLimiter,
     IdempotencyStore idempotency,
+    TweakPolicy tweaks,
     CreditReserve credits,
     GatewayMetrics metrics,
     TimeProvider time,
     ILogger<RunAdmission> logger)
 {
-    public async Task<Admission> AdmitAsync(HttpContext context, Guid instanceId, ServerTiming timing)
+    public async Task<Admission> AdmitAsync(HttpContext context, Guid instanceId, RunRequestBody body, ServerTiming timing)
     {
         var caller = RunCaller.From(context);
         var since = timing.Begin();
-        var instance = await instances.FindForCallerAsync(caller, instanceId);
-        timing.AddControlPlane(since);
+        InstanceDto? instance;
+        try
+        {
+            instance = await instances.FindForCallerAsync(caller, instanceId);
+        }
+        catch (ControlPlaneProblemException refused)
+            when (!caller.IsApiKey && refused.Status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
+        {
+            // The user's token is valid here but the Control Plane does not let it see instances (e.g. not a buyer's).
+            // (Refused with the gateway's own token, for an API key, it stays a server error.)
+            return Refuse(Forbidden());
+        }
+        finally
+        {
+            timing.AddControlPlane(since);
+        }
+
         if (instance is null)
         {
             return Refuse(GsvProblems.NotFoundProblem($"Instance {instanceId}"));
+        }
+
+        if (tweaks.Check(instance.FlowTemplate, body.Tweaks) is { } tweakRefused)
+        {
+            return Refuse(tweakRefused);
         }
 
         var decision = await rateLimiter.AcquireAsync(instance.WorkspaceId);
@@ -75,6 +100,7 @@ public sealed partial class RunAdmission(
         // (or its share of those held ahead taken) under it.
         var runId = Guid.CreateVersion7();
         RedisKey? idempotencyKey = null;
+        string? fingerprint = null;
         if (context.Request.Headers.TryGetValue(IdempotencyStore.HeaderName, out var header))
         {
             var key = header.ToString();
@@ -87,10 +113,14 @@ public sealed partial class RunAdmission(
             }
 
             idempotencyKey = IdempotencyStore.KeyOf(instanceId, key);
-            switch (await idempotency.BeginAsync(idempotencyKey.Value, runId, context.RequestAborted))
+            fingerprint = body.Fingerprint(instanceId);
+            switch (await idempotency.BeginAsync(idempotencyKey.Value, fingerprint, runId, context.RequestAborted))
             {
                 case IdempotencyClaim.Completed completed:
                     return new Admission(null, completed.Result, null);
+                case IdempotencyClaim.Reused:
+                    return Refuse(GsvProblems.Problem(GatewayProblems.IdempotencyKeyReused, StatusCodes.Status422UnprocessableEntity,
+                        "Idempotency-Key reused", "This Idempotency-Key was used for another request; use a new key for a new request."));
                 case IdempotencyClaim.InProgress:
                     return Refuse(GsvProblems.Problem(GsvProblems.Conflict, StatusCodes.Status409Conflict, "Run in progress",
                         "A run with this Idempotency-Key is still in progress; retry later."));
@@ -110,7 +140,7 @@ public sealed partial class RunAdmission(
             }
             catch
             {
-                await AbandonAsync(idempotencyKey, runId);
+                await AbandonAsync(idempotencyKey, fingerprint, runId);
                 throw;
             }
             finally
@@ -120,7 +150,7 @@ public sealed partial class RunAdmission(
 
             if (!hold.Held)
             {
-                await AbandonAsync(idempotencyKey, runId);
+                await AbandonAsync(idempotencyKey, fingerprint, runId);
                 if (hold.Outcome != CreditOutcomes.InsufficientCredits)
                 {
                     throw new InvalidOperationException($"The Control Plane refused the hold of run {runId} ({hold.Outcome}): {hold.Detail}");
@@ -138,16 +168,22 @@ public sealed partial class RunAdmission(
         Activity.Current?.SetTag("gsv.run.id", runId);
         Activity.Current?.SetTag("gsv.instance.id", instance.Id);
         Activity.Current?.SetTag("gsv.workspace.id", instance.WorkspaceId);
-        return new Admission(new AdmittedRun(runId, instance, instance.LangflowFlowId, caller, amount, hold, time.GetUtcNow(), idempotencyKey), null, null);
+        return new Admission(
+            new AdmittedRun(runId, instance, instance.LangflowFlowId, caller, amount, hold, time.GetUtcNow(), idempotencyKey, fingerprint), null, null);
     }
+
+    /// <summary>403: the caller's token is valid, but the Control Plane refuses it (answered 401 or 403 to it).</summary>
+    public static IResult Forbidden() =>
+        GsvProblems.Problem(GsvProblems.Forbidden, StatusCodes.Status403Forbidden, "Forbidden",
+            "The Control Plane does not accept this token for workspaces and instances (a buyer's token or the instance's API key is needed).");
 
     private static Admission Refuse(IResult problem) => new(null, null, problem);
 
-    private async Task AbandonAsync(RedisKey? idempotencyKey, Guid runId)
+    private async Task AbandonAsync(RedisKey? idempotencyKey, string? fingerprint, Guid runId)
     {
-        if (idempotencyKey is { } key)
+        if (idempotencyKey is { } key && fingerprint is not null)
         {
-            await idempotency.AbandonAsync(key, runId);
+            await idempotency.AbandonAsync(key, fingerprint, runId);
         }
     }
 

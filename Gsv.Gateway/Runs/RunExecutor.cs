@@ -10,9 +10,10 @@ using Microsoft.Extensions.Options;
 namespace Gsv.Gateway.Runs;
 
 /// <summary>
-/// Runs an admitted run on Langflow and settles its hold exactly once: captured when the runtime answered, released
-/// (no charge) on any failure, timeout or cancellation. Settlement and run records never depend on the caller still
-/// being connected.
+/// Runs an admitted run on Langflow and settles its hold exactly once: captured when the runtime answered, or when a
+/// streamed run had delivered output to the caller before it failed, timed out or the caller went away (its full
+/// price: what was delivered cannot be taken back); released (no charge) when nothing was delivered. Settlement and
+/// run records never depend on the caller still being connected.
 /// </summary>
 public sealed partial class RunExecutor(
     LangflowClient langflow,
@@ -83,6 +84,7 @@ public sealed partial class RunExecutor(
         context.Response.Headers["Server-Timing"] = timing.Header();
         string? failure = null, reasonCode = null;
         RunResponse? end = null;
+        var delivered = false;
         try
         {
             await sse.StartAsync(context.RequestAborted);
@@ -93,6 +95,7 @@ public sealed partial class RunExecutor(
                 {
                     case TokenEvent token:
                         await sse.WriteAsync("token", new RunTokenEvent(token.Chunk), GatewayJsonContext.Default.RunTokenEvent, context.RequestAborted);
+                        delivered = true;
                         break;
                     case EndEvent ended:
                         end = ended.Result;
@@ -129,7 +132,18 @@ public sealed partial class RunExecutor(
             return;
         }
 
-        await FailAsync(run, reasonCode!, failure!, streamed: true, timing);
+        if (delivered)
+        {
+            // Output reached the caller: the run is charged in full although it did not finish.
+            failure = (reasonCode is "timeout" or "caller_gone" ? Describe(reasonCode, null, charged: true) : failure)
+                + " Output had been delivered: the run was charged.";
+            await ChargeDeliveredAsync(run, reasonCode!, failure, timing);
+        }
+        else
+        {
+            await FailAsync(run, reasonCode!, failure!, streamed: true, timing);
+        }
+
         if (reasonCode != "caller_gone")
         {
             var problem = new RunErrorEvent(GsvProblems.TypeBase + GsvProblems.RuntimeError, GsvProblems.RuntimeError, "Runtime error",
@@ -186,7 +200,7 @@ public sealed partial class RunExecutor(
         var json = JsonSerializer.SerializeToUtf8Bytes(body, GatewayJsonContext.Default.RunResultBody);
         if (run.IdempotencyKey is { } key)
         {
-            await idempotency.CompleteAsync(key, json);
+            await idempotency.CompleteAsync(key, run.Fingerprint!, json);
         }
 
         metrics.RunSucceeded(runCredits.Charged, streamed, timing.ElapsedMilliseconds);
@@ -216,7 +230,38 @@ public sealed partial class RunExecutor(
             timing.AddControlPlane(since);
             if (run.IdempotencyKey is { } key)
             {
-                await idempotency.AbandonAsync(key, run.RunId);
+                await idempotency.AbandonAsync(key, run.Fingerprint!, run.RunId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A streamed run that failed after some of its output was delivered: captured in full and recorded as failed with
+    /// the price charged. Its idempotency key is freed (there is no whole result to replay).
+    /// </summary>
+    private async Task ChargeDeliveredAsync(AdmittedRun run, string reason, string error, ServerTiming timing)
+    {
+        LogRunChargedIncomplete(logger, run.RunId, run.Instance.Id, reason, error);
+        metrics.RunFailed(reason, streamed: true);
+        var since = timing.Begin();
+        try
+        {
+            var record = Record(run, RunStatuses.Failed, run.Amount, Truncate(error));
+            if (run.Credits is { } held)
+            {
+                credits.Settle(run.Instance, held, capture: true, record);
+            }
+            else
+            {
+                await controlPlane.RecordRunAsync(record, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            timing.AddControlPlane(since);
+            if (run.IdempotencyKey is { } key)
+            {
+                await idempotency.AbandonAsync(key, run.Fingerprint!, run.RunId);
             }
         }
     }
@@ -240,11 +285,11 @@ public sealed partial class RunExecutor(
         _ => "runtime_unreachable",
     };
 
-    private string Describe(string reason, Exception exception) => reason switch
+    private string Describe(string reason, Exception? exception, bool charged = false) => reason switch
     {
-        "timeout" => $"The runtime did not answer within {_timeout.TotalSeconds:0.#} s; the run was abandoned and not charged.",
+        "timeout" => $"The runtime did not answer within {_timeout.TotalSeconds:0.#} s; the run was abandoned" + (charged ? "." : " and not charged."),
         "runtime_error" when exception is LangflowException langflowError => $"The runtime failed ({(int)langflowError.StatusCode}): {langflowError.Detail}",
-        "caller_gone" => "The caller went away; the run was abandoned and not charged.",
+        "caller_gone" => "The caller went away; the run was abandoned" + (charged ? "." : " and not charged."),
         _ => "The runtime could not be reached; the run was not charged.",
     };
 
@@ -261,6 +306,9 @@ public sealed partial class RunExecutor(
     }
 
     private static string Truncate(string error) => error.Length <= 1000 ? error : error[..1000];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} of instance {InstanceId} failed ({Reason}) after output was delivered, charged: {Error}")]
+    private static partial void LogRunChargedIncomplete(ILogger logger, Guid runId, Guid instanceId, string reason, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} of instance {InstanceId} failed ({Reason}), hold released: {Error}")]
     private static partial void LogRunFailed(ILogger logger, Guid runId, Guid instanceId, string reason, string error);

@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -5,11 +9,40 @@ using Gsv.ControlPlane.Client;
 
 namespace Gsv.Gateway.Runs;
 
-/// <summary>Body of <c>POST /v1/instances/{instanceId}/runs</c>. The flow is the instance's; the caller only gives input.</summary>
+/// <summary>
+/// Body of <c>POST /v1/instances/{instanceId}/runs</c> (read by <see cref="RunRequestReader"/>). The flow is the
+/// instance's; the caller gives input, and only the tweaks its flow template allows (<see cref="TweakPolicy"/>).
+/// </summary>
 public sealed record RunRequestBody(string? Input, string? SessionId, JsonObject? Tweaks)
 {
     public const int MaxInputLength = 100_000;
     public const int MaxSessionIdLength = 200;
+
+    /// <summary>Control characters, but for tab and line breaks.</summary>
+    private static readonly SearchValues<char> ForbiddenInInput = SearchValues.Create(
+        [.. Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'))]);
+
+    /// <summary>
+    /// SHA-256 (hex) of the request: its route (the instance's runs) and what it asks for (input, session id, tweaks),
+    /// kept with an <c>Idempotency-Key</c> so that the key cannot be reused for another request.
+    /// </summary>
+    public string Fingerprint(Guid instanceId)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Append(string? text)
+        {
+            // A marker tells null from empty; each part ends with a separator no UTF-8 text contains.
+            hash.AppendData(text is null ? "\0"u8 : "\u0001"u8);
+            hash.AppendData(Encoding.UTF8.GetBytes(text ?? ""));
+            hash.AppendData([0xFF]);
+        }
+
+        Append($"POST /v1/instances/{instanceId:D}/runs");
+        Append(Input);
+        Append(SessionId);
+        Append(Tweaks?.ToJsonString());
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     /// <summary>Per-field messages, or null when the body is valid.</summary>
     public Dictionary<string, string[]>? Validate()
@@ -25,8 +58,14 @@ public sealed record RunRequestBody(string? Input, string? SessionId, JsonObject
         {
             Add("input", $"The input may have at most {MaxInputLength} characters.");
         }
+        else if (Input.AsSpan().ContainsAny(ForbiddenInInput))
+        {
+            Add("input", "The input may not have control characters (NUL, ESC, …) other than tabs and line breaks.");
+        }
 
-        if (SessionId is not null && (SessionId.Length is 0 or > MaxSessionIdLength || SessionId.Any(char.IsControl)))
+        // A session id is echoed in answers and logs: no control or formatting characters (ESC, CR/LF, bidi overrides).
+        if (SessionId is not null && (SessionId.Length is 0 or > MaxSessionIdLength
+            || SessionId.Any(c => char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)))
         {
             Add("sessionId", $"The session id must have 1 to {MaxSessionIdLength} printable characters.");
         }

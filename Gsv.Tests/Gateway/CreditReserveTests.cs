@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Gsv.ControlPlane.Client;
 using Gsv.Gateway;
+using Microsoft.Extensions.Time.Testing;
 using static Gsv.Tests.Infrastructure.Polling;
 
 namespace Gsv.Tests.Gateway;
@@ -200,6 +201,34 @@ public sealed class CreditReserveTests
         // Charged under its own id; the shared hold is closed once its last run settled; nothing is held any more.
         await Eventually(() => ledger.Wallet == (997L, 0L) && ledger.OpenSharedHolds == 0);
         Assert.Equal([own], ledger.ChargedUnderSharedHolds);
+    }
+
+    [Fact]
+    public async Task A_workspace_idle_past_its_pools_is_pruned_and_a_later_run_of_it_starts_afresh_with_every_credit_accounted()
+    {
+        var ledger = new InMemoryLedger(credits: 100);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions(), clock);
+        var instance = Instance(Guid.NewGuid(), price: 3);
+
+        var hold = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
+        credits.Reserve.Settle(instance, hold, capture: true, Record(instance, hold.RunId));
+        await credits.Batcher.WhenSettledAsync(hold.RunId, TimeSpan.FromSeconds(10));
+        Assert.Equal(1, credits.Reserve.WorkspaceCount);
+
+        // Unused for longer than a pool is kept (10 min): the sweep forgets the pool, then the workspace it leaves empty.
+        clock.Advance(TimeSpan.FromMinutes(11));
+        await Eventually(() => credits.Reserve.WorkspaceCount == 0);
+        Assert.Equal((97L, 0L), ledger.Wallet);
+
+        // The workspace's next run holds and settles as the first did; its projection is the ledger's.
+        var next = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
+        Assert.True(next.Held);
+        credits.Reserve.Settle(instance, next, capture: true, Record(instance, next.RunId));
+        await credits.Batcher.WhenSettledAsync(next.RunId, TimeSpan.FromSeconds(10));
+        Assert.Equal((94L, 0L), ledger.Wallet);
+        Assert.Equal((94L, false), credits.Reserve.Projected(Workspace));
+        Assert.Equal(1, credits.Reserve.WorkspaceCount);
     }
 
     private static InstanceDto Instance(Guid id, long price) => new(

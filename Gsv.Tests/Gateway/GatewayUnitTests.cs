@@ -80,6 +80,7 @@ public sealed class GatewayUnitTests
         Assert.Contains("input", new RunRequestBody(new string('a', RunRequestBody.MaxInputLength + 1), null, null).Validate()!.Keys);
         Assert.Contains("sessionId", new RunRequestBody("hi", "", null).Validate()!.Keys);
         Assert.Contains("sessionId", new RunRequestBody("hi", "a\nb", null).Validate()!.Keys);
+        Assert.Contains("sessionId", new RunRequestBody("hi", "a\u202egnp.exe", null).Validate()!.Keys);
         Assert.Contains("tweaks", new RunRequestBody("hi", null, new JsonObject { ["Prompt-1"] = 3 }).Validate()!.Keys);
     }
 

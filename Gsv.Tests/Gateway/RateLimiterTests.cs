@@ -1,6 +1,7 @@
 using Gsv.Gateway;
 using Gsv.Gateway.Idempotency;
 using Gsv.Gateway.RateLimiting;
+using Gsv.Gateway.Runs;
 using Gsv.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -121,21 +122,44 @@ public sealed class RateLimiterTests(PlatformFixture platform)
         using var redis = await ConnectAsync();
         var store = new IdempotencyStore(redis, Options.Create(new GatewayOptions { RuntimeTimeout = TimeSpan.FromSeconds(1) }));
         var key = IdempotencyStore.KeyOf(Guid.NewGuid(), "key-1");
+        var request = Fingerprint("book a table");
 
-        var first = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(key, Guid.CreateVersion7(), CancellationToken.None));
+        var first = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(key, request, Guid.CreateVersion7(), CancellationToken.None));
         // While the first run goes on, a second request waits (bounded) and then hears it is in progress.
-        Assert.IsType<IdempotencyClaim.InProgress>(await store.BeginAsync(key, Guid.CreateVersion7(), CancellationToken.None));
+        Assert.IsType<IdempotencyClaim.InProgress>(await store.BeginAsync(key, request, Guid.CreateVersion7(), CancellationToken.None));
 
-        await store.AbandonAsync(key, first.RunId);
-        var second = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(key, Guid.CreateVersion7(), CancellationToken.None));
+        await store.AbandonAsync(key, request, first.RunId);
+        var second = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(key, request, Guid.CreateVersion7(), CancellationToken.None));
         Assert.NotEqual(first.RunId, second.RunId);
 
-        await store.CompleteAsync(key, "{\"runId\":\"x\"}"u8.ToArray());
-        var replay = Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(key, Guid.CreateVersion7(), CancellationToken.None));
+        await store.CompleteAsync(key, request, "{\"runId\":\"x\"}"u8.ToArray());
+        var replay = Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(key, request, Guid.CreateVersion7(), CancellationToken.None));
         Assert.Equal("{\"runId\":\"x\"}", System.Text.Encoding.UTF8.GetString(replay.Result));
 
         // Abandoning with a stale run id does not delete a completed result.
-        await store.AbandonAsync(key, first.RunId);
-        Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(key, Guid.CreateVersion7(), CancellationToken.None));
+        await store.AbandonAsync(key, request, first.RunId);
+        Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(key, request, Guid.CreateVersion7(), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task An_idempotency_key_used_for_another_request_is_refused_while_pending_and_once_completed()
+    {
+        using var redis = await ConnectAsync();
+        var store = new IdempotencyStore(redis, Options.Create(new GatewayOptions { RuntimeTimeout = TimeSpan.FromSeconds(1) }));
+        var instance = Guid.NewGuid();
+        var key = IdempotencyStore.KeyOf(instance, "key-2");
+        var (book, cancel) = (Fingerprint("book a table", instance), Fingerprint("cancel my table", instance));
+        Assert.NotEqual(book, cancel);
+        Assert.NotEqual(book, Fingerprint("book a table", Guid.NewGuid()));
+
+        var first = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(key, book, Guid.CreateVersion7(), CancellationToken.None));
+        Assert.IsType<IdempotencyClaim.Reused>(await store.BeginAsync(key, cancel, Guid.CreateVersion7(), CancellationToken.None));
+
+        await store.CompleteAsync(key, book, "{}"u8.ToArray());
+        Assert.IsType<IdempotencyClaim.Reused>(await store.BeginAsync(key, cancel, Guid.CreateVersion7(), CancellationToken.None));
+        Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(key, book, first.RunId, CancellationToken.None));
+    }
+
+    private static string Fingerprint(string input, Guid? instance = null) =>
+        new RunRequestBody(input, null, null).Fingerprint(instance ?? Guid.Empty);
 }

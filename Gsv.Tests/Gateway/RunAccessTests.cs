@@ -100,6 +100,31 @@ public sealed class RunAccessTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, await PollStatusAsync(gateway, scenario.RunsPath, HttpStatusCode.OK));
     }
 
+    [Fact]
+    public async Task A_valid_token_the_control_plane_refuses_gets_403_problem_not_500()
+    {
+        var scenario = await GatewayScenario.CreateAsync(platform, creditsPerRun: 1, credits: 5);
+        using var owner = scenario.CreateApiKeyClient();
+        using var ran = await owner.PostAsync(scenario.RunsPath, GatewayScenario.Body("mine"));
+        var runId = (string)(await ran.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!;
+
+        // A service account's token: valid for the gateway (issuer, audience, signature), but not a buyer's, so the
+        // Control Plane refuses it (403) when the gateway asks it for the instance or the run with it.
+        var serviceToken = await platform.Identity.GetServiceTokenAsync("gsv-provisioner");
+        using var gateway = scenario.CreateGatewayClient(bearer: serviceToken);
+        using var run = await gateway.PostAsync(scenario.RunsPath, GatewayScenario.Body("not a buyer"));
+        using var read = await gateway.GetAsync($"/v1/runs/{runId}");
+
+        foreach (var response in new[] { run, read })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("forbidden", (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["code"]);
+        }
+
+        Assert.Equal(4, (await scenario.SettledWalletAsync()).Balance);
+    }
+
     /// <summary>Runs until the gateway answers <paramref name="expected"/> (caches may hold the old answer a few seconds), bounded.</summary>
     private static async Task<HttpStatusCode> PollStatusAsync(HttpClient gateway, string path, HttpStatusCode expected)
     {

@@ -27,7 +27,7 @@ public sealed class RunningCredits : IAsyncDisposable
     /// <summary>The meter factory of this harness alone (its meters' scope), to listen to its measurements only.</summary>
     public IMeterFactory Meters => _provider.GetRequiredService<IMeterFactory>();
 
-    public static async Task<RunningCredits> StartAsync(HttpMessageHandler controlPlane, GatewayOptions options)
+    public static async Task<RunningCredits> StartAsync(HttpMessageHandler controlPlane, GatewayOptions options, TimeProvider? reserveTime = null)
     {
         var services = new ServiceCollection();
         services.AddMetrics();
@@ -35,7 +35,7 @@ public sealed class RunningCredits : IAsyncDisposable
         var provider = services.BuildServiceProvider();
         var metrics = new GatewayMetrics(provider.GetRequiredService<IMeterFactory>());
         var batcher = new CreditBatcher(provider, Options.Create(options), metrics, NullLogger<CreditBatcher>.Instance);
-        var reserve = new CreditReserve(batcher, Options.Create(options), metrics, TimeProvider.System, NullLogger<CreditReserve>.Instance);
+        var reserve = new CreditReserve(batcher, Options.Create(options), metrics, reserveTime ?? TimeProvider.System, NullLogger<CreditReserve>.Instance);
         await batcher.StartAsync(CancellationToken.None);
         await reserve.StartAsync(CancellationToken.None);
         return new RunningCredits(provider, batcher, reserve);

@@ -36,8 +36,9 @@ public static partial class FlowExecutor
     /// <summary>Emulator-only knobs on a model component (template field or tweak); a real Langflow ignores them.</summary>
     public const string FailField = "gsv_fail";
     public const string DelayField = "gsv_delay_ms";
+    public const string TokenDelayField = "gsv_token_delay_ms";
 
-    private static readonly string[] KnobFields = [FailField, DelayField];
+    private static readonly string[] KnobFields = [FailField, DelayField, TokenDelayField];
 
     public static async Task<IReadOnlyList<VertexRun>> RunAsync(
         FlowGraph graph, FlowRunRequest request, string aiMessageId, IFlowRunObserver? observer, CancellationToken cancellationToken)
@@ -174,8 +175,16 @@ public static partial class FlowExecutor
         if (observer is not null && vertex.GetBool("stream"))
         {
             await observer.StreamStartAsync(aiMessageId, cancellationToken);
+            var tokenDelay = vertex.GetInt(TokenDelayField);
+            var first = true;
             foreach (var chunk in answer.Chunks)
             {
+                if (!first && tokenDelay > 0)
+                {
+                    await Task.Delay(tokenDelay, cancellationToken);
+                }
+
+                first = false;
                 await observer.TokenAsync(chunk, aiMessageId, cancellationToken);
             }
         }

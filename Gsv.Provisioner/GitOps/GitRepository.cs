@@ -138,6 +138,21 @@ public sealed partial class GitRepository(IOptions<GitOpsOptions> options, IHost
         }
     }
 
+    /// <summary>The commit id of <c>HEAD</c>.</summary>
+    public async Task<string> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return (await RunAsync(Path, cancellationToken, "rev-parse", "HEAD")).Trim();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Files under a folder that some commit of <c>HEAD</c>'s history deleted (they may have come back since).</summary>
     public async Task<IReadOnlySet<string>> ReadDeletedAsync(string folder, CancellationToken cancellationToken)
     {

@@ -192,7 +192,7 @@ public sealed partial class CatalogBootstrapper(
 
         if (!app.Permissions.Select(p => p.Code).Order(StringComparer.Ordinal).SequenceEqual(AppPermissions.Order(StringComparer.Ordinal)))
         {
-            app = await staff.AppUpdateAsync(app.Id, new AppInput(AppName, app.Identifier, AppPermissions), ct);
+            app = await staff.AppUpdateAsync(app.Id, new AppInput(AppName, app.Identifier ?? AppIdentifier, AppPermissions), ct);
             LogPermissionsReduced(logger, app.Id, string.Join(",", AppPermissions));
         }
 

@@ -62,4 +62,6 @@ var web = builder.AddProject<Projects.Gsv_Web>("web")
     .WithKeycloak(infra.Keycloak, "gsv-web", secrets.WebClientSecret);
 infra.Keycloak.WithWebFrontEnd(builder, web.GetEndpoint("http"));
 
+builder.WithServiceEnvironment(mode, controlPlane, gateway, provisioner, web);
+
 builder.Build().Run();

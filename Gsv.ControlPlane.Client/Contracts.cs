@@ -167,6 +167,9 @@ public static class ApiKeys
     public const string Prefix = "gsv_";
 }
 
+/// <summary>A page of <c>GET /internal/v1/instances</c>; <see cref="Next"/> is passed as <c>after</c> for the next page (null: last page).</summary>
+public sealed record InstancePage(IReadOnlyList<InstanceDto> Items, string? Next);
+
 public sealed record ResolveApiKeyRequest(string Key);
 
 public sealed record ResolvedApiKey(Guid ApiKeyId, Guid InstanceId, Guid WorkspaceId);

@@ -1,5 +1,7 @@
 
+using System.Globalization;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using static Gsv.ControlPlane.Client.ControlPlaneHttp;
 
 namespace Gsv.ControlPlane.Client;
@@ -53,23 +55,64 @@ public sealed class ControlPlaneClient(HttpClient http)
         return await ReadOrNullAsync<InstanceDto>(response, cancellationToken);
     }
 
+    /// <summary>Every instance matching the filters (all pages).</summary>
     public async Task<IReadOnlyList<InstanceDto>> ListInstancesAsync(
         IEnumerable<InstanceState>? states = null, Guid? workspaceId = null, CancellationToken cancellationToken = default)
     {
-        var query = new List<string>();
-        foreach (var state in states ?? [])
+        var all = new List<InstanceDto>();
+        await foreach (var instance in EnumerateInstancesAsync(states, workspaceId, cancellationToken: cancellationToken))
         {
-            query.Add("state=" + state.ToString().ToUpperInvariant());
+            all.Add(instance);
         }
 
+        return all;
+    }
+
+    /// <summary>Every instance matching the filters, fetched page by page (<paramref name="pageSize"/> per request).</summary>
+    public async IAsyncEnumerable<InstanceDto> EnumerateInstancesAsync(
+        IEnumerable<InstanceState>? states = null, Guid? workspaceId = null, IEnumerable<Guid>? ids = null, int? pageSize = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? after = null;
+        do
+        {
+            var page = await ListInstancesPageAsync(states, workspaceId, ids, after, pageSize, cancellationToken);
+            foreach (var instance in page.Items)
+            {
+                yield return instance;
+            }
+
+            after = page.Next;
+        }
+        while (after is not null);
+    }
+
+    /// <summary>One page of instances; pass the previous page's <see cref="InstancePage.Next"/> as <paramref name="after"/>.</summary>
+    public async Task<InstancePage> ListInstancesPageAsync(
+        IEnumerable<InstanceState>? states = null, Guid? workspaceId = null, IEnumerable<Guid>? ids = null, string? after = null, int? limit = null,
+        CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>();
+        query.AddRange((states ?? []).Select(state => "state=" + state.ToString().ToUpperInvariant()));
         if (workspaceId is { } workspace)
         {
             query.Add("workspaceId=" + workspace);
         }
 
+        query.AddRange((ids ?? []).Select(id => "id=" + id));
+        if (after is not null)
+        {
+            query.Add("after=" + Uri.EscapeDataString(after));
+        }
+
+        if (limit is { } size)
+        {
+            query.Add("limit=" + size.ToString(CultureInfo.InvariantCulture));
+        }
+
         var url = $"{Base}instances" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
         using var response = await http.GetAsync(url, cancellationToken);
-        return await ReadAsync<List<InstanceDto>>(response, cancellationToken);
+        return await ReadAsync<InstancePage>(response, cancellationToken);
     }
 
     /// <summary>Moves the instance; an illegal move throws <see cref="IllegalTransitionException"/> and changes nothing.</summary>

@@ -8,7 +8,15 @@ public sealed record WebhookEventRef(string EventType);
 
 public sealed record SaleorWebhook(string Id, string Name, string TargetUrl, bool IsActive, IReadOnlyList<WebhookEventRef> AsyncEvents);
 
-public sealed record SaleorApp(string Id, string Name, string? Identifier, bool IsActive, IReadOnlyList<PermissionRef> Permissions, IReadOnlyList<SaleorWebhook>? Webhooks = null);
+/// <summary>An app token as listed (Saleor never shows a token again after it was created).</summary>
+public sealed record AppTokenRef(string Id, string? Name);
+
+public sealed record SaleorApp(
+    string Id, string Name, string? Identifier, bool IsActive, IReadOnlyList<PermissionRef> Permissions, IReadOnlyList<SaleorWebhook>? Webhooks = null,
+    IReadOnlyList<AppTokenRef>? Tokens = null);
+
+/// <summary>A token just created: <see cref="AuthToken"/> is shown this once.</summary>
+public sealed record CreatedAppToken(string Id, string AuthToken);
 
 public sealed record AppInput(string Name, string? Identifier, IReadOnlyList<string> Permissions);
 
@@ -44,9 +52,20 @@ public sealed partial class SaleorClient
         return new(payload.AuthToken!, payload.App!);
     }
 
-    /// <summary>A new token for an existing app (tokens are shown once, so a restarted bootstrap needs a fresh one).</summary>
-    public async Task<string> AppTokenCreateAsync(string appId, string name, CancellationToken cancellationToken = default) =>
-        Ok((await ExecuteAsync<AppTokenCreateData>("AppTokenCreate", new { input = new { app = appId, name } }, cancellationToken)).AppTokenCreate, "appTokenCreate").AuthToken!;
+    /// <summary>A new token for an existing app (its value is shown only here).</summary>
+    public async Task<CreatedAppToken> AppTokenCreateAsync(string appId, string name, CancellationToken cancellationToken = default)
+    {
+        var payload = Ok((await ExecuteAsync<AppTokenCreateData>("AppTokenCreate", new { input = new { app = appId, name } }, cancellationToken)).AppTokenCreate, "appTokenCreate");
+        return new(payload.AppToken!.Id, payload.AuthToken!);
+    }
+
+    /// <summary>Revokes an app token (MANAGE_APPS).</summary>
+    public async Task AppTokenDeleteAsync(string tokenId, CancellationToken cancellationToken = default) =>
+        Ok((await ExecuteAsync<AppTokenDeleteData>("AppTokenDelete", new { id = tokenId }, cancellationToken)).AppTokenDelete, "appTokenDelete");
+
+    /// <summary>Changes an app's name, identifier or permissions (MANAGE_APPS; the permissions given replace the app's).</summary>
+    public async Task<SaleorApp> AppUpdateAsync(string appId, AppInput input, CancellationToken cancellationToken = default) =>
+        Ok((await ExecuteAsync<AppUpdateData>("AppUpdate", new { id = appId, input }, cancellationToken)).AppUpdate, "appUpdate").App!;
 
     public async Task<SaleorWebhook> WebhookCreateAsync(WebhookCreateInput input, CancellationToken cancellationToken = default) =>
         Ok((await ExecuteAsync<WebhookCreateData>("WebhookCreate", new { input }, cancellationToken)).WebhookCreate, "webhookCreate").Webhook!;
@@ -61,8 +80,11 @@ public sealed partial class SaleorClient
     private sealed record AppsData(Connection<SaleorApp> Apps);
     private sealed record AppCreatePayload(string? AuthToken, SaleorApp? App) : SaleorMutationPayload;
     private sealed record AppCreateData(AppCreatePayload AppCreate);
-    private sealed record AppTokenPayload(string? AuthToken) : SaleorMutationPayload;
+    private sealed record AppTokenPayload(string? AuthToken, AppTokenRef? AppToken) : SaleorMutationPayload;
     private sealed record AppTokenCreateData(AppTokenPayload AppTokenCreate);
+    private sealed record AppTokenDeleteData(AppTokenPayload AppTokenDelete);
+    private sealed record AppUpdatePayload(SaleorApp? App) : SaleorMutationPayload;
+    private sealed record AppUpdateData(AppUpdatePayload AppUpdate);
     private sealed record WebhookPayload(SaleorWebhook? Webhook) : SaleorMutationPayload;
     private sealed record WebhookCreateData(WebhookPayload WebhookCreate);
     private sealed record WebhookUpdateData(WebhookPayload WebhookUpdate);

@@ -45,6 +45,9 @@ public static class Extensions
         });
 
         builder.Services.AddProblemDetails();
+        // UseExceptionHandler() in every service: a request that cannot be read stays a 4xx (not a 500), in any environment.
+        builder.Services.Configure<ExceptionHandlerOptions>(
+            options => options.StatusCodeSelector ??= Gsv.ServiceDefaults.Problems.ExceptionResponses.StatusCodeFor);
         return builder;
     }
 

@@ -1,4 +1,6 @@
 using Gsv.Saleor;
+using Gsv.ServiceDefaults.Problems;
+using Gsv.Web;
 using Gsv.Web.Apis;
 using Gsv.Web.Authentication;
 using Gsv.Web.Components;
@@ -11,14 +13,14 @@ builder.AddGsvWebAuthentication();
 builder.Services.AddAuthorization();
 builder.Services.AddSaleorClient(builder.Configuration);
 builder.Services.AddScoped<MarketplaceCatalog>();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// Circuit errors never carry exception details to the browser, whatever the environment.
+builder.Services.AddRazorComponents().AddInteractiveServerComponents(options => options.DetailedErrors = false);
 
 var app = builder.Build();
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
-}
+// First in the pipeline in every environment: no exception (stack, request headers) reaches a client.
+app.UseSafeExceptionResponses();
+app.UseSecurityHeaders();
 
 app.UseAuthentication();
 app.UseAuthorization();

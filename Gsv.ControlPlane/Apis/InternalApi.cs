@@ -117,9 +117,12 @@ public static class InternalApi
         return created ? TypedResults.Created($"/internal/v1/instances/{instance.Id}", instance) : TypedResults.Ok(instance);
     }
 
-    private static async Task<IResult> ListInstancesAsync(HttpRequest http, ControlPlaneDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of instances (filters: <c>state</c>, <c>workspaceId</c>, <c>id</c>, each optional); <c>next</c> is the
+    /// cursor to pass as <c>after</c> for the following page, null on the last one.
+    /// </summary>
+    private static async Task<IResult> ListInstancesAsync(HttpRequest http, InstanceService instances, CancellationToken cancellationToken)
     {
-        var query = db.Instances.AsNoTracking();
         var states = new List<InstanceState>();
         foreach (var value in http.Query["state"])
         {
@@ -131,23 +134,48 @@ public static class InternalApi
             states.Add(state);
         }
 
-        if (states.Count > 0)
-        {
-            query = query.Where(i => states.Contains(i.State));
-        }
-
+        Guid? workspaceId = null;
         if (http.Query["workspaceId"] is { Count: > 0 } workspace)
         {
-            if (!Guid.TryParse(workspace, out var workspaceId))
+            if (!Guid.TryParse(workspace, out var parsed))
             {
                 return Invalid("workspaceId", "workspaceId must be a UUID.");
             }
 
-            query = query.Where(i => i.WorkspaceId == workspaceId);
+            workspaceId = parsed;
         }
 
-        var instances = await query.OrderBy(i => i.CreatedAt).Take(1000).ToListAsync(cancellationToken);
-        return TypedResults.Ok(instances.ConvertAll(i => i.ToDto()));
+        var ids = new List<Guid>();
+        foreach (var value in http.Query["id"])
+        {
+            if (!Guid.TryParse(value, out var id))
+            {
+                return Invalid("id", "id must be a UUID.");
+            }
+
+            ids.Add(id);
+        }
+
+        var limit = InstanceService.MaxPageSize;
+        if (http.Query["limit"] is { Count: > 0 } limitValue
+            && (!int.TryParse(limitValue, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit)
+                || limit is < 1 or > InstanceService.MaxPageSize))
+        {
+            return Invalid("limit", $"limit must be an integer from 1 to {InstanceService.MaxPageSize}.");
+        }
+
+        InstanceCursor? after = null;
+        if (http.Query["after"] is { Count: > 0 } afterValue)
+        {
+            if (!InstanceCursor.TryDecode(afterValue, out var cursor))
+            {
+                return Invalid("after", "after must be a cursor returned as 'next' by this endpoint.");
+            }
+
+            after = cursor;
+        }
+
+        return TypedResults.Ok(await instances.ListPageAsync(new InstanceFilter(states, workspaceId, ids), after, limit, cancellationToken));
     }
 
     private static async Task<IResult> GetInstanceAsync(Guid id, ControlPlaneDbContext db, CancellationToken cancellationToken) =>

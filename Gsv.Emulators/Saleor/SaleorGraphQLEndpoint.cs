@@ -93,7 +93,7 @@ public sealed class SaleorGraphQLEndpoint(
 
         if (token.Length == 30)
         {
-            var app = store.Apps.FirstOrDefault(a => a.IsActive && a.Tokens.Contains(token));
+            var app = store.Apps.FirstOrDefault(a => a.IsActive && a.Tokens.Any(t => t.Token == token));
             return app is null ? null : new SaleorCaller(null, app);
         }
 

@@ -31,7 +31,7 @@ public sealed partial class SaleorMutations
 
         var app = new AppRow { Pk = store.NextPk(), Name = Str(input, "name")!, Identifier = identifier ?? Guid.NewGuid().ToString(), Permissions = [.. permissions] };
         var token = NewAppToken();
-        app.Tokens.Add(token);
+        app.Tokens.Add(new AppTokenRow { Pk = store.NextPk(), Name = "Default", Token = token });
         store.Apps.Add(app);
         return new Node { ["authToken"] = token, ["app"] = views.App(app), ["errors"] = Array.Empty<Node>() };
     }
@@ -46,13 +46,52 @@ public sealed partial class SaleorMutations
             return Failed(Error("app", "NOT_FOUND", "Couldn't resolve to a node."));
         }
 
-        var token = NewAppToken();
-        app.Tokens.Add(token);
-        return new Node
+        var row = new AppTokenRow { Pk = store.NextPk(), Name = Str(input, "name") ?? "", Token = NewAppToken() };
+        app.Tokens.Add(row);
+        return new Node { ["authToken"] = row.Token, ["appToken"] = SaleorViews.AppToken(row), ["errors"] = Array.Empty<Node>() };
+    }
+
+    /// <summary>appTokenDelete (MANAGE_APPS): the token stops authenticating at once.</summary>
+    private Node AppTokenDelete(IResolveFieldContext ctx)
+    {
+        Require(ctx, "MANAGE_APPS");
+        var pk = IntPk(Arg(ctx, "id") as string, "AppToken");
+        var app = store.Apps.FirstOrDefault(a => a.Tokens.Any(t => t.Pk == pk));
+        if (app is null)
         {
-            ["authToken"] = token, ["appToken"] = new Node { ["id"] = Gid("AppToken", $"{app.Pk}-{app.Tokens.Count - 1}"), ["name"] = Str(input, "name") },
-            ["errors"] = Array.Empty<Node>(),
-        };
+            return Failed(Error("id", "NOT_FOUND", "Couldn't resolve to a node."));
+        }
+
+        var row = app.Tokens.First(t => t.Pk == pk);
+        app.Tokens.Remove(row);
+        return new Node { ["appToken"] = SaleorViews.AppToken(row), ["errors"] = Array.Empty<Node>() };
+    }
+
+    /// <summary>appUpdate (MANAGE_APPS): name, identifier and permissions; permissions given replace the app's.</summary>
+    private Node AppUpdate(IResolveFieldContext ctx)
+    {
+        Require(ctx, "MANAGE_APPS");
+        var app = store.Apps.FirstOrDefault(a => a.Pk == IntPk(Arg(ctx, "id") as string, "App"));
+        if (app is null)
+        {
+            return Failed(Error("id", "NOT_FOUND", "Couldn't resolve to a node."));
+        }
+
+        var input = InputArg(ctx);
+        var identifier = Str(input, "identifier");
+        if (identifier is not null && store.Apps.Any(a => a.Pk != app.Pk && a.Identifier == identifier))
+        {
+            return Failed(Error("identifier", "UNIQUE", "App with the same identifier is already installed"));
+        }
+
+        app.Name = Str(input, "name") ?? app.Name;
+        app.Identifier = identifier ?? app.Identifier;
+        if (input.ContainsKey("permissions"))
+        {
+            app.Permissions = [.. Strings(input, "permissions")];
+        }
+
+        return new Node { ["app"] = views.App(app), ["errors"] = Array.Empty<Node>() };
     }
 
     private Node WebhookCreate(IResolveFieldContext ctx)

@@ -325,9 +325,10 @@ public sealed partial class SaleorMutations
 
         checkout.Completed = true;
         store.Orders.Add(order);
+        // ORDER_* payloads are deferred: generated after the mutation, from the state at that time.
+        webhooks.Enqueue("ORDER_CREATED", order.Id);
         if (SaleorViews.ChargeStatus(order) is "FULL" or "OVERCHARGED")
         {
-            // ORDER_* payloads are deferred: generated after the mutation, from the state at that time.
             webhooks.Enqueue("ORDER_FULLY_PAID", order.Id);
         }
 

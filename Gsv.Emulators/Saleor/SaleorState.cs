@@ -28,7 +28,8 @@ public sealed class ProductRow
 
 public sealed class VariantRow { public int Pk; public int ProductPk; public string? Sku; public string Name = ""; public bool TrackInventory = true; public Dictionary<int, int> Stocks = []; public Dictionary<int, decimal> Prices = []; }
 
-public sealed class AppRow { public int Pk; public string Name = ""; public string? Identifier; public bool IsActive = true; public List<string> Permissions = []; public List<string> Tokens = []; }
+public sealed class AppRow { public int Pk; public string Name = ""; public string? Identifier; public bool IsActive = true; public List<string> Permissions = []; public List<AppTokenRow> Tokens = []; }
+public sealed class AppTokenRow { public int Pk; public string? Name; public string Token = ""; }
 
 public sealed class WebhookRow
 {

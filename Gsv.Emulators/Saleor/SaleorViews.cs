@@ -178,8 +178,14 @@ public sealed class SaleorViews(SaleorStore store)
         ["__typename"] = "App", ["id"] = Gid("App", a.Pk), ["name"] = a.Name, ["identifier"] = a.Identifier, ["isActive"] = a.IsActive,
         ["permissions"] = a.Permissions.Select(p => new Node { ["code"] = p, ["name"] = p }).ToArray(),
         ["webhooks"] = store.Webhooks.Where(w => w.AppPk == a.Pk).Select(Webhook).ToArray(),
-        ["tokens"] = a.Tokens.Select((t, i) => new Node { ["id"] = Gid("AppToken", $"{a.Pk}-{i}"), ["authToken"] = t[^4..] }).ToArray(),
+        ["tokens"] = a.Tokens.Select(AppToken).ToArray(),
         ["metadata"] = Array.Empty<Node>(),
+    };
+
+    /// <summary>An app token as Saleor lists it: only the last four characters of the value.</summary>
+    public static Node AppToken(AppTokenRow t) => new()
+    {
+        ["__typename"] = "AppToken", ["id"] = Gid("AppToken", t.Pk), ["name"] = t.Name, ["authToken"] = t.Token[^4..],
     };
 
     public Node Webhook(WebhookRow w) => new()

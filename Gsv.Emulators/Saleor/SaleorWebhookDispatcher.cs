@@ -57,7 +57,7 @@ public sealed partial class SaleorWebhookDispatcher(
             {
                 var @event = new Node
                 {
-                    ["__typename"] = "OrderFullyPaid", ["issuedAt"] = order.Created.ToString("yyyy-MM-ddTHH:mm:ss.ffffff+00:00", CultureInfo.InvariantCulture),
+                    ["__typename"] = EventTypeName(eventType), ["issuedAt"] = order.Created.ToString("yyyy-MM-ddTHH:mm:ss.ffffff+00:00", CultureInfo.InvariantCulture),
                     ["version"] = SaleorViews.Version, ["recipient"] = views.App(app), ["issuingPrincipal"] = null, ["order"] = views.Order(order),
                 };
                 var payload = await EvaluateAsync(webhook.Query!, @event, app);
@@ -78,6 +78,10 @@ public sealed partial class SaleorWebhookDispatcher(
 
         return created;
     }
+
+    /// <summary>ORDER_FULLY_PAID → OrderFullyPaid: the event's GraphQL type, which the subscription's fragments select.</summary>
+    private static string EventTypeName(string eventType) =>
+        string.Concat(eventType.Split('_').Select(w => w[..1] + w[1..].ToLowerInvariant()));
 
     /// <summary>The subscription over the event, serialized like Python's json.dumps (", " / ": ", ASCII-escaped).</summary>
     private async Task<byte[]?> EvaluateAsync(string query, Node @event, AppRow app)

@@ -11,7 +11,8 @@ namespace Gsv.Provisioner.Apis;
 /// <c>POST /webhooks/saleor/order-paid</c>: Saleor's ORDER_FULLY_PAID. Only a delivery signed by the configured Saleor
 /// (detached JWS against its JWKS, and <c>Saleor-Api-Url</c> naming it) is recorded; the event is in the inbox before
 /// the 200, and provisioning happens afterwards from there. Unsigned/forged/foreign → 401, signed but unusable → 400
-/// (Saleor does not retry 4xx); a failure to record → 500 so Saleor retries.
+/// (Saleor does not retry 4xx); a failure to record → 500 so Saleor retries. The signature proves the body, not the
+/// event: a signed order that is not paid is recorded as ignored and answered 200 with no effect.
 /// </summary>
 public static partial class SaleorWebhookApi
 {
@@ -72,6 +73,13 @@ public static partial class SaleorWebhookApi
             return GsvProblems.Problem(GsvProblems.Validation, StatusCodes.Status400BadRequest, "Malformed event", e.Message);
         }
 
+        if (!order.IsPaid)
+        {
+            var noted = await inbox.RecordIgnoredAsync(OrderPaidEvent.EventType, order.OrderId, payload, OrderPaidEvent.NotPaidReason, cancellationToken);
+            LogIgnored(logger, order.OrderId);
+            return TypedResults.Ok(new WebhookReceipt(order.OrderId, OrderPaidEvent.EventType, Duplicate: !noted, Ignored: true));
+        }
+
         var recorded = await inbox.RecordAsync(OrderPaidEvent.EventType, order.OrderId, payload, cancellationToken);
         if (recorded)
         {
@@ -79,7 +87,7 @@ public static partial class SaleorWebhookApi
         }
 
         LogReceived(logger, order.OrderId, !recorded);
-        return TypedResults.Ok(new WebhookReceipt(order.OrderId, OrderPaidEvent.EventType, Duplicate: !recorded));
+        return TypedResults.Ok(new WebhookReceipt(order.OrderId, OrderPaidEvent.EventType, Duplicate: !recorded, Ignored: false));
     }
 
     /// <summary>The raw bytes as received (the signature covers them exactly); null when larger than the limit.</summary>
@@ -110,13 +118,16 @@ public static partial class SaleorWebhookApi
     private static IResult Unauthorized(string detail) =>
         GsvProblems.Problem(GsvProblems.Unauthorized, StatusCodes.Status401Unauthorized, "Webhook not verified", detail);
 
-    public sealed record WebhookReceipt(string OrderId, string Event, bool Duplicate);
+    public sealed record WebhookReceipt(string OrderId, string Event, bool Duplicate, bool Ignored);
 
     [LoggerMessage(LogLevel.Warning, "Rejected a Saleor webhook ({Reason}; Saleor-Api-Url '{ApiUrl}')")]
     private static partial void LogRejected(ILogger logger, string reason, string apiUrl);
 
     [LoggerMessage(LogLevel.Warning, "Rejected a signed but malformed Saleor webhook: {Error}")]
     private static partial void LogMalformed(ILogger logger, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Ignored a signed ORDER_FULLY_PAID for order {OrderId}: the order in it is not paid")]
+    private static partial void LogIgnored(ILogger logger, string orderId);
 
     [LoggerMessage(LogLevel.Information, "ORDER_FULLY_PAID for order {OrderId} recorded (duplicate: {Duplicate})")]
     private static partial void LogReceived(ILogger logger, string orderId, bool duplicate);

@@ -50,6 +50,9 @@ public sealed class SaleorBootstrapHealthCheck(SaleorBootstrapState state) : IHe
 
 public static class CatalogBootstrapExtensions
 {
+    /// <summary>Age at which the stored Saleor app token is replaced at the next start (default 30 days).</summary>
+    public const string TokenRotationAgeKey = "Provisioner:SaleorAppTokenRotationAge";
+
     /// <summary>The Saleor staff client and the start-up bootstrap (same code path against the emulator or a real Saleor).</summary>
     public static IHostApplicationBuilder AddSaleorCatalogBootstrap(this IHostApplicationBuilder builder)
     {
@@ -61,8 +64,11 @@ public static class CatalogBootstrapExtensions
                 options.StaffEmail ?? throw new InvalidOperationException("Saleor:StaffEmail is not configured."),
                 options.StaffPassword ?? throw new InvalidOperationException("Saleor:StaffPassword is not configured."));
         });
+        builder.Services.AddScoped<SaleorAppTokenStore>();
+        var tokenRotationAge = builder.Configuration.GetValue(TokenRotationAgeKey, TimeSpan.FromDays(30));
         builder.Services.AddTransient(sp => new CatalogBootstrapper(
             sp.GetRequiredService<SaleorClient>().WithTokens(sp.GetRequiredService<StaffTokenSource>()),
+            sp.GetRequiredService<SaleorAppTokenStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, tokenRotationAge,
             sp.GetRequiredService<ILogger<CatalogBootstrapper>>()));
         builder.Services.AddSingleton<SaleorBootstrapState>();
         builder.Services.AddHostedService<CatalogBootstrapService>();

@@ -1,3 +1,4 @@
+using Gsv.Provisioner.Data;
 using Gsv.Saleor;
 
 namespace Gsv.Provisioner.Catalog;
@@ -6,7 +7,8 @@ namespace Gsv.Provisioner.Catalog;
 /// Makes Saleor hold the GSV catalog and the Provisioner's app and webhook. Every step reads first and creates or
 /// fixes only what is missing, so a second run changes nothing (contracts/saleor/README.md §2, §5).
 /// </summary>
-public sealed partial class CatalogBootstrapper(SaleorClient staff, ILogger<CatalogBootstrapper> logger)
+public sealed partial class CatalogBootstrapper(
+    SaleorClient staff, SaleorAppTokenStore tokens, TimeProvider time, TimeSpan tokenRotationAge, ILogger<CatalogBootstrapper> logger)
 {
     public const string AppName = "GSV Provisioner";
     public const string AppIdentifier = "gsv-provisioner";
@@ -14,8 +16,11 @@ public sealed partial class CatalogBootstrapper(SaleorClient staff, ILogger<Cata
     public const string WebhookPath = "/webhooks/saleor/order-paid";
     public const string OrderFullyPaid = "ORDER_FULLY_PAID";
 
-    public static readonly string[] AppPermissions =
-        ["MANAGE_ORDERS", "MANAGE_PRODUCTS", "MANAGE_CHECKOUTS", "HANDLE_CHECKOUTS", "HANDLE_PAYMENTS", "IMPERSONATE_USER", "MANAGE_USERS"];
+    /// <summary>
+    /// Only what the app does: receive ORDER_FULLY_PAID (an order event, so MANAGE_ORDERS; it also lets the payload
+    /// carry the buyer's e-mail) and update its own webhook (an app may always do that). The catalog is written as staff.
+    /// </summary>
+    public static readonly string[] AppPermissions = ["MANAGE_ORDERS"];
 
     public async Task<SaleorBootstrapResult> RunAsync(SeedCatalog seed, Uri provisionerPublicUrl, CancellationToken cancellationToken)
     {
@@ -169,18 +174,45 @@ public sealed partial class CatalogBootstrapper(SaleorClient staff, ILogger<Cata
         return values;
     }
 
-    /// <summary>One app named "GSV Provisioner"; its token is shown only at creation, so a later run mints a fresh one.</summary>
+    /// <summary>
+    /// One app named "GSV Provisioner" with exactly <see cref="AppPermissions"/> and one token: the stored one while it
+    /// exists in Saleor and is younger than the rotation age, else a new one (stored before the old ones are deleted).
+    /// </summary>
     private async Task<(SaleorApp App, string Token)> EnsureAppAsync(CancellationToken ct)
     {
         var app = (await staff.AppsAsync(AppName, ct)).FirstOrDefault(a => a.Name == AppName);
         if (app is null)
         {
             var created = await staff.AppCreateAsync(new(AppName, AppIdentifier, AppPermissions), ct);
+            var first = created.App.Tokens?.SingleOrDefault()
+                ?? throw new InvalidOperationException($"Saleor created app {created.App.Id} without listing its token.");
+            await tokens.SaveAsync(new SaleorAppToken { AppId = created.App.Id, TokenId = first.Id, Token = created.AuthToken, CreatedAt = time.GetUtcNow() }, ct);
             return (created.App, created.AuthToken);
         }
 
-        var token = await staff.AppTokenCreateAsync(app.Id, $"provisioner-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}", ct);
-        return (app, token);
+        if (!app.Permissions.Select(p => p.Code).Order(StringComparer.Ordinal).SequenceEqual(AppPermissions.Order(StringComparer.Ordinal)))
+        {
+            app = await staff.AppUpdateAsync(app.Id, new AppInput(AppName, app.Identifier ?? AppIdentifier, AppPermissions), ct);
+            LogPermissionsReduced(logger, app.Id, string.Join(",", AppPermissions));
+        }
+
+        var stored = await tokens.FindAsync(app.Id, ct);
+        var listed = app.Tokens ?? [];
+        if (stored is null || listed.All(t => t.Id != stored.TokenId) || time.GetUtcNow() - stored.CreatedAt >= tokenRotationAge)
+        {
+            var minted = await staff.AppTokenCreateAsync(app.Id, $"provisioner-{time.GetUtcNow():yyyyMMddHHmmss}", ct);
+            stored = new SaleorAppToken { AppId = app.Id, TokenId = minted.Id, Token = minted.AuthToken, CreatedAt = time.GetUtcNow() };
+            await tokens.SaveAsync(stored, ct);
+            LogTokenIssued(logger, app.Id, minted.Id);
+        }
+
+        // Every other token (rotated out, or minted per start by older versions) is revoked.
+        foreach (var other in listed.Where(t => t.Id != stored.TokenId))
+        {
+            await staff.AppTokenDeleteAsync(other.Id, ct);
+        }
+
+        return (app, stored.Token);
     }
 
     private async Task<SaleorWebhook> EnsureWebhookAsync(SaleorApp app, string appToken, string target, CancellationToken ct)
@@ -201,6 +233,12 @@ public sealed partial class CatalogBootstrapper(SaleorClient staff, ILogger<Cata
 
         return existing;
     }
+
+    [LoggerMessage(LogLevel.Warning, "Saleor app {AppId} had other permissions; reduced to {Permissions}")]
+    private static partial void LogPermissionsReduced(ILogger logger, string appId, string permissions);
+
+    [LoggerMessage(LogLevel.Information, "Saleor app {AppId}: new token {TokenId} stored (none usable, or due for rotation)")]
+    private static partial void LogTokenIssued(ILogger logger, string appId, string tokenId);
 
     [LoggerMessage(LogLevel.Information, "Saleor bootstrapped: {Products} products in channel {Channel}, webhook {WebhookId} → {Target}")]
     private static partial void LogBootstrapped(ILogger logger, int products, string channel, string webhookId, string target);

@@ -34,6 +34,9 @@ public static class InboxStatus
     public const string Pending = "pending";
     public const string Processed = "processed";
 
+    /// <summary>Signed, but not an order that is paid: kept for the record, never provisioned (a later paid delivery replaces it).</summary>
+    public const string Ignored = "ignored";
+
     /// <summary>Gave up: a permanent error, or transient ones beyond the attempt limit. Visible with its last error.</summary>
     public const string Failed = "failed";
 }

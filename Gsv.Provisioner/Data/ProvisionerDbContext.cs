@@ -2,12 +2,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gsv.Provisioner.Data;
 
-/// <summary>The Provisioner's own database: its webhook inbox and the reconciler's retry bookkeeping.</summary>
+/// <summary>The Provisioner's own database: its webhook inbox, the reconciler's retry bookkeeping and its Saleor app token.</summary>
 public sealed class ProvisionerDbContext(DbContextOptions<ProvisionerDbContext> options) : DbContext(options)
 {
     public DbSet<InboxMessage> Inbox => Set<InboxMessage>();
 
     public DbSet<ReconcileFailure> ReconcileFailures => Set<ReconcileFailure>();
+
+    public DbSet<SaleorAppToken> SaleorAppTokens => Set<SaleorAppToken>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -38,6 +40,16 @@ public sealed class ProvisionerDbContext(DbContextOptions<ProvisionerDbContext> 
             failure.Property(f => f.Failures).HasColumnName("failures");
             failure.Property(f => f.NextAttemptAt).HasColumnName("next_attempt_at");
             failure.Property(f => f.LastError).HasColumnName("last_error");
+        });
+
+        modelBuilder.Entity<SaleorAppToken>(token =>
+        {
+            token.ToTable("saleor_app_tokens");
+            token.HasKey(t => t.AppId);
+            token.Property(t => t.AppId).HasColumnName("app_id").HasMaxLength(200);
+            token.Property(t => t.TokenId).HasColumnName("token_id").HasMaxLength(200);
+            token.Property(t => t.Token).HasColumnName("token").HasMaxLength(200);
+            token.Property(t => t.CreatedAt).HasColumnName("created_at");
         });
     }
 }

@@ -17,6 +17,21 @@ public sealed class GitOpsOptions
 
     public string AuthorEmail { get; set; } = "provisioner@gsv.local";
 
+    /// <summary>
+    /// Longest a git command may run; then its whole process tree is killed. A hung fetch or push would otherwise hold the
+    /// repository's lock, and with it every commit, forever.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Tries of a clone, fetch or push (they talk to the remote) before the error is passed on.</summary>
+    public int NetworkAttempts { get; set; } = 3;
+
+    /// <summary>Wait between those tries.</summary>
+    public TimeSpan NetworkRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>GIT_SSH_COMMAND for an ssh remote (e.g. <c>ssh -i /keys/deploy -o IdentitiesOnly=yes</c>); unset: git's default.</summary>
+    public string? SshCommand { get; set; }
+
     /// <summary>Copy the build's flow templates into the repository's <c>flows/</c> at start-up (one commit when they changed).</summary>
     public bool SeedFlowTemplates { get; set; } = true;
 }

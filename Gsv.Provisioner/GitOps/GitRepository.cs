@@ -6,7 +6,8 @@ namespace Gsv.Provisioner.GitOps;
 
 /// <summary>
 /// A small wrapper over the <c>git</c> command line for the desired-state repository. Writes are serialized (one
-/// commit per change); in remote mode each write starts from the remote's branch and is pushed after the commit.
+/// commit per change); in remote mode each write starts from the remote's branch and is pushed after the commit. Every
+/// git command has a timeout after which its process tree is killed; clone, fetch and push are retried.
 /// </summary>
 public sealed partial class GitRepository(IOptions<GitOpsOptions> options, IHostEnvironment environment, ILogger<GitRepository> logger)
 {
@@ -42,7 +43,8 @@ public sealed partial class GitRepository(IOptions<GitOpsOptions> options, IHost
                 if (HasRemote)
                 {
                     Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-                    await RunAsync(System.IO.Path.GetDirectoryName(Path)!, cancellationToken, "clone", Options.RemoteUrl!, Path);
+                    // A killed clone leaves a partial folder that the next try would refuse.
+                    await RunRemoteAsync(System.IO.Path.GetDirectoryName(Path)!, DeletePartialClone, cancellationToken, "clone", Options.RemoteUrl!, Path);
                 }
                 else
                 {
@@ -138,6 +140,21 @@ public sealed partial class GitRepository(IOptions<GitOpsOptions> options, IHost
         }
     }
 
+    /// <summary>The commit id of <c>HEAD</c>.</summary>
+    public async Task<string> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return (await RunAsync(Path, cancellationToken, "rev-parse", "HEAD")).Trim();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Files under a folder that some commit of <c>HEAD</c>'s history deleted (they may have come back since).</summary>
     public async Task<IReadOnlySet<string>> ReadDeletedAsync(string folder, CancellationToken cancellationToken)
     {
@@ -160,7 +177,7 @@ public sealed partial class GitRepository(IOptions<GitOpsOptions> options, IHost
     {
         if (HasRemote)
         {
-            await RunAsync(Path, cancellationToken, "fetch", "--quiet", "origin", Options.Branch);
+            await RunRemoteAsync(Path, null, cancellationToken, "fetch", "--quiet", "origin", Options.Branch);
             await RunAsync(Path, cancellationToken, "reset", "--quiet", "--hard", $"origin/{Options.Branch}");
         }
     }
@@ -169,11 +186,42 @@ public sealed partial class GitRepository(IOptions<GitOpsOptions> options, IHost
     {
         if (HasRemote)
         {
-            await RunAsync(Path, cancellationToken, "push", "--quiet", "origin", $"HEAD:{Options.Branch}");
+            await RunRemoteAsync(Path, null, cancellationToken, "push", "--quiet", "origin", $"HEAD:{Options.Branch}");
         }
     }
 
-    private static async Task<string> RunAsync(string workingDirectory, CancellationToken cancellationToken, params string[] arguments)
+    /// <summary>A command that talks to the remote: tried <see cref="GitOpsOptions.NetworkAttempts"/> times.</summary>
+    private async Task<string> RunRemoteAsync(string workingDirectory, Action? beforeRetry, CancellationToken cancellationToken, params string[] arguments)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunAsync(workingDirectory, cancellationToken, arguments);
+            }
+            catch (GitException e) when (attempt < Math.Max(1, Options.NetworkAttempts))
+            {
+                LogRemoteRetry(logger, arguments[0], attempt, e.Message);
+                await Task.Delay(Options.NetworkRetryDelay, cancellationToken);
+                beforeRetry?.Invoke();
+            }
+        }
+    }
+
+    private void DeletePartialClone()
+    {
+        if (Directory.Exists(Path))
+        {
+            foreach (var file in Directory.EnumerateFiles(Path, "*", SearchOption.AllDirectories))
+            {
+                File.SetAttributes(file, FileAttributes.Normal); // git objects are read-only
+            }
+
+            Directory.Delete(Path, recursive: true);
+        }
+    }
+
+    private async Task<string> RunAsync(string workingDirectory, CancellationToken cancellationToken, params string[] arguments)
     {
         var (exitCode, output, error) = await TryRunAsync(workingDirectory, cancellationToken, arguments);
         return exitCode == 0
@@ -181,29 +229,68 @@ public sealed partial class GitRepository(IOptions<GitOpsOptions> options, IHost
             : throw new GitException($"git {string.Join(' ', arguments)} exited with {exitCode}: {error.Trim()}");
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> TryRunAsync(
+    /// <summary>Runs git; past <see cref="GitOpsOptions.CommandTimeout"/> (or when cancelled) its process tree is killed.</summary>
+    private async Task<(int ExitCode, string Output, string Error)> TryRunAsync(
         string workingDirectory, CancellationToken cancellationToken, params string[] arguments)
     {
         var start = new ProcessStartInfo("git")
         {
             WorkingDirectory = workingDirectory,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
         start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        if (!string.IsNullOrWhiteSpace(Options.SshCommand))
+        {
+            start.Environment["GIT_SSH_COMMAND"] = Options.SshCommand;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
         using var process = Process.Start(start) ?? throw new GitException("git could not be started.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
+        process.StandardInput.Close(); // nothing to read: a prompt fails at once instead of waiting
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Options.CommandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            KillTree(process);
+            cancellationToken.ThrowIfCancellationRequested();
+            LogKilled(logger, arguments[0], Options.CommandTimeout);
+            throw new GitTimeoutException($"git {string.Join(' ', arguments)} did not finish within {Options.CommandTimeout}; its processes were killed.");
+        }
+
         return (process.ExitCode, await output, await error);
     }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // already exited
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "git {Command} timed out after {Timeout}; killed it and its child processes")]
+    private static partial void LogKilled(ILogger logger, string command, TimeSpan timeout);
+
+    [LoggerMessage(LogLevel.Warning, "git {Command} failed (attempt {Attempt}), retrying: {Error}")]
+    private static partial void LogRemoteRetry(ILogger logger, string command, int attempt, string error);
 
     [LoggerMessage(LogLevel.Information, "GitOps repository ready at {Path} (remote {Remote})")]
     private static partial void LogInitialized(ILogger logger, string path, string? remote);
@@ -212,4 +299,7 @@ public sealed partial class GitRepository(IOptions<GitOpsOptions> options, IHost
     private static partial void LogCommitted(ILogger logger, string commit, string message);
 }
 
-public sealed class GitException(string message) : Exception(message);
+public class GitException(string message) : Exception(message);
+
+/// <summary>A git command that ran past its timeout (and was killed).</summary>
+public sealed class GitTimeoutException(string message) : GitException(message);

@@ -73,11 +73,21 @@ public sealed partial class InboxWorker(
         try
         {
             var order = OrderPaidEvent.Parse(message.Payload);
-            await processor.ProcessAsync(order, cancellationToken);
-            message.Status = InboxStatus.Processed;
+            if (order.IsPaid)
+            {
+                await processor.ProcessAsync(order, cancellationToken);
+                message.Status = InboxStatus.Processed;
+                message.LastError = null;
+                LogProcessed(logger, message.OrderId, message.Attempts);
+            }
+            else
+            {
+                // Checked at the edge already; a row recorded before that check existed is not provisioned either.
+                message.Status = InboxStatus.Ignored;
+                message.LastError = OrderPaidEvent.NotPaidReason;
+            }
+
             message.ProcessedAt = time.GetUtcNow();
-            message.LastError = null;
-            LogProcessed(logger, message.OrderId, message.Attempts);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

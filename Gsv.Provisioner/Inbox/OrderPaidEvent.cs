@@ -12,11 +12,14 @@ public sealed record PaidOrderLine(
 
 /// <summary>
 /// The body of Saleor's ORDER_FULLY_PAID subscription webhook (the unwrapped <c>event</c> contents, or the wrapped
-/// <c>data.orderFullyPaid</c> form of top-level subscriptions), reduced to what provisioning needs.
+/// <c>data.orderFullyPaid</c> form of top-level subscriptions), reduced to what provisioning needs. The signature proves
+/// the body, not the event (<c>Saleor-Event</c> is not signed, and any signed order payload could be replayed here), so
+/// <see cref="IsPaid"/> is read from the order itself.
 /// </summary>
-public sealed record OrderPaidEvent(string OrderId, string? OrderNumber, string Email, IReadOnlyList<PaidOrderLine> Lines)
+public sealed record OrderPaidEvent(string OrderId, string? OrderNumber, string Email, bool IsPaid, IReadOnlyList<PaidOrderLine> Lines)
 {
     public const string EventType = "order_fully_paid";
+    public const string NotPaidReason = "The signed order is not paid (isPaid false, chargeStatus neither FULL nor OVERCHARGED).";
 
     /// <summary>Parses and validates the body; a body that cannot be provisioned is a <see cref="MalformedEventException"/>.</summary>
     public static OrderPaidEvent Parse(string body)
@@ -59,9 +62,14 @@ public sealed record OrderPaidEvent(string OrderId, string? OrderNumber, string 
                 throw new MalformedEventException($"Order {orderId} has no lines.");
             }
 
-            return new OrderPaidEvent(orderId, String(order, "number"), email.Trim(), [.. lines.EnumerateArray().Select((l, i) => Line(orderId, l, i))]);
+            return new OrderPaidEvent(orderId, String(order, "number"), email.Trim(), Paid(order), [.. lines.EnumerateArray().Select((l, i) => Line(orderId, l, i))]);
         }
     }
+
+    /// <summary>Paid when Saleor says so: <c>isPaid</c>, or a <c>chargeStatus</c> of FULL or OVERCHARGED; absent means not paid.</summary>
+    private static bool Paid(JsonElement order) =>
+        (order.TryGetProperty("isPaid", out var isPaid) && isPaid.ValueKind == JsonValueKind.True)
+        || String(order, "chargeStatus") is "FULL" or "OVERCHARGED";
 
     private static PaidOrderLine Line(string orderId, JsonElement line, int index)
     {

@@ -22,7 +22,15 @@ public sealed partial class Reconciler(
     TimeProvider time, ILogger<Reconciler> logger) : BackgroundService
 {
     private static readonly ActivitySource Activity = new("Gsv.Provisioner.Reconciler");
-    private static readonly InstanceState[] Deployable = [InstanceState.Pending, InstanceState.Provisioning, InstanceState.Active, InstanceState.Suspended];
+    private static readonly InstanceState[] InProgress = [InstanceState.Pending, InstanceState.Provisioning];
+
+    /// <summary>Ids per lookup of removed instances (they travel in the query string).</summary>
+    private const int LookupChunk = 50;
+
+    // Removed manifests as of a repository HEAD (re-read when HEAD moves), and those whose instance needs nothing more.
+    private readonly HashSet<Guid> _settled = [];
+    private IReadOnlySet<Guid> _removed = new HashSet<Guid>();
+    private string? _removedAtHead;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -63,27 +71,34 @@ public sealed partial class Reconciler(
         }
     }
 
-    /// <summary>One comparison of desired and deployed state, acting on every difference found.</summary>
+    /// <summary>
+    /// One comparison of desired and deployed state, acting on every difference found. Only instances that may need work
+    /// are read, page by page: those <c>PENDING</c> or <c>PROVISIONING</c>, and those whose manifest was removed.
+    /// </summary>
     public async Task ReconcileOnceAsync(CancellationToken cancellationToken)
     {
         using var activity = Activity.StartActivity("reconcile");
         await using var scope = scopes.CreateAsyncScope();
         var controlPlane = scope.ServiceProvider.GetRequiredService<ControlPlaneClient>();
+        var pageSize = Math.Clamp(options.Value.PageSize, 1, 1000);
 
         // Instances before manifests: an instance PROVISIONING at this point was committed before, so its manifest is read.
         // Instances never declared in the repository (e.g. created directly through the Control Plane API) are left alone.
-        var instances = await controlPlane.ListInstancesAsync(Deployable, cancellationToken: cancellationToken);
+        var instances = new List<InstanceDto>();
+        await foreach (var instance in controlPlane.EnumerateInstancesAsync(InProgress, pageSize: pageSize, cancellationToken: cancellationToken))
+        {
+            instances.Add(instance);
+        }
+
         var manifests = await desiredState.ReadManifestsAsync(cancellationToken);
         var db = scope.ServiceProvider.GetRequiredService<ProvisionerDbContext>();
         var failures = await db.ReconcileFailures.ToDictionaryAsync(f => f.InstanceId, cancellationToken);
         FlowTemplates? templates = null;
-        // Read only when needed: it walks the repository's history for deleted manifests.
-        IReadOnlySet<Guid>? removed = null;
 
         foreach (var instance in instances)
         {
             manifests.TryGetValue(instance.Id, out var manifest);
-            try
+            await ActOnAsync(instance, async () =>
             {
                 switch (instance.State)
                 {
@@ -106,25 +121,63 @@ public sealed partial class Reconciler(
                         }
 
                         break;
-                    // Only instances this repository declared and then dropped: others were never GitOps-managed.
-                    case InstanceState.Provisioning or InstanceState.Active or InstanceState.Suspended when manifest is null:
-                        removed ??= await desiredState.ReadRemovedAsync(cancellationToken);
-                        if (removed.Contains(instance.Id))
-                        {
-                            await TerminateAsync(scope.ServiceProvider, instance, cancellationToken);
-                        }
+                }
+            }, cancellationToken);
+        }
 
-                        break;
+        await TerminateRemovedAsync(scope.ServiceProvider, controlPlane, manifests, pageSize, cancellationToken);
+    }
+
+    /// <summary>
+    /// Instances this repository declared and then dropped lose their flow and are terminated; others were never
+    /// GitOps-managed. Only removed manifests not yet seen settled (terminal or unknown) are looked up.
+    /// </summary>
+    private async Task TerminateRemovedAsync(
+        IServiceProvider services, ControlPlaneClient controlPlane, IReadOnlyDictionary<Guid, InstanceManifest> manifests, int pageSize,
+        CancellationToken cancellationToken)
+    {
+        var head = await desiredState.Repository.ReadHeadAsync(cancellationToken);
+        if (head != _removedAtHead)
+        {
+            _removed = await desiredState.ReadRemovedAsync(cancellationToken);
+            _removedAtHead = head;
+        }
+
+        var candidates = _removed.Where(id => !manifests.ContainsKey(id) && !_settled.Contains(id)).ToList();
+        foreach (var chunk in candidates.Chunk(LookupChunk))
+        {
+            var found = new HashSet<Guid>();
+            await foreach (var instance in controlPlane.EnumerateInstancesAsync(ids: chunk, pageSize: pageSize, cancellationToken: cancellationToken))
+            {
+                found.Add(instance.Id);
+                if (instance.State is InstanceState.Provisioning or InstanceState.Active or InstanceState.Suspended)
+                {
+                    await ActOnAsync(instance, () => TerminateAsync(services, instance, cancellationToken), cancellationToken);
+                }
+                else if (instance.State is InstanceState.Terminated or InstanceState.Failed)
+                {
+                    _settled.Add(instance.Id);
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception e)
-            {
-                LogInstanceFailed(logger, instance.Id, instance.State, e.Message);
-            }
+
+            _settled.UnionWith(chunk.Where(id => !found.Contains(id)));
+        }
+    }
+
+    /// <summary>One instance's failure is logged and retried next pass; it does not stop the others.</summary>
+    private async Task ActOnAsync(InstanceDto instance, Func<Task> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await action();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogInstanceFailed(logger, instance.Id, instance.State, e.Message);
         }
     }
 

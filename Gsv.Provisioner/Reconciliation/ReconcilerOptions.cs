@@ -18,6 +18,9 @@ public sealed class ReconcilerOptions
 
     /// <summary>After this many consecutive failed deployments the instance is <c>FAILED</c>.</summary>
     public int MaxFailures { get; set; } = 5;
+
+    /// <summary>Instances per page read from the Control Plane (1–1000; every page is read, small values only cost round trips).</summary>
+    public int PageSize { get; set; } = 500;
 }
 
 /// <summary>Wakes the reconciler when a manifest was just committed.</summary>

@@ -176,6 +176,39 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
     }
 
     [Fact]
+    public async Task Signed_payload_of_an_order_that_is_not_paid_is_recorded_as_ignored_and_provisions_nothing()
+    {
+        // A genuine Saleor-signed body of another event (ORDER_CREATED of an order whose payment is still pending),
+        // sent as ORDER_FULLY_PAID: the signature holds (it covers the body), Saleor-Event is not signed.
+        await using var created = await WebhookCapture.StartAsync(await _harness.StaffAsync(), "ORDER_CREATED");
+        var email = ProvisionerHarness.NewEmail("unpaid");
+        var workspaceId = await _harness.WorkspaceOfAsync(email);
+        var order = await _harness.CheckoutAsync(email, "pending", ("research-agent", 1));
+        Assert.False(order.IsPaid);
+        var delivery = await created.WaitForOrderAsync(order.Id);
+
+        using (var response = await _harness.DeliverAsync(delivery, headers: new Dictionary<string, string?> { ["Saleor-Event"] = "order_fully_paid", ["X-Saleor-Event"] = "order_fully_paid" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("\"ignored\":true", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var row = Assert.Single(await _harness.InboxRowsAsync(order.Id));
+        Assert.Equal("ignored", row.Status);
+
+        // A paid order bought afterwards is provisioned (a barrier: the worker has been through the inbox since).
+        var paidEmail = ProvisionerHarness.NewEmail("paid-after-unpaid");
+        var paidWorkspace = await _harness.WorkspaceOfAsync(paidEmail);
+        var paid = await _harness.BuyAsync(paidEmail, ("research-agent", 1));
+        await _harness.WaitForInstanceAsync(paidWorkspace, paid.Id, i => i.State == InstanceState.Active);
+        await WaitForProcessedAsync(paid.Id);
+
+        Assert.Equal("ignored", Assert.Single(await _harness.InboxRowsAsync(order.Id)).Status);
+        Assert.Empty(await _harness.InstancesOfOrderAsync(workspaceId, order.Id));
+        Assert.Equal(0, (await _harness.WalletAsync(workspaceId)).Balance);
+    }
+
+    [Fact]
     public async Task Instance_stays_provisioning_while_Langflow_is_down_and_becomes_active_when_it_is_back()
     {
         var email = ProvisionerHarness.NewEmail("outage");

@@ -41,7 +41,11 @@ public sealed class ProvisionerHarness(PlatformFixture platform)
     public HttpClient Provisioner() => platform.CreateHttpClient("provisioner");
 
     /// <summary>A buyer's checkout of the given products, paid with the dummy gateway's <c>fully-charged</c> token.</summary>
-    public async Task<SaleorOrder> BuyAsync(string email, params (string Slug, int Quantity)[] items)
+    public Task<SaleorOrder> BuyAsync(string email, params (string Slug, int Quantity)[] items) =>
+        CheckoutAsync(email, SaleorClient.DummyFullyCharged, items);
+
+    /// <summary>A checkout completed with the dummy gateway's <paramref name="paymentToken"/> (e.g. <c>pending</c>: an unpaid order).</summary>
+    public async Task<SaleorOrder> CheckoutAsync(string email, string paymentToken, params (string Slug, int Quantity)[] items)
     {
         var saleor = Storefront();
         var lines = new List<CheckoutLineInput>();
@@ -53,7 +57,7 @@ public sealed class ProvisionerHarness(PlatformFixture platform)
 
         var checkout = await saleor.CheckoutCreateAsync(new CheckoutCreateInput(Channel, lines, email));
         checkout = await saleor.CheckoutBillingAddressUpdateAsync(checkout.Id, new AddressInput(FirstName: "Test", LastName: "Buyer", Country: "US"), checkRequiredFields: false);
-        await saleor.CheckoutPaymentCreateAsync(checkout.Id, SaleorClient.DummyGateway, SaleorClient.DummyFullyCharged, checkout.TotalPrice.Gross.Amount);
+        await saleor.CheckoutPaymentCreateAsync(checkout.Id, SaleorClient.DummyGateway, paymentToken, checkout.TotalPrice.Gross.Amount);
         return await saleor.CheckoutCompleteAsync(checkout.Id);
     }
 

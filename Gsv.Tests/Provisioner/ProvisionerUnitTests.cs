@@ -55,6 +55,17 @@ public sealed class OrderPaidEventTests
         Assert.Throws<MalformedEventException>(() => OrderPaidEvent.Parse(body));
 
     [Theory]
+    [InlineData("", false)]
+    [InlineData(""" "isPaid": false, "chargeStatus": "NONE", """, false)]
+    [InlineData(""" "isPaid": false, "chargeStatus": "PARTIAL", """, false)]
+    [InlineData(""" "isPaid": true, "chargeStatus": "PARTIAL", """, true)]
+    [InlineData(""" "isPaid": false, "chargeStatus": "FULL", """, true)]
+    [InlineData(""" "chargeStatus": "OVERCHARGED", """, true)]
+    [InlineData(""" "isPaid": "true", """, false)]
+    public void An_order_is_paid_only_when_Saleor_says_so(string fields, bool paid) =>
+        Assert.Equal(paid, OrderPaidEvent.Parse(Body.Replace("\"number\": \"17\",", "\"number\": \"17\"," + fields, StringComparison.Ordinal)).IsPaid);
+
+    [Theory]
     [InlineData("200", 200L)]
     [InlineData("200.0", 200L)]
     [InlineData("2.5", null)]

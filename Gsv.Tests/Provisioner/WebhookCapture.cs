@@ -25,8 +25,11 @@ public sealed class WebhookCapture : IAsyncDisposable
     private string? _webhookId;
     private Task? _loop;
 
-    public static async Task<WebhookCapture> StartAsync(SaleorClient staff)
+    /// <param name="eventType">ORDER_FULLY_PAID, or another order event (e.g. ORDER_CREATED) captured with the same query's fields.</param>
+    public static async Task<WebhookCapture> StartAsync(SaleorClient staff, string eventType = "ORDER_FULLY_PAID")
     {
+        var eventName = string.Concat(eventType.Split('_').Select(w => w[..1] + w[1..].ToLowerInvariant()));
+        var query = SaleorOperations.Get("OrderFullyPaidEvent").Replace("... on OrderFullyPaid ", $"... on {eventName} ", StringComparison.Ordinal);
         var capture = new WebhookCapture();
         var port = FreePort();
         capture._listener.Prefixes.Add($"http://127.0.0.1:{port}/");
@@ -35,7 +38,7 @@ public sealed class WebhookCapture : IAsyncDisposable
 
         var app = await staff.AppCreateAsync(new AppInput($"gsv-test-capture-{Guid.NewGuid():N}", null, ["MANAGE_ORDERS"]));
         var webhook = await staff.WebhookCreateAsync(new WebhookCreateInput(
-            "test-capture", $"http://127.0.0.1:{port}/saleor", ["ORDER_FULLY_PAID"], SaleorOperations.Get("OrderFullyPaidEvent"), IsActive: true, App: app.App.Id));
+            "test-capture", $"http://127.0.0.1:{port}/saleor", [eventType], query, IsActive: true, App: app.App.Id));
         capture._staff = staff;
         capture._webhookId = webhook.Id;
         return capture;

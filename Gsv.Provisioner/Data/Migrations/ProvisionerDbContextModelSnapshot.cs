@@ -107,6 +107,34 @@ namespace Gsv.Provisioner.Data.Migrations
 
                     b.ToTable("reconcile_failures", (string)null);
                 });
+
+            modelBuilder.Entity("Gsv.Provisioner.Data.SaleorAppToken", b =>
+                {
+                    b.Property<string>("AppId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("app_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("token");
+
+                    b.Property<string>("TokenId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("token_id");
+
+                    b.HasKey("AppId");
+
+                    b.ToTable("saleor_app_tokens", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

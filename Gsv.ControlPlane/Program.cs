@@ -14,6 +14,11 @@ builder.AddNpgsqlDbContext<ControlPlaneDbContext>("controlplane-db", settings =>
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ControlPlaneExceptionHandler>();
+// Binding failures (bad JSON, a query value of the wrong type) are thrown in every environment, so the handler above
+// answers them with problem+json naming the field instead of an empty 400 here and a 500 there.
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+// The ceiling for any request; endpoints set lower limits (BodySizeLimit).
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = BodySizeLimit.Service);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<InstanceOptions>().BindConfiguration(InstanceOptions.SectionName);
 builder.Services.AddScoped<Caller>();

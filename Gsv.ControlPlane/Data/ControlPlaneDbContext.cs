@@ -54,9 +54,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             user.Property(u => u.Email).HasMaxLength(320);
             user.Property(u => u.Name).HasMaxLength(200);
             user.HasIndex(u => u.Sub).IsUnique().HasFilter("\"Sub\" IS NOT NULL");
-            // At most one pending user per email, so concurrent find-or-create calls cannot duplicate it.
-            user.HasIndex(u => u.Email, "IX_users_pending_email").IsUnique().HasFilter("\"Sub\" IS NULL");
-            user.HasIndex(u => u.Email, "IX_users_email");
+            // One user per (verified) email, pending or not: an order's email names one person, and concurrent
+            // find-or-create calls or first sign-ins cannot duplicate them.
+            user.HasIndex(u => u.Email, "IX_users_email_unique").IsUnique().HasFilter("\"Email\" IS NOT NULL");
         });
 
         modelBuilder.Entity<Membership>(membership =>

@@ -33,8 +33,8 @@ public sealed partial class InstanceService(
             throw ControlPlaneException.NotFound($"Workspace {request.WorkspaceId}");
         }
 
-        var offering = await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Slug == request.OfferingSlug, cancellationToken)
-            ?? throw ControlPlaneException.NotFound($"Offering '{request.OfferingSlug}'");
+        var offering = Sellable(await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Slug == request.OfferingSlug, cancellationToken)
+            ?? throw ControlPlaneException.NotFound($"Offering '{FreeText.Excerpt(request.OfferingSlug)}'"));
         var instance = NewInstance(request.WorkspaceId, offering, isTrial: false);
         instance.ProductId = request.ProductId ?? offering.ProductId;
         instance.VariantId = request.VariantId;
@@ -64,8 +64,8 @@ public sealed partial class InstanceService(
     /// </summary>
     public async Task<InstanceDto> StartTrialAsync(Guid workspaceId, string offeringSlug, CancellationToken cancellationToken = default)
     {
-        var offering = await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Slug == offeringSlug, cancellationToken)
-            ?? throw ControlPlaneException.NotFound($"Offering '{offeringSlug}'");
+        var offering = Sellable(await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Slug == offeringSlug, cancellationToken)
+            ?? throw ControlPlaneException.NotFound($"Offering '{offeringSlug}'"));
         if (offering.TrialCredits <= 0 || offering.FlowTemplate is null)
         {
             throw ControlPlaneException.Invalid($"Offering '{offeringSlug}' has no trial.");
@@ -98,6 +98,14 @@ public sealed partial class InstanceService(
         LogCreated(logger, instance.Id, instance.OfferingSlug, instance.WorkspaceId, true);
         return instance.ToDto();
     }
+
+    /// <summary>The offering, if an instance of it may be created (it has a price per run); else 422 <c>offering_not_sellable</c>.</summary>
+    private static Offering Sellable(Offering offering) => offering.IsSellableInstance
+        ? offering
+        : throw new ControlPlaneException(
+            GsvProblems.OfferingNotSellable, StatusCodes.Status422UnprocessableEntity, "Offering not sellable",
+            $"Offering '{offering.Slug}' has no valid price per run, so no instance of it can be created.",
+            new Dictionary<string, object?> { ["offering"] = offering.Slug });
 
     private static ControlPlaneException TrialAlreadyUsed(string offeringSlug) => new(
         GsvProblems.TrialAlreadyUsed, StatusCodes.Status409Conflict, "Trial already used",

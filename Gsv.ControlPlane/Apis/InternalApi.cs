@@ -188,8 +188,11 @@ public static class InternalApi
             ? TypedResults.Ok(wallet)
             : GsvProblems.NotFoundProblem($"The wallet of workspace {workspaceId}");
 
-    private static async Task<GrantResult> GrantAsync(Guid workspaceId, GrantRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
-        await ledger.GrantAsync(workspaceId, request.Amount, request.Kind, request.IdempotencyKey, request.Reason, cancellationToken);
+    private static async Task<IResult> GrantAsync(Guid workspaceId, GrantRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
+        request.Kind == GrantKinds.Trial
+            // Trial credits exist only with their trial instance (earmarked for it, expiring with it): POST /api/v1/instances/trial.
+            ? Invalid("kind", "Trial credits are granted only with a trial instance.")
+            : TypedResults.Ok(await ledger.GrantAsync(workspaceId, request.Amount, request.Kind, request.IdempotencyKey, request.Reason, cancellationToken));
 
     private static async Task<GrantResult> RefundAsync(Guid workspaceId, RefundRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
         await ledger.RefundAsync(workspaceId, request.Amount, request.IdempotencyKey, request.Reason, request.RunId, cancellationToken);

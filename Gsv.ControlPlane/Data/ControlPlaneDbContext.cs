@@ -25,6 +25,8 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
 
     public DbSet<CreditHold> CreditHolds => Set<CreditHold>();
 
+    public DbSet<TrialCredit> TrialCredits => Set<TrialCredit>();
+
     public DbSet<WalletEvent> WalletEvents => Set<WalletEvent>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -113,6 +115,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             wallet.HasKey(w => w.WorkspaceId);
             wallet.Ignore(w => w.Available);
             wallet.Ignore(w => w.LowThreshold);
+            wallet.Ignore(w => w.Trials);
             wallet.HasOne<Workspace>().WithOne().HasForeignKey<Wallet>(w => w.WorkspaceId);
         });
 
@@ -137,6 +140,22 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             hold.HasIndex(h => h.WorkspaceId);
             hold.HasIndex(h => new { h.Status, h.CreatedAt });
             hold.HasOne<Wallet>().WithMany().HasForeignKey(h => h.WorkspaceId);
+        });
+
+        modelBuilder.Entity<TrialCredit>(trial =>
+        {
+            trial.ToTable("trial_credits", table =>
+            {
+                table.HasCheckConstraint("CK_trial_credits_remaining", "\"Remaining\" >= 0 AND \"Remaining\" <= \"Granted\"");
+                table.HasCheckConstraint("CK_trial_credits_held_not_negative", "\"Held\" >= 0");
+            });
+            trial.HasKey(t => t.InstanceId);
+            trial.Ignore(t => t.Reserved);
+            // Read with every locked wallet: only the trials that still earmark something.
+            trial.HasIndex(t => t.WorkspaceId).HasFilter("\"Remaining\" > 0");
+            trial.HasIndex(t => t.ExpiresAt).HasFilter("\"Remaining\" > 0");
+            trial.HasOne<Instance>().WithOne().HasForeignKey<TrialCredit>(t => t.InstanceId);
+            trial.HasOne<Wallet>().WithMany().HasForeignKey(t => t.WorkspaceId);
         });
 
         modelBuilder.Entity<WalletEvent>(walletEvent =>

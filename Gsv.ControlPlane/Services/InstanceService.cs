@@ -60,7 +60,8 @@ public sealed partial class InstanceService(
 
     /// <summary>
     /// A trial instance of <paramref name="offeringSlug"/> in the workspace, with the offering's trial credits — once per
-    /// workspace and offering (a unique index, not a prior check, is what guarantees it).
+    /// workspace and offering (a unique index, not a prior check, is what guarantees it). The credits are spendable only
+    /// by this instance and expire with it (<see cref="TrialCredit"/>).
     /// </summary>
     public async Task<InstanceDto> StartTrialAsync(Guid workspaceId, string offeringSlug, CancellationToken cancellationToken = default)
     {
@@ -86,6 +87,13 @@ public sealed partial class InstanceService(
                 await ledger.GrantAsync(
                     workspaceId, offering.TrialCredits, GrantKinds.Trial, $"trial:{workspaceId}:{offeringSlug}",
                     $"Trial of {offering.Name}", cancellationToken);
+                // Earmarked for this instance until the trial ends (the wallet is locked by the grant above).
+                db.TrialCredits.Add(new TrialCredit
+                {
+                    InstanceId = instance.Id, WorkspaceId = workspaceId, Granted = offering.TrialCredits, Remaining = offering.TrialCredits,
+                    ExpiresAt = instance.TrialExpiresAt.Value,
+                });
+                await db.SaveChangesAsync(cancellationToken);
                 return true;
             }, cancellationToken);
         }

@@ -8,8 +8,8 @@ namespace Gsv.ControlPlane.Apis;
 /// </summary>
 public sealed class BodySizeLimit(long bytes) : IRequestSizeLimitMetadata
 {
-    /// <summary>A buyer's small JSON commands (a trial, an API key's name).</summary>
-    public const long Command = 4 * 1024;
+    /// <summary>A buyer's small JSON commands (a trial, an API key's name): far above any valid one, far below Kestrel's 30 MB.</summary>
+    public const long Command = 64 * 1024;
 
     /// <summary>What a service sends: at most a credit batch of 500 items with their run records.</summary>
     public const long Service = 1024 * 1024;

@@ -55,11 +55,13 @@ public sealed partial class ControlPlaneExceptionHandler : IExceptionHandler
 
         if (bad.InnerException is JsonException json)
         {
+            if (json.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+            {
+                return Invalid("body", "The JSON is nested too deeply.");
+            }
+
             var field = json.Path is { Length: > 1 } path ? FreeText.Excerpt(path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path) : "body";
-            var message = json.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
-                ? "The JSON is nested too deeply."
-                : field == "body" ? "The body must be a JSON object." : "The value is missing, malformed or of the wrong type.";
-            return Invalid(field, message);
+            return Invalid(field, field == "body" ? "The body must be a JSON object." : "The value is missing, malformed or of the wrong type.");
         }
 
         if (bad.InnerException is DecoderFallbackException)

@@ -197,8 +197,10 @@ public sealed class ControlPlaneTrustTests(PlatformFixture platform)
     private async Task<DbContextOptions<ControlPlaneDbContext>> DbOptionsAsync() =>
         new DbContextOptionsBuilder<ControlPlaneDbContext>().UseNpgsql(await platform.GetConnectionStringAsync("controlplane-db")).Options;
 
+    /// <summary>Trials of one hour: this test's trial ends long before any other test's (14 days), so only it expires here.</summary>
     private static InstanceService Instances(ControlPlaneDbContext db, TimeProvider clock) => new(
-        db, new LedgerService(db, clock, NullLogger<LedgerService>.Instance), clock, Options.Create(new InstanceOptions()), NullLogger<InstanceService>.Instance);
+        db, new LedgerService(db, clock, NullLogger<LedgerService>.Instance), clock, Options.Create(new InstanceOptions { TrialDuration = TimeSpan.FromHours(1) }),
+        NullLogger<InstanceService>.Instance);
 
     private static async Task<T> WithLedgerAsync<T>(DbContextOptions<ControlPlaneDbContext> options, TimeProvider clock, Func<LedgerService, Task<T>> work)
     {

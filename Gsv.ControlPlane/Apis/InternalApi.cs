@@ -65,15 +65,22 @@ public static class InternalApi
             return Invalid("creditsPerRun", "An offering that runs needs a price: creditsPerRun must be a positive number of credits.");
         }
 
+        // A seller's product name is shown to buyers: kept without control characters, at most the column's 200.
+        var name = FreeText.Clean(request.Name, 200) ?? "";
+        if (name.Length == 0)
+        {
+            return Invalid("name", "The name has no printable characters.");
+        }
+
         var offering = await db.Offerings.SingleOrDefaultAsync(o => o.Slug == slug, cancellationToken);
         if (offering is null)
         {
-            offering = new Offering { Slug = slug, Name = request.Name, Kind = request.Kind };
+            offering = new Offering { Slug = slug, Name = name, Kind = request.Kind };
             db.Offerings.Add(offering);
         }
 
         offering.ProductId = request.ProductId;
-        offering.Name = request.Name;
+        offering.Name = name;
         offering.Kind = request.Kind;
         offering.FlowTemplate = request.FlowTemplate;
         offering.CreditsPerRun = request.CreditsPerRun;

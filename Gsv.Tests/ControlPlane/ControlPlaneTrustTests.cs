@@ -28,8 +28,10 @@ public sealed class ControlPlaneTrustTests(PlatformFixture platform)
         var unpriced = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => service.UpsertOfferingAsync(
             $"free-{Guid.NewGuid():N}", new UpsertOfferingRequest(null, "Free agent", "agent", "support-agent", 0, 0, 10, [], false)));
         Assert.Equal(("validation", HttpStatusCode.BadRequest), (unpriced.Code, unpriced.Status));
-        // A credit pack has no price per run and stays fine.
-        await service.UpsertOfferingAsync($"pack-{Guid.NewGuid():N}", new UpsertOfferingRequest(null, "Pack", "credit-pack", null, 0, 100, 0, [], false));
+        // A credit pack has no price per run and stays fine; a name is kept without control characters (item 16).
+        var pack = await service.UpsertOfferingAsync($"pack-{Guid.NewGuid():N}", new UpsertOfferingRequest(
+            null, "\u001b[31mPack\r\n\u202e", "credit-pack", null, 0, 100, 0, [], false));
+        Assert.Equal("[31mPack", pack.Name);
 
         // An offering stored without a price (synced before prices were checked): neither an order nor a trial makes an instance.
         var options = await DbOptionsAsync();

@@ -12,8 +12,13 @@ builder.AddGsvAuthentication();
 // execution strategy refuses user-initiated transactions, and replaying them is the callers' idempotent job).
 builder.AddNpgsqlDbContext<ControlPlaneDbContext>("controlplane-db", settings => settings.DisableRetry = true);
 builder.Services.AddOpenApi();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.Customize);
 builder.Services.AddExceptionHandler<ControlPlaneExceptionHandler>();
+// Binding failures (bad JSON, a query value of the wrong type) are thrown in every environment, so the handler above
+// answers them with problem+json naming the field instead of an empty 400 here and a 500 there.
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+// The ceiling for any request; endpoints set lower limits (BodySizeLimit).
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = BodySizeLimit.Service);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<InstanceOptions>().BindConfiguration(InstanceOptions.SectionName);
 builder.Services.AddScoped<Caller>();

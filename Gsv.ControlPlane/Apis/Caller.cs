@@ -32,7 +32,7 @@ public sealed class Caller
         var http = context.HttpContext;
         var principal = http.User;
         var sub = principal.FindFirstValue("sub");
-        if (string.IsNullOrEmpty(sub))
+        if (string.IsNullOrEmpty(sub) || sub.Length > 200)
         {
             return Results.Unauthorized();
         }

@@ -1,20 +1,85 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Gsv.ControlPlane.Domain;
 using Gsv.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Gsv.ControlPlane.Apis;
 
-/// <summary>Turns a <see cref="ControlPlaneException"/> into its problem+json answer.</summary>
-public sealed class ControlPlaneExceptionHandler : IExceptionHandler
+/// <summary>
+/// Turns refusals into problem+json: a <see cref="ControlPlaneException"/> into its own answer, and every request the
+/// framework could not bind (malformed or mistyped JSON, too deep, not UTF-8, a query value of the wrong type, a body
+/// over its endpoint's limit) into a 400 naming the field, or a 413. Input is never quoted beyond
+/// <see cref="FreeText.MaxEcho"/> characters.
+/// </summary>
+public sealed partial class ControlPlaneExceptionHandler : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not ControlPlaneException refusal)
+        var problem = exception switch
+        {
+            ControlPlaneException refusal => GsvProblems.Problem(refusal.Code, refusal.Status, refusal.Title, refusal.Message, refusal.Extensions),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(httpContext),
+            BadHttpRequestException bad => BadRequest(bad),
+            // A body the JSON reader refused in a way the framework does not wrap (e.g. invalid UTF-8 in a string).
+            InvalidOperationException { InnerException: JsonException or DecoderFallbackException } or JsonException => Invalid("body", "The body is not valid UTF-8 JSON."),
+            // The last line of defence for text the edge let through: the database refuses it, the caller is told why.
+            DbUpdateException { InnerException: PostgresException { SqlState: "22001" or "22021" or "22P05" } } =>
+                Invalid("body", "A value is too long or contains characters that cannot be stored."),
+            _ => null,
+        };
+        if (problem is null)
         {
             return false;
         }
 
-        await GsvProblems.Problem(refusal.Code, refusal.Status, refusal.Title, refusal.Message, refusal.Extensions).ExecuteAsync(httpContext);
+        await problem.ExecuteAsync(httpContext);
         return true;
     }
+
+    private static IResult TooLarge(HttpContext httpContext) => GsvProblems.Problem(
+        GsvProblems.PayloadTooLarge, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+        $"The body exceeds this endpoint's limit of {httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes.");
+
+    private static IResult BadRequest(BadHttpRequestException bad)
+    {
+        if (bad.StatusCode != StatusCodes.Status400BadRequest)
+        {
+            // 415 (not JSON), 411, 408…: the framework's status with a problem of our own.
+            return GsvProblems.Problem(GsvProblems.Validation, bad.StatusCode, "The request is not valid.", "The request cannot be read (check its Content-Type and body).");
+        }
+
+        if (bad.InnerException is JsonException json)
+        {
+            if (json.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+            {
+                return Invalid("body", "The JSON is nested too deeply.");
+            }
+
+            var field = json.Path is { Length: > 1 } path ? FreeText.Excerpt(path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path) : "body";
+            return Invalid(field, field == "body" ? "The body must be a JSON object." : "The value is missing, malformed or of the wrong type.");
+        }
+
+        if (bad.InnerException is DecoderFallbackException)
+        {
+            return Invalid("body", "The body is not valid UTF-8 JSON.");
+        }
+
+        // "Failed to bind parameter "int? page" from "abc"." / "Required parameter "X request" was not provided…": the
+        // framework's messages name the parameter but quote the input; only the name is kept.
+        var name = ParameterName().Match(bad.Message) is { Success: true } match ? match.Groups["name"].Value : "request";
+        return bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
+            ? Invalid("body", "A JSON object is required.")
+            : Invalid(name, $"'{name}' has a value of the wrong type or format.");
+    }
+
+    private static IResult Invalid(string field, string message) =>
+        GsvProblems.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    [GeneratedRegex("""parameter "[^"]*?(?<name>\w+)"\s""")]
+    private static partial Regex ParameterName();
 }

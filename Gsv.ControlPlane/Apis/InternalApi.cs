@@ -1,5 +1,6 @@
 using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
+using Gsv.ControlPlane.Domain;
 using Gsv.ControlPlane.Services;
 using Gsv.ServiceDefaults.Authentication;
 using Gsv.ServiceDefaults.Problems;
@@ -12,27 +13,34 @@ public static class InternalApi
 {
     public static IEndpointRouteBuilder MapInternalApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/internal/v1").WithTags("Internal").RequireAuthorization(GsvPolicies.Service);
+        // Any service account may enter; each endpoint then requires the one client whose job it is (a Gateway token
+        // cannot grant credits or create instances, a Provisioner token cannot hold or settle).
+        var api = app.MapGroup("/internal/v1").WithTags("Internal").RequireAuthorization(GsvPolicies.Service)
+            .WithMetadata(new BodySizeLimit(BodySizeLimit.Service));
+        var provisioner = api.MapGroup("").RequireAuthorization(GsvPolicies.Provisioner);
+        var gateway = api.MapGroup("").RequireAuthorization(GsvPolicies.Gateway);
 
-        api.MapPut("/offerings/{slug}", UpsertOfferingAsync);
         api.MapGet("/offerings/{slug}", GetOfferingAsync);
-        api.MapPost("/users/find-or-create", FindOrCreateUserAsync);
         api.MapGet("/workspaces/{workspaceId:guid}/members/{sub}", GetMembershipAsync);
-        api.MapPost("/instances", CreateInstanceAsync);
-        api.MapGet("/instances", ListInstancesAsync);
         api.MapGet("/instances/{id:guid}", GetInstanceAsync);
-        api.MapPost("/instances/{id:guid}/transitions", TransitionAsync);
-        api.MapGet("/instances/{id:guid}/transitions", GetTransitionsAsync);
         api.MapGet("/wallets/{workspaceId:guid}", GetWalletAsync);
-        api.MapPost("/wallets/{workspaceId:guid}/grants", GrantAsync);
-        api.MapPost("/wallets/{workspaceId:guid}/refunds", RefundAsync);
-        api.MapPost("/wallets/{workspaceId:guid}/holds", HoldAsync);
-        api.MapPost("/holds/{runId:guid}/capture", CaptureAsync);
-        api.MapPost("/holds/{runId:guid}/release", ReleaseAsync);
-        api.MapPost("/credits/batch", ApplyCreditBatchAsync);
-        api.MapPost("/api-keys/resolve", ResolveApiKeyAsync);
-        api.MapPost("/runs", RecordRunAsync);
-        api.MapGet("/runs/{runId:guid}", GetRunAsync);
+
+        provisioner.MapPut("/offerings/{slug}", UpsertOfferingAsync);
+        provisioner.MapPost("/users/find-or-create", FindOrCreateUserAsync);
+        provisioner.MapPost("/instances", CreateInstanceAsync);
+        provisioner.MapGet("/instances", ListInstancesAsync);
+        provisioner.MapPost("/instances/{id:guid}/transitions", TransitionAsync);
+        provisioner.MapGet("/instances/{id:guid}/transitions", GetTransitionsAsync);
+        provisioner.MapPost("/wallets/{workspaceId:guid}/grants", GrantAsync);
+        provisioner.MapPost("/wallets/{workspaceId:guid}/refunds", RefundAsync);
+
+        gateway.MapPost("/wallets/{workspaceId:guid}/holds", HoldAsync);
+        gateway.MapPost("/holds/{runId:guid}/capture", CaptureAsync);
+        gateway.MapPost("/holds/{runId:guid}/release", ReleaseAsync);
+        gateway.MapPost("/credits/batch", ApplyCreditBatchAsync);
+        gateway.MapPost("/api-keys/resolve", ResolveApiKeyAsync);
+        gateway.MapPost("/runs", RecordRunAsync);
+        gateway.MapGet("/runs/{runId:guid}", GetRunAsync);
         return app;
     }
 
@@ -52,15 +60,27 @@ public static class InternalApi
             return Invalid("credits", "Credit amounts cannot be negative.");
         }
 
+        if (request.Kind != Offering.CreditPackKind && request.CreditsPerRun < 1)
+        {
+            return Invalid("creditsPerRun", "An offering that runs needs a price: creditsPerRun must be a positive number of credits.");
+        }
+
+        // A seller's product name is shown to buyers: kept without control characters, at most the column's 200.
+        var name = FreeText.Clean(request.Name, 200) ?? "";
+        if (name.Length == 0)
+        {
+            return Invalid("name", "The name has no printable characters.");
+        }
+
         var offering = await db.Offerings.SingleOrDefaultAsync(o => o.Slug == slug, cancellationToken);
         if (offering is null)
         {
-            offering = new Offering { Slug = slug, Name = request.Name, Kind = request.Kind };
+            offering = new Offering { Slug = slug, Name = name, Kind = request.Kind };
             db.Offerings.Add(offering);
         }
 
         offering.ProductId = request.ProductId;
-        offering.Name = request.Name;
+        offering.Name = name;
         offering.Kind = request.Kind;
         offering.FlowTemplate = request.FlowTemplate;
         offering.CreditsPerRun = request.CreditsPerRun;
@@ -84,7 +104,7 @@ public static class InternalApi
     private static async Task<IResult> GetOfferingAsync(string slug, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
         await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Slug == slug, cancellationToken) is { } offering
             ? TypedResults.Ok(ToDto(offering))
-            : GsvProblems.NotFoundProblem($"Offering '{slug}'");
+            : GsvProblems.NotFoundProblem($"Offering '{FreeText.Excerpt(slug)}'");
 
     private static OfferingDto ToDto(Offering o) => new(
         o.Slug, o.ProductId, o.Name, o.Kind, o.FlowTemplate, o.CreditsPerRun, o.IncludedCredits, o.TrialCredits, o.Connectors, o.Knowledge, o.UpdatedAt);
@@ -104,7 +124,7 @@ public static class InternalApi
         await db.Memberships.AsNoTracking().Where(m => m.WorkspaceId == workspaceId)
             .Join(db.Users.Where(u => u.Sub == sub), m => m.UserId, u => u.Id, (m, u) => m.Role).SingleOrDefaultAsync(cancellationToken) is { } role
             ? TypedResults.Ok(new MembershipDto(role))
-            : GsvProblems.NotFoundProblem($"Membership of {sub} in workspace {workspaceId}");
+            : GsvProblems.NotFoundProblem($"Membership of {FreeText.Excerpt(sub)} in workspace {workspaceId}");
 
     private static async Task<IResult> CreateInstanceAsync(CreateInstanceRequest request, InstanceService instances, CancellationToken cancellationToken)
     {
@@ -128,7 +148,7 @@ public static class InternalApi
         {
             if (!Enum.TryParse<InstanceState>(value, ignoreCase: true, out var state) || !Enum.IsDefined(state))
             {
-                return Invalid("state", $"Unknown state '{value}'.");
+                return Invalid("state", $"Unknown state '{FreeText.Excerpt(value)}'.");
             }
 
             states.Add(state);
@@ -203,8 +223,11 @@ public static class InternalApi
             ? TypedResults.Ok(wallet)
             : GsvProblems.NotFoundProblem($"The wallet of workspace {workspaceId}");
 
-    private static async Task<GrantResult> GrantAsync(Guid workspaceId, GrantRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
-        await ledger.GrantAsync(workspaceId, request.Amount, request.Kind, request.IdempotencyKey, request.Reason, cancellationToken);
+    private static async Task<IResult> GrantAsync(Guid workspaceId, GrantRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
+        request.Kind == GrantKinds.Trial
+            // Trial credits exist only with their trial instance (earmarked for it, expiring with it): POST /api/v1/instances/trial.
+            ? Invalid("kind", "Trial credits are granted only with a trial instance.")
+            : TypedResults.Ok(await ledger.GrantAsync(workspaceId, request.Amount, request.Kind, request.IdempotencyKey, request.Reason, cancellationToken));
 
     private static async Task<GrantResult> RefundAsync(Guid workspaceId, RefundRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
         await ledger.RefundAsync(workspaceId, request.Amount, request.IdempotencyKey, request.Reason, request.RunId, cancellationToken);

@@ -1,5 +1,6 @@
 using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
+using Gsv.ControlPlane.Domain;
 using Gsv.ControlPlane.Services;
 using Gsv.ServiceDefaults.Authentication;
 using Gsv.ServiceDefaults.Problems;
@@ -12,7 +13,8 @@ public static class PublicApi
 {
     public static IEndpointRouteBuilder MapPublicApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Public").RequireAuthorization(GsvPolicies.Buyer).AddEndpointFilter(Caller.ResolveAsync);
+        var api = app.MapGroup("/api/v1").WithTags("Public").RequireAuthorization(GsvPolicies.Buyer).AddEndpointFilter(Caller.ResolveAsync)
+            .WithMetadata(new BodySizeLimit(BodySizeLimit.Command));
 
         api.MapGet("/me", GetMeAsync);
         api.MapGet("/workspaces", GetWorkspacesAsync);
@@ -57,9 +59,13 @@ public static class PublicApi
     private static async Task<IResult> StartTrialAsync(
         CreateTrialRequest request, Caller caller, InstanceService instances, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Offering))
+        if (string.IsNullOrWhiteSpace(request.Offering) || request.Offering.Length > 100
+            || !request.Offering.All(c => char.IsLetterOrDigit(c) || c is '-' or '_'))
         {
-            return GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["offering"] = ["The offering slug is required."] });
+            return GsvProblems.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["offering"] = ["An offering slug (1 to 100 letters, digits, '-' or '_') is required."],
+            });
         }
 
         var instance = await instances.StartTrialAsync(caller.Workspace(request.WorkspaceId), request.Offering, cancellationToken);
@@ -75,9 +81,10 @@ public static class PublicApi
         Guid? workspaceId, int? page, int? pageSize, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken)
     {
         var (p, size) = (page ?? 1, pageSize ?? 50);
-        if (p < 1 || size is < 1 or > 200)
+        // The offset in 64 bits: page × pageSize past int's range would wrap to a negative offset.
+        if (p < 1 || size is < 1 or > 200 || (p - 1L) * size > int.MaxValue)
         {
-            return GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["page ≥ 1 and 1 ≤ pageSize ≤ 200."] });
+            return GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["page ≥ 1, 1 ≤ pageSize ≤ 200, (page − 1) × pageSize ≤ 2147483647."] });
         }
 
         var workspace = caller.Workspace(workspaceId);
@@ -107,9 +114,12 @@ public static class PublicApi
     private static async Task<IResult> CreateApiKeyAsync(
         Guid id, CreateApiKeyRequest request, Caller caller, ControlPlaneDbContext db, ApiKeyService keys, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100 || FreeText.HasForbidden(request.Name))
         {
-            return GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A name of 1 to 100 characters is required."] });
+            return GsvProblems.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["name"] = ["A name of 1 to 100 characters, without control characters or bidirectional overrides, is required."],
+            });
         }
 
         if (await FindInstanceAsync(id, caller, db, cancellationToken) is not { } instance)

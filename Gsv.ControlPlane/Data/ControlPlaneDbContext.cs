@@ -25,6 +25,8 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
 
     public DbSet<CreditHold> CreditHolds => Set<CreditHold>();
 
+    public DbSet<TrialCredit> TrialCredits => Set<TrialCredit>();
+
     public DbSet<WalletEvent> WalletEvents => Set<WalletEvent>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -54,9 +56,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             user.Property(u => u.Email).HasMaxLength(320);
             user.Property(u => u.Name).HasMaxLength(200);
             user.HasIndex(u => u.Sub).IsUnique().HasFilter("\"Sub\" IS NOT NULL");
-            // At most one pending user per email, so concurrent find-or-create calls cannot duplicate it.
-            user.HasIndex(u => u.Email, "IX_users_pending_email").IsUnique().HasFilter("\"Sub\" IS NULL");
-            user.HasIndex(u => u.Email, "IX_users_email");
+            // One user per (verified) email, pending or not: an order's email names one person, and concurrent
+            // find-or-create calls or first sign-ins cannot duplicate them.
+            user.HasIndex(u => u.Email, "IX_users_email_unique").IsUnique().HasFilter("\"Email\" IS NOT NULL");
         });
 
         modelBuilder.Entity<Membership>(membership =>
@@ -113,6 +115,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             wallet.HasKey(w => w.WorkspaceId);
             wallet.Ignore(w => w.Available);
             wallet.Ignore(w => w.LowThreshold);
+            wallet.Ignore(w => w.Trials);
             wallet.HasOne<Workspace>().WithOne().HasForeignKey<Wallet>(w => w.WorkspaceId);
         });
 
@@ -137,6 +140,22 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             hold.HasIndex(h => h.WorkspaceId);
             hold.HasIndex(h => new { h.Status, h.CreatedAt });
             hold.HasOne<Wallet>().WithMany().HasForeignKey(h => h.WorkspaceId);
+        });
+
+        modelBuilder.Entity<TrialCredit>(trial =>
+        {
+            trial.ToTable("trial_credits", table =>
+            {
+                table.HasCheckConstraint("CK_trial_credits_remaining", "\"Remaining\" >= 0 AND \"Remaining\" <= \"Granted\"");
+                table.HasCheckConstraint("CK_trial_credits_held_not_negative", "\"Held\" >= 0");
+            });
+            trial.HasKey(t => t.InstanceId);
+            trial.Ignore(t => t.Reserved);
+            // Read with every locked wallet: only the trials that still earmark something.
+            trial.HasIndex(t => t.WorkspaceId).HasFilter("\"Remaining\" > 0");
+            trial.HasIndex(t => t.ExpiresAt).HasFilter("\"Remaining\" > 0");
+            trial.HasOne<Instance>().WithOne().HasForeignKey<TrialCredit>(t => t.InstanceId);
+            trial.HasOne<Wallet>().WithMany().HasForeignKey(t => t.WorkspaceId);
         });
 
         modelBuilder.Entity<WalletEvent>(walletEvent =>

@@ -9,6 +9,9 @@ public sealed class LedgerEntry
     public const string Release = "release";
     public const string Refund = "refund";
 
+    /// <summary>Trial credits left when their trial ended, taken out of the balance (see <c>TrialCredit</c>).</summary>
+    public const string Expire = "expire";
+
     public Guid Id { get; set; }
 
     public Guid WorkspaceId { get; set; }

@@ -3,6 +3,9 @@ namespace Gsv.ControlPlane.Data;
 /// <summary>A sellable product of the catalog, pushed by the Provisioner from Saleor (slug = Saleor product slug).</summary>
 public sealed class Offering
 {
+    /// <summary>A pack of credits: bought, never run, so it has no price per run.</summary>
+    public const string CreditPackKind = "credit-pack";
+
     public required string Slug { get; set; }
 
     public string? ProductId { get; set; }
@@ -13,6 +16,7 @@ public sealed class Offering
 
     public string? FlowTemplate { get; set; }
 
+    /// <summary>The price of a run; an offering that runs is sellable only with a positive price.</summary>
     public long CreditsPerRun { get; set; }
 
     public long IncludedCredits { get; set; }
@@ -24,4 +28,7 @@ public sealed class Offering
     public bool Knowledge { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Whether instances of it may be created: it must have a price per run, or every run would be free.</summary>
+    public bool IsSellableInstance => Kind != CreditPackKind && CreditsPerRun > 0;
 }

@@ -10,7 +10,7 @@ public sealed class User
 
     public string? Sub { get; set; }
 
-    /// <summary>Lower-cased.</summary>
+    /// <summary>Lower-cased, verified by the identity provider (an unverified one is not kept), unique among users.</summary>
     public string? Email { get; set; }
 
     public string? Name { get; set; }

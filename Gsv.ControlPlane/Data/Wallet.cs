@@ -5,8 +5,10 @@ namespace Gsv.ControlPlane.Data;
 /// <summary>
 /// The running totals of one workspace's ledger, kept on one row so that every change to them happens under that
 /// row's lock (see <c>LedgerService</c>). The rules live here, free of the database, so they can be unit-tested:
-/// <c>Balance</c> = grants + refunds − captures, <c>Held</c> = holds − captures − releases, and
-/// <c>Available</c> = Balance − Held is never negative.
+/// <c>Balance</c> = grants + refunds − captures − expiries, <c>Held</c> = holds − captures − releases, and
+/// <c>Available</c> = Balance − Held is never negative. Trial credits (<see cref="Trials"/>) are part of the balance but
+/// earmarked: a hold for any other instance may use only what is available beyond every other trial's
+/// <see cref="TrialCredit.Reserved"/>, so Available ≥ Σ Reserved always holds and an expiry never overdraws.
 /// </summary>
 public sealed class Wallet
 {
@@ -30,6 +32,24 @@ public sealed class Wallet
 
     public long Available => Balance - Held;
 
+    /// <summary>The open trial credits of the workspace, read with the wallet under its lock (not a column).</summary>
+    public List<TrialCredit> Trials { get; } = [];
+
+    /// <summary>What a hold for <paramref name="instanceId"/> may take: the available credits less other trials' earmarks.</summary>
+    public long AvailableFor(Guid? instanceId)
+    {
+        var available = Available;
+        foreach (var trial in Trials)
+        {
+            if (trial.InstanceId != instanceId)
+            {
+                available -= trial.Reserved;
+            }
+        }
+
+        return available;
+    }
+
     public long LowThreshold => LowThresholdOverride
         ?? (LastTopUp is > 0 and var topUp ? (topUp + 4) / 5 : DefaultLowThreshold);
 
@@ -46,21 +66,32 @@ public sealed class Wallet
         }
     }
 
-    /// <summary>Reserves <paramref name="amount"/> if available; otherwise changes nothing and returns false.</summary>
-    public bool TryHold(long amount)
+    /// <summary>
+    /// Reserves <paramref name="amount"/> for a run of <paramref name="instanceId"/> if available to it (see
+    /// <see cref="AvailableFor"/>); otherwise changes nothing and returns false.
+    /// </summary>
+    public bool TryHold(long amount, Guid? instanceId = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
-        if (Available < amount)
+        if (AvailableFor(instanceId) < amount)
         {
             return false;
         }
 
         Held += amount;
+        if (TrialOf(instanceId) is { } trial)
+        {
+            trial.Held += amount;
+        }
+
         return true;
     }
 
-    /// <summary>Closes a hold of <paramref name="heldAmount"/>, charging <paramref name="charged"/> of it (0 = release).</summary>
-    public void Settle(long heldAmount, long charged)
+    /// <summary>
+    /// Closes a hold of <paramref name="heldAmount"/> of <paramref name="instanceId"/>, charging <paramref name="charged"/>
+    /// of it (0 = release); a trial instance's charge is taken from its trial credits first.
+    /// </summary>
+    public void Settle(long heldAmount, long charged, Guid? instanceId = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(heldAmount);
         ArgumentOutOfRangeException.ThrowIfNegative(charged);
@@ -72,7 +103,35 @@ public sealed class Wallet
 
         Held -= heldAmount;
         Balance -= charged;
+        if (TrialOf(instanceId) is { } trial)
+        {
+            trial.Held = Math.Max(0, trial.Held - heldAmount);
+            trial.Remaining -= Math.Min(charged, trial.Remaining);
+        }
     }
+
+    /// <summary>
+    /// Takes out of the balance what ended trials left unspent and unheld (credits still held by their runs expire when
+    /// those settle); returns each trial with the amount that expired now.
+    /// </summary>
+    public List<(TrialCredit Trial, long Amount)> ExpireTrials(DateTimeOffset now)
+    {
+        var expired = new List<(TrialCredit, long)>();
+        foreach (var trial in Trials)
+        {
+            if (trial.ExpiresAt <= now && trial.Reserved > 0)
+            {
+                var amount = trial.Reserved;
+                trial.Remaining -= amount;
+                Balance -= amount;
+                expired.Add((trial, amount));
+            }
+        }
+
+        return expired;
+    }
+
+    private TrialCredit? TrialOf(Guid? instanceId) => instanceId is { } id ? Trials.Find(t => t.InstanceId == id) : null;
 
     /// <summary>Updates the low flag; returns the event when the balance has just crossed the threshold (once per crossing).</summary>
     public WalletEvent? TrackLowBalance(DateTimeOffset now)

@@ -71,6 +71,12 @@ public sealed class CreditBatchSession : IAsyncDisposable
                     """, holdIds),
                 // As one parameter: a string[] alone would be taken for the params array itself.
                 Command("""SELECT "IdempotencyKey", "Amount" FROM ledger_entries WHERE "IdempotencyKey" = ANY($1)""", (object)entryKeys),
+                // The trial credits still earmarked in those wallets (changed only under the wallet locks taken above).
+                Command("""
+                    SELECT "InstanceId", "WorkspaceId", "Granted", "Remaining", "Held", "ExpiresAt" FROM trial_credits
+                    WHERE "Remaining" > 0
+                      AND ("WorkspaceId" = ANY($1) OR "WorkspaceId" IN (SELECT "WorkspaceId" FROM credit_holds WHERE "RunId" = ANY($2)))
+                    """, holdWorkspaces, settledHolds),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -104,6 +110,20 @@ public sealed class CreditBatchSession : IAsyncDisposable
         while (await reader.ReadAsync(cancellationToken))
         {
             entries[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var trial = new TrialCredit
+            {
+                InstanceId = reader.GetGuid(0), WorkspaceId = reader.GetGuid(1), Granted = reader.GetInt64(2), Remaining = reader.GetInt64(3),
+                Held = reader.GetInt64(4), ExpiresAt = reader.GetFieldValue<DateTimeOffset>(5),
+            };
+            if (wallets.TryGetValue(trial.WorkspaceId, out var wallet))
+            {
+                wallet.Trials.Add(trial);
+            }
         }
 
         return (wallets, holds, entries);
@@ -157,6 +177,15 @@ public sealed class CreditBatchSession : IAsyncDisposable
                 """, Column(runs, r => r.RunId), Column(runs, r => r.InstanceId), Column(runs, r => r.WorkspaceId), Column(runs, r => r.Caller),
                 Column(runs, r => r.Status), Column(runs, r => r.CreditsCharged), Column(runs, r => r.DurationMs), Column(runs, r => Utc(r.StartedAt)),
                 Column(runs, r => Utc(r.FinishedAt)), Column(runs, r => r.Error)));
+        }
+
+        if (writes.ChangedWallets.SelectMany(w => w.Trials).ToList() is { Count: > 0 } trials)
+        {
+            batch.BatchCommands.Add(Command("""
+                UPDATE trial_credits SET "Remaining" = s.remaining, "Held" = s.held
+                FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS s(instance_id, remaining, held)
+                WHERE trial_credits."InstanceId" = s.instance_id
+                """, Column(trials, t => t.InstanceId), Column(trials, t => t.Remaining), Column(trials, t => t.Held)));
         }
 
         foreach (var w in writes.ChangedWallets)

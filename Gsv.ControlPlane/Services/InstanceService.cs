@@ -33,8 +33,8 @@ public sealed partial class InstanceService(
             throw ControlPlaneException.NotFound($"Workspace {request.WorkspaceId}");
         }
 
-        var offering = await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Slug == request.OfferingSlug, cancellationToken)
-            ?? throw ControlPlaneException.NotFound($"Offering '{request.OfferingSlug}'");
+        var offering = Sellable(await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Slug == request.OfferingSlug, cancellationToken)
+            ?? throw ControlPlaneException.NotFound($"Offering '{FreeText.Excerpt(request.OfferingSlug)}'"));
         var instance = NewInstance(request.WorkspaceId, offering, isTrial: false);
         instance.ProductId = request.ProductId ?? offering.ProductId;
         instance.VariantId = request.VariantId;
@@ -60,12 +60,13 @@ public sealed partial class InstanceService(
 
     /// <summary>
     /// A trial instance of <paramref name="offeringSlug"/> in the workspace, with the offering's trial credits — once per
-    /// workspace and offering (a unique index, not a prior check, is what guarantees it).
+    /// workspace and offering (a unique index, not a prior check, is what guarantees it). The credits are spendable only
+    /// by this instance and expire with it (<see cref="TrialCredit"/>).
     /// </summary>
     public async Task<InstanceDto> StartTrialAsync(Guid workspaceId, string offeringSlug, CancellationToken cancellationToken = default)
     {
-        var offering = await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Slug == offeringSlug, cancellationToken)
-            ?? throw ControlPlaneException.NotFound($"Offering '{offeringSlug}'");
+        var offering = Sellable(await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Slug == offeringSlug, cancellationToken)
+            ?? throw ControlPlaneException.NotFound($"Offering '{offeringSlug}'"));
         if (offering.TrialCredits <= 0 || offering.FlowTemplate is null)
         {
             throw ControlPlaneException.Invalid($"Offering '{offeringSlug}' has no trial.");
@@ -86,6 +87,13 @@ public sealed partial class InstanceService(
                 await ledger.GrantAsync(
                     workspaceId, offering.TrialCredits, GrantKinds.Trial, $"trial:{workspaceId}:{offeringSlug}",
                     $"Trial of {offering.Name}", cancellationToken);
+                // Earmarked for this instance until the trial ends (the wallet is locked by the grant above).
+                db.TrialCredits.Add(new TrialCredit
+                {
+                    InstanceId = instance.Id, WorkspaceId = workspaceId, Granted = offering.TrialCredits, Remaining = offering.TrialCredits,
+                    ExpiresAt = instance.TrialExpiresAt.Value,
+                });
+                await db.SaveChangesAsync(cancellationToken);
                 return true;
             }, cancellationToken);
         }
@@ -98,6 +106,14 @@ public sealed partial class InstanceService(
         LogCreated(logger, instance.Id, instance.OfferingSlug, instance.WorkspaceId, true);
         return instance.ToDto();
     }
+
+    /// <summary>The offering, if an instance of it may be created (it has a price per run); else 422 <c>offering_not_sellable</c>.</summary>
+    private static Offering Sellable(Offering offering) => offering.IsSellableInstance
+        ? offering
+        : throw new ControlPlaneException(
+            GsvProblems.OfferingNotSellable, StatusCodes.Status422UnprocessableEntity, "Offering not sellable",
+            $"Offering '{offering.Slug}' has no valid price per run, so no instance of it can be created.",
+            new Dictionary<string, object?> { ["offering"] = offering.Slug });
 
     private static ControlPlaneException TrialAlreadyUsed(string offeringSlug) => new(
         GsvProblems.TrialAlreadyUsed, StatusCodes.Status409Conflict, "Trial already used",

@@ -52,13 +52,30 @@ public sealed partial class LedgerService
     /// Applies settlements, then holds, atomically; each item gets its own outcome (a refused item changes nothing and
     /// does not stop the others). Replays (same run id) return the first outcome.
     /// </summary>
-    public async Task<CreditBatchResult> ApplyBatchAsync(CreditBatchRequest batch, CancellationToken cancellationToken = default)
+    public Task<CreditBatchResult> ApplyBatchAsync(CreditBatchRequest batch, CancellationToken cancellationToken = default) =>
+        ApplyBatchAsync(batch, [], cancellationToken);
+
+    /// <summary>Takes ended trials' unspent credits out of the wallets that have some; returns how many wallets changed.</summary>
+    public async Task<int> ExpireTrialsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var workspaces = await db.TrialCredits.AsNoTracking().Where(t => t.Remaining > t.Held && t.ExpiresAt <= now)
+            .Select(t => t.WorkspaceId).Distinct().Take(MaxBatchItems).ToArrayAsync(cancellationToken);
+        if (workspaces.Length > 0)
+        {
+            await ApplyBatchAsync(new CreditBatchRequest([], []), workspaces, cancellationToken);
+        }
+
+        return workspaces.Length;
+    }
+
+    private async Task<CreditBatchResult> ApplyBatchAsync(CreditBatchRequest batch, Guid[] alsoLock, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await ApplyOnceAsync(batch, cancellationToken);
+                return await ApplyOnceAsync(batch, alsoLock, cancellationToken);
             }
             catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 3)
             {
@@ -68,12 +85,12 @@ public sealed partial class LedgerService
         }
     }
 
-    private async Task<CreditBatchResult> ApplyOnceAsync(CreditBatchRequest batch, CancellationToken cancellationToken)
+    private async Task<CreditBatchResult> ApplyOnceAsync(CreditBatchRequest batch, Guid[] alsoLock, CancellationToken cancellationToken)
     {
         await using var session = await CreditBatchSession.BeginAsync(db, cancellationToken);
         var settledHolds = batch.Settlements.Select(HoldOf).Distinct().ToArray();
         var (wallets, holds, entries) = await session.LockAsync(
-            [.. batch.Holds.Select(h => h.WorkspaceId).Distinct()], settledHolds,
+            [.. batch.Holds.Select(h => h.WorkspaceId).Concat(alsoLock).Distinct()], settledHolds,
             [.. settledHolds.Concat(batch.Holds.Select(h => h.RunId)).Distinct()],
             [.. batch.Settlements.Where(IsUnderSharedHold).Select(SharedEntryKey)], cancellationToken);
 
@@ -82,6 +99,21 @@ public sealed partial class LedgerService
         var settled = batch.Settlements
             .Select(s => IsUnderSharedHold(s) ? SettleUnderSharedHold(s, holds, wallets, entries, writes, now) : Settle(s, holds, wallets, writes, now))
             .ToList();
+        // Ended trials' credits go before any hold could take them (and after settlements, which may free some).
+        foreach (var wallet in wallets.Values)
+        {
+            foreach (var (trial, amount) in wallet.ExpireTrials(now))
+            {
+                var id = Guid.CreateVersion7(now);
+                writes.Entries.Add(new LedgerEntry
+                {
+                    Id = id, WorkspaceId = wallet.WorkspaceId, Kind = LedgerEntry.Expire, Amount = amount, Reason = $"Trial of instance {trial.InstanceId} ended",
+                    IdempotencyKey = $"expire:{id}", CreatedAt = now,
+                });
+                writes.ChangedWallets.Add(wallet);
+            }
+        }
+
         var held = batch.Holds.Select(h => Hold(h, holds, wallets, writes, now)).ToList();
         foreach (var wallet in writes.ChangedWallets)
         {
@@ -121,10 +153,10 @@ public sealed partial class LedgerService
                 : Refused(item.RunId, CreditOutcomes.Conflict, $"Run {item.RunId} already holds {existing.Amount} credits of another request.");
         }
 
-        if (!wallet.TryHold(item.Amount))
+        if (!wallet.TryHold(item.Amount, item.InstanceId))
         {
             return new CreditBatchItemResult(item.RunId, CreditOutcomes.InsufficientCredits, 0, null,
-                $"The run needs {item.Amount} credits but only {wallet.Available} are available.");
+                $"The run needs {item.Amount} credits but only {wallet.AvailableFor(item.InstanceId)} are available to this instance.");
         }
 
         var hold = new CreditHold
@@ -171,7 +203,7 @@ public sealed partial class LedgerService
             var wallet = wallets[hold.WorkspaceId];
             if (remaining > 0)
             {
-                wallet.Settle(remaining, charged);
+                wallet.Settle(remaining, charged, hold.InstanceId);
             }
 
             hold.Status = wanted;
@@ -261,14 +293,14 @@ public sealed partial class LedgerService
         var wallet = wallets[hold.WorkspaceId];
         if (item.Capture)
         {
-            wallet.Settle(amount, amount);
+            wallet.Settle(amount, amount, hold.InstanceId);
             hold.Charged += amount;
             writes.Entries.Add(NewEntry(hold.WorkspaceId, LedgerEntry.Capture, amount, key, null, item.RunId, now));
             writes.Runs.Add(Run.From(item.Run!, amount));
         }
         else
         {
-            wallet.Settle(amount, 0);
+            wallet.Settle(amount, 0, hold.InstanceId);
             hold.Freed += amount;
             writes.Entries.Add(NewEntry(hold.WorkspaceId, LedgerEntry.Release, amount, key, null, holdId, now));
         }

@@ -20,7 +20,7 @@ public sealed class StaleHoldOptions
 }
 
 /// <summary>
-/// Releases holds left open by a gateway that stopped in the middle of a run, so their credits become available
+/// Expires the unspent credits of ended trials, and releases holds left open by a gateway that stopped in the middle of a run, so their credits become available
 /// again. The run is not charged: if the gateway comes back and captures, it gets a conflict and the run stays free.
 /// </summary>
 public sealed partial class StaleHoldSweeper(
@@ -40,6 +40,13 @@ public sealed partial class StaleHoldSweeper(
                 {
                     LogReleased(logger, released, options.Value.StaleAfter);
                 }
+
+                // Ended trials: their unspent credits leave the wallet even if the workspace never runs anything again.
+                var expired = await scope.ServiceProvider.GetRequiredService<LedgerService>().ExpireTrialsAsync(stoppingToken);
+                if (expired > 0)
+                {
+                    LogExpired(logger, expired);
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -51,6 +58,9 @@ public sealed partial class StaleHoldSweeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Released {Count} holds left open for more than {StaleAfter} (their runs were not charged)")]
     private static partial void LogReleased(ILogger logger, int count, TimeSpan staleAfter);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took the unspent credits of ended trials out of {Count} wallets")]
+    private static partial void LogExpired(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The stale hold sweep failed; it runs again at the next interval")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

@@ -1,4 +1,5 @@
 using Gsv.ControlPlane.Data;
+using Gsv.ControlPlane.Domain;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gsv.ControlPlane.Services;
@@ -8,11 +9,18 @@ public sealed record CallerIdentity(string Sub, string? Email, bool EmailVerifie
 
 /// <summary>
 /// Users and their personal workspaces. A user is created (with a personal workspace, its wallet and an owner
-/// membership) on first sight, either from a token or from an email alone (pending); a pending user is claimed by the
-/// first login with the same verified email. Races between first requests end on unique indexes and are retried.
+/// membership) on first sight, either from a token or from an email alone (pending). Only a verified email is stored or
+/// matched, and an email belongs to one user at most (a unique index): a sign-in with a new <c>sub</c> and a verified
+/// email already known is linked to that user (a pending one is claimed, a signed-in one gets the new <c>sub</c>).
+/// Races between first requests end on unique indexes and are retried.
 /// </summary>
 public sealed partial class UserDirectory(ControlPlaneDbContext db, TimeProvider time, ILogger<UserDirectory> logger)
 {
+    /// <summary>Longest display name kept (the column's size); a longer one from the identity provider is cut.</summary>
+    public const int MaxNameLength = 200;
+
+    public const int MaxEmailLength = 320;
+
     public async Task<User> EnsureUserAsync(CallerIdentity caller, CancellationToken cancellationToken = default)
     {
         for (var attempt = 0; ; attempt++)
@@ -31,39 +39,59 @@ public sealed partial class UserDirectory(ControlPlaneDbContext db, TimeProvider
     private async Task<User> FindOrProvisionAsync(CallerIdentity caller, CancellationToken cancellationToken)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Sub == caller.Sub, cancellationToken);
-        var email = Normalize(caller.Email);
+        // An unverified email is no email: anyone may type any address into their profile.
+        var email = caller.EmailVerified ? Normalize(caller.Email) : null;
+        var name = DisplayName(caller.Name);
         var now = time.GetUtcNow();
         if (user is not null)
         {
-            if (user.Email != email || user.Name != caller.Name)
+            if (email is not null && email != user.Email
+                && await db.Users.AnyAsync(u => u.Email == email && u.Id != user.Id, cancellationToken))
+            {
+                // The address is another user's: this user keeps no email rather than taking theirs.
+                LogEmailTaken(logger, user.Id);
+                email = null;
+            }
+
+            if (user.Email != email || user.Name != name)
             {
                 user.Email = email;
-                user.Name = caller.Name;
+                user.Name = name;
                 await db.SaveChangesAsync(cancellationToken);
             }
 
             return user;
         }
 
-        if (caller.EmailVerified && email is not null)
+        if (email is not null && await db.Users.SingleOrDefaultAsync(u => u.Email == email, cancellationToken) is { } known)
         {
-            var pending = await db.Users.SingleOrDefaultAsync(u => u.Sub == null && u.Email == email, cancellationToken);
-            if (pending is not null)
+            // The same verified email: a pending user is claimed; a user known under another sub (an identity provider
+            // that gave the person a new id) is linked to this one, so they keep their workspace and what they bought.
+            var linked = !known.Pending;
+            known.Sub = caller.Sub;
+            known.Name = name;
+            known.ClaimedAt ??= now;
+            await db.SaveChangesAsync(cancellationToken);
+            if (linked)
             {
-                pending.Sub = caller.Sub;
-                pending.Name = caller.Name;
-                pending.ClaimedAt = now;
-                await db.SaveChangesAsync(cancellationToken);
-                LogClaimed(logger, pending.Id, caller.Sub);
-                return pending;
+                LogLinked(logger, known.Id, caller.Sub);
             }
+            else
+            {
+                LogClaimed(logger, known.Id, caller.Sub);
+            }
+
+            return known;
         }
 
-        user = new User { Id = Guid.CreateVersion7(now), Sub = caller.Sub, Email = email, Name = caller.Name, CreatedAt = now, ClaimedAt = now };
+        user = new User { Id = Guid.CreateVersion7(now), Sub = caller.Sub, Email = email, Name = name, CreatedAt = now, ClaimedAt = now };
         await AddWithPersonalWorkspaceAsync(user, cancellationToken);
         LogCreated(logger, user.Id, caller.Sub);
         return user;
     }
+
+    /// <summary>The display name as kept: control characters removed, at most <see cref="MaxNameLength"/> characters.</summary>
+    public static string? DisplayName(string? name) => FreeText.Clean(name, MaxNameLength) is { Length: > 0 } clean ? clean : null;
 
     /// <summary>Finds a user by email, or creates a pending one with a personal workspace. Returns the personal workspace.</summary>
     public async Task<(User User, Guid WorkspaceId)> FindOrCreateByEmailAsync(string email, CancellationToken cancellationToken = default)
@@ -73,9 +101,8 @@ public sealed partial class UserDirectory(ControlPlaneDbContext db, TimeProvider
         {
             try
             {
-                // A user who logged in already is preferred over a pending one of the same email.
-                var user = await db.Users.Where(u => u.Email == normalized).OrderBy(u => u.Sub == null).ThenBy(u => u.CreatedAt)
-                    .FirstOrDefaultAsync(cancellationToken);
+                // Emails are unique and stored only when verified, so this is the one user who proved they own it.
+                var user = await db.Users.SingleOrDefaultAsync(u => u.Email == normalized, cancellationToken);
                 if (user is null)
                 {
                     var now = time.GetUtcNow();
@@ -118,13 +145,21 @@ public sealed partial class UserDirectory(ControlPlaneDbContext db, TimeProvider
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public static string? Normalize(string? email) => string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToLowerInvariant();
+    /// <summary>Lower-cased and trimmed; null when empty or longer than an address can be.</summary>
+    public static string? Normalize(string? email) =>
+        string.IsNullOrWhiteSpace(email) || email.Trim().Length > MaxEmailLength || FreeText.HasForbidden(email) ? null : email.Trim().ToLowerInvariant();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created user {UserId} for {Sub} with a personal workspace")]
     private static partial void LogCreated(ILogger logger, Guid userId, string sub);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pending user {UserId} claimed by {Sub}")]
     private static partial void LogClaimed(ILogger logger, Guid userId, string sub);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} linked to identity {Sub} by their verified email")]
+    private static partial void LogLinked(ILogger logger, Guid userId, string sub);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} signed in with a verified email that belongs to another user; it is not stored")]
+    private static partial void LogEmailTaken(ILogger logger, Guid userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created pending user {UserId} with a personal workspace")]
     private static partial void LogPendingCreated(ILogger logger, Guid userId);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gsv.ControlPlane.Client;
 using Gsv.Provisioner.Catalog;
+using Gsv.Provisioner.Orders;
 using Gsv.Saleor;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -64,9 +65,16 @@ public sealed partial class OfferingSyncService(
                 continue; // not a GSV product
             }
 
+            if (!TryReadPrice(product, kind, out var creditsPerRun, out var reason))
+            {
+                // Not sellable: a run would be free. The Control Plane would refuse its instances anyway.
+                LogUnpriced(logger, product.Slug, reason);
+                continue;
+            }
+
             var offering = new UpsertOfferingRequest(
                 product.Id, product.Name, kind, First(product, GsvAttributes.Flow),
-                Number(product, GsvAttributes.CreditsPerRun), Number(product, GsvAttributes.IncludedCredits), Number(product, GsvAttributes.TrialCredits),
+                creditsPerRun, Number(product, GsvAttributes.IncludedCredits), Number(product, GsvAttributes.TrialCredits),
                 [.. product.ValuesOf(GsvAttributes.Connectors).Select(v => v.Slug ?? v.Name).OfType<string>()],
                 product.ValuesOf(GsvAttributes.Knowledge) is [{ Boolean: true }, ..]);
             try
@@ -84,6 +92,39 @@ public sealed partial class OfferingSyncService(
         return count;
     }
 
+    /// <summary>
+    /// The price of a run (<c>gsv-credits-per-run</c>): a positive whole number of credits, at most
+    /// <see cref="MaxCreditsPerRun"/>; a credit pack has none (0). Anything else (missing, 0, negative, fractional, not a
+    /// number) is refused with the reason.
+    /// </summary>
+    public static bool TryReadPrice(CatalogProduct product, string kind, out long creditsPerRun, out string reason)
+    {
+        creditsPerRun = 0;
+        reason = "";
+        if (kind == OrderProcessor.CreditPackKind)
+        {
+            return true;
+        }
+
+        if (product.ValuesOf(GsvAttributes.CreditsPerRun) is not [{ Name: { Length: > 0 } text }, ..])
+        {
+            reason = $"it has no {GsvAttributes.CreditsPerRun}";
+            return false;
+        }
+
+        if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)
+            || value != decimal.Truncate(value) || value is < 1 or > MaxCreditsPerRun)
+        {
+            reason = $"its {GsvAttributes.CreditsPerRun} '{(text.Length > 40 ? text[..40] + "…" : text)}' is not a whole number from 1 to {MaxCreditsPerRun}";
+            return false;
+        }
+
+        creditsPerRun = (long)value;
+        return true;
+    }
+
+    public const long MaxCreditsPerRun = 1_000_000;
+
     private static string? First(CatalogProduct product, string attribute) =>
         product.ValuesOf(attribute).Select(v => v.PlainText ?? v.Slug ?? v.Name).FirstOrDefault(v => !string.IsNullOrEmpty(v));
 
@@ -93,6 +134,9 @@ public sealed partial class OfferingSyncService(
 
     [LoggerMessage(LogLevel.Information, "Synced {Count} offerings of Saleor channel {Channel} into the Control Plane")]
     private static partial void LogSynced(ILogger logger, int count, string channel);
+
+    [LoggerMessage(LogLevel.Error, "Product {Slug} is not synced and cannot be sold: {Reason}")]
+    private static partial void LogUnpriced(ILogger logger, string slug, string reason);
 
     [LoggerMessage(LogLevel.Error, "The Control Plane refused offering {Slug}: {Error}")]
     private static partial void LogRefused(ILogger logger, string slug, string error);

@@ -17,7 +17,7 @@ public static class AuthenticationExtensions
     /// <summary>
     /// JWT bearer authentication against the <c>keycloak</c> resource's realm: metadata and JWKS fetched over the
     /// back channel, issuer (from discovery), audience <c>gsv-api</c>, lifetime and signature validated; realm roles
-    /// become role claims; policies <c>buyer</c>, <c>admin</c>, <c>service</c>.
+    /// become role claims; policies <c>buyer</c>, <c>admin</c>, <c>gateway</c>, <c>provisioner</c> and <c>service</c> (either of the two).
     /// </summary>
     public static TBuilder AddGsvAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -46,7 +46,9 @@ public static class AuthenticationExtensions
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(GsvPolicies.Buyer, policy => policy.RequireAuthenticatedUser().RequireRole(GsvPolicies.BuyerRole))
             .AddPolicy(GsvPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(GsvPolicies.AdminRole))
-            .AddPolicy(GsvPolicies.Service, policy => policy.RequireAuthenticatedUser().RequireRole(GsvPolicies.ServiceRole));
+            .AddPolicy(GsvPolicies.Service, policy => policy.RequireAuthenticatedUser().RequireRole(GsvPolicies.GatewayRole, GsvPolicies.ProvisionerRole))
+            .AddPolicy(GsvPolicies.Gateway, policy => policy.RequireAuthenticatedUser().RequireRole(GsvPolicies.GatewayRole))
+            .AddPolicy(GsvPolicies.Provisioner, policy => policy.RequireAuthenticatedUser().RequireRole(GsvPolicies.ProvisionerRole));
 
         return builder;
     }

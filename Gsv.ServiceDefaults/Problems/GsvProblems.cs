@@ -12,6 +12,9 @@ public static class GsvProblems
 
     public const string NotFound = "not_found";
     public const string Validation = "validation";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string OfferingNotSellable = "offering_not_sellable";
     public const string Conflict = "conflict";
     public const string InsufficientCredits = "insufficient_credits";
     public const string InstanceNotActive = "instance_not_active";

@@ -29,6 +29,10 @@ internal static class ControlPlaneHttp
     public static async Task<ControlPlaneClient> ServiceClientAsync(PlatformFixture platform) =>
         new(platform.Identity.CreateClient("controlplane", await platform.Identity.GetServiceTokenAsync("gsv-provisioner")));
 
+    /// <summary>The internal API as the Gateway calls it (a <c>gsv-gateway</c> token: holds, settlements, run records).</summary>
+    public static async Task<ControlPlaneClient> GatewayClientAsync(PlatformFixture platform) =>
+        new(platform.Identity.CreateClient("controlplane", await platform.Identity.GetServiceTokenAsync("gsv-gateway")));
+
     /// <summary>A fresh offering (unique slug) with a trial, pushed the way the Provisioner pushes the catalog.</summary>
     public static async Task<OfferingDto> NewOfferingAsync(ControlPlaneClient service, long trialCredits = 20) =>
         await service.UpsertOfferingAsync($"test-agent-{Guid.NewGuid():N}", new UpsertOfferingRequest(

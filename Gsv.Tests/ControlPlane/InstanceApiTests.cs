@@ -145,21 +145,22 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         Assert.True(granted.Created);
         Assert.False((await service.GrantAsync(owner.WorkspaceId, new GrantRequest(10, GrantKinds.Purchase, key, "order"))).Created);
 
+        var gateway = await GatewayClientAsync(platform);
         var runId = Guid.NewGuid();
-        var hold = await service.HoldAsync(owner.WorkspaceId, new HoldRequest(runId, null, 8));
+        var hold = await gateway.HoldAsync(owner.WorkspaceId, new HoldRequest(runId, null, 8));
         Assert.Equal((10L, 8L, 2L), (hold.Wallet.Balance, hold.Wallet.Held, hold.Wallet.Available));
         var refused = await Assert.ThrowsAsync<InsufficientCreditsException>(() =>
-            service.HoldAsync(owner.WorkspaceId, new HoldRequest(Guid.NewGuid(), null, 3)));
+            gateway.HoldAsync(owner.WorkspaceId, new HoldRequest(Guid.NewGuid(), null, 3)));
         Assert.Equal((10L, 2L), (refused.Balance, refused.Available));
 
-        var captured = await service.CaptureAsync(runId, 5);
+        var captured = await gateway.CaptureAsync(runId, 5);
         Assert.Equal((5L, 5L, 0L), (captured.Charged, captured.Wallet.Balance, captured.Wallet.Held));
-        Assert.Equal(5, (await service.CaptureAsync(runId)).Charged);
+        Assert.Equal(5, (await gateway.CaptureAsync(runId)).Charged);
         Assert.Equal((2L, false), (captured.Wallet.LowThreshold, captured.Wallet.Low)); // 20% of the 10-credit purchase
 
         var release = Guid.NewGuid();
-        await service.HoldAsync(owner.WorkspaceId, new HoldRequest(release, null, 5));
-        Assert.Equal(0, (await service.ReleaseAsync(release)).Charged);
+        await gateway.HoldAsync(owner.WorkspaceId, new HoldRequest(release, null, 5));
+        Assert.Equal(0, (await gateway.ReleaseAsync(release)).Charged);
         Assert.Equal((5L, 0L), ((await service.GetWalletAsync(owner.WorkspaceId))!.Balance, (await service.GetWalletAsync(owner.WorkspaceId))!.Held));
 
         var bad = await Assert.ThrowsAsync<ControlPlaneProblemException>(() =>
@@ -168,11 +169,11 @@ public sealed class InstanceApiTests(PlatformFixture platform)
 
         // The batch endpoint the gateway uses: one call, one outcome per item; an empty batch is a 400.
         var batched = Guid.NewGuid();
-        var batch = await service.ApplyCreditBatchAsync(new CreditBatchRequest([], [new BatchHold(batched, owner.WorkspaceId, null, 5), new BatchHold(Guid.NewGuid(), owner.WorkspaceId, null, 1)]));
+        var batch = await gateway.ApplyCreditBatchAsync(new CreditBatchRequest([], [new BatchHold(batched, owner.WorkspaceId, null, 5), new BatchHold(Guid.NewGuid(), owner.WorkspaceId, null, 1)]));
         Assert.Equal([CreditOutcomes.Held, CreditOutcomes.InsufficientCredits], batch.Holds.Select(h => h.Outcome));
-        var settled = await service.ApplyCreditBatchAsync(new CreditBatchRequest([new BatchSettlement(batched, Capture: true, 4, null)], []));
+        var settled = await gateway.ApplyCreditBatchAsync(new CreditBatchRequest([new BatchSettlement(batched, Capture: true, 4, null)], []));
         Assert.Equal((CreditOutcomes.Captured, 4L, 1L, 0L), (settled.Settlements[0].Outcome, settled.Settlements[0].Amount, settled.Settlements[0].Wallet!.Balance, settled.Settlements[0].Wallet!.Held));
-        var empty = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => service.ApplyCreditBatchAsync(new CreditBatchRequest([], [])));
+        var empty = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => gateway.ApplyCreditBatchAsync(new CreditBatchRequest([], [])));
         Assert.Equal(("validation", HttpStatusCode.BadRequest), (empty.Code, empty.Status));
     }
 

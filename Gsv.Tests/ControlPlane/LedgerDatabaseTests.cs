@@ -280,7 +280,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
             .GroupBy(e => e.Kind).Select(g => new { Kind = g.Key, Sum = g.Sum(e => e.Amount) }).ToDictionaryAsync(g => g.Kind, g => g.Sum);
         long Sum(string kind) => sums.GetValueOrDefault(kind);
         var wallet = await db.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId);
-        Assert.Equal(Sum(LedgerEntry.Grant) + Sum(LedgerEntry.Refund) - Sum(LedgerEntry.Capture), wallet.Balance);
+        Assert.Equal(Sum(LedgerEntry.Grant) + Sum(LedgerEntry.Refund) - Sum(LedgerEntry.Capture) - Sum(LedgerEntry.Expire), wallet.Balance);
         Assert.Equal(Sum(LedgerEntry.Hold) - Sum(LedgerEntry.Capture) - Sum(LedgerEntry.Release), wallet.Held);
         var openHolds = await db.CreditHolds.Where(h => h.WorkspaceId == workspaceId && h.Status == CreditHold.Open)
             .SumAsync(h => h.Amount - h.Charged - h.Freed);

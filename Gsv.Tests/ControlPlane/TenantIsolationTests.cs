@@ -25,7 +25,7 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
             await owner.Http.PostJsonAsync($"/api/v1/instances/{instance.Id}/api-keys", new CreateApiKeyRequest("ci")), HttpStatusCode.Created);
         var runId = Guid.NewGuid();
         var now = DateTimeOffset.UtcNow;
-        await service.RecordRunAsync(new RunDto(runId, instance.Id, owner.WorkspaceId, "api-key", RunStatuses.Succeeded, 2, 1200, now.AddSeconds(-2), now, null));
+        await (await GatewayClientAsync(platform)).RecordRunAsync(new RunDto(runId, instance.Id, owner.WorkspaceId, "api-key", RunStatuses.Succeeded, 2, 1200, now.AddSeconds(-2), now, null));
         var ledger = await ReadAsync<LedgerPageDto>(await owner.Http.GetAsync("/api/v1/wallet/ledger"), HttpStatusCode.OK);
         var entryId = Assert.Single(ledger.Items).Id;
 
@@ -60,7 +60,7 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
         }
 
         // Nothing changed: the key still works, no key was added, the owner's wallet is untouched.
-        Assert.NotNull(await service.ResolveApiKeyAsync(key.Key));
+        Assert.NotNull(await (await GatewayClientAsync(platform)).ResolveApiKeyAsync(key.Key));
         var keys = await ReadAsync<List<ApiKeyDto>>(await owner.Http.GetAsync($"/api/v1/instances/{instance.Id}/api-keys"), HttpStatusCode.OK);
         Assert.Equal(key.Id, Assert.Single(keys).Id);
         Assert.Null(keys[0].RevokedAt);
@@ -109,14 +109,14 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
         var listed = await buyer.Http.GetStringAsync($"/api/v1/instances/{instance.Id}/api-keys");
         Assert.DoesNotContain(key.Key, listed, StringComparison.Ordinal);
 
-        var resolved = await service.ResolveApiKeyAsync(key.Key);
+        var resolved = await (await GatewayClientAsync(platform)).ResolveApiKeyAsync(key.Key);
         Assert.Equal((key.Id, instance.Id, buyer.WorkspaceId), (resolved!.ApiKeyId, resolved.InstanceId, resolved.WorkspaceId));
-        Assert.Null(await service.ResolveApiKeyAsync(key.Key + "x"));
+        Assert.Null(await (await GatewayClientAsync(platform)).ResolveApiKeyAsync(key.Key + "x"));
         var keys = await ReadAsync<List<ApiKeyDto>>(await buyer.Http.GetAsync($"/api/v1/instances/{instance.Id}/api-keys"), HttpStatusCode.OK);
         Assert.NotNull(Assert.Single(keys).LastUsedAt);
 
         Assert.Equal(HttpStatusCode.NoContent, (await buyer.Http.DeleteAsync($"/api/v1/instances/{instance.Id}/api-keys/{key.Id}")).StatusCode);
-        Assert.Null(await service.ResolveApiKeyAsync(key.Key));
+        Assert.Null(await (await GatewayClientAsync(platform)).ResolveApiKeyAsync(key.Key));
         keys = await ReadAsync<List<ApiKeyDto>>(await buyer.Http.GetAsync($"/api/v1/instances/{instance.Id}/api-keys"), HttpStatusCode.OK);
         Assert.NotNull(Assert.Single(keys).RevokedAt);
     }

@@ -121,7 +121,7 @@ public sealed class ApiAuthenticationTests(PlatformFixture platform)
 
         Assert.Equal(clientId, whoAmI.GetProperty("azp").GetString());
         Assert.Equal(new JsonWebToken(token).Subject, whoAmI.GetProperty("sub").GetString());
-        Assert.Contains("gsv-service", whoAmI.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Contains(clientId, whoAmI.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
     }
 
     [Fact]

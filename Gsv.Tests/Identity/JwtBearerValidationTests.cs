@@ -99,9 +99,16 @@ public sealed class JwtBearerValidationTests : IAsyncLifetime
     [Fact]
     public async Task Realm_roles_become_roles_for_the_policies()
     {
-        var service = Mint(claims => claims["realm_access"] = new { roles = new[] { "gsv-service" } });
-        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/service", service)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync("/buyer", service)).StatusCode);
+        var gateway = Mint(claims => claims["realm_access"] = new { roles = new[] { "gsv-gateway" } });
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/service", gateway)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/gateway", gateway)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync("/provisioner", gateway)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync("/buyer", gateway)).StatusCode);
+        var provisioner = Mint(claims => claims["realm_access"] = new { roles = new[] { "gsv-provisioner" } });
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/provisioner", provisioner)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync("/gateway", provisioner)).StatusCode);
+        // The old shared role grants nothing any more.
+        Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync("/service", Mint(claims => claims["realm_access"] = new { roles = new[] { "gsv-service" } }))).StatusCode);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync("/service", Mint())).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync("/admin", Mint())).StatusCode);
@@ -191,6 +198,8 @@ public sealed class JwtBearerValidationTests : IAsyncLifetime
         app.MapGet("/buyer", (System.Security.Claims.ClaimsPrincipal user) => user.FindFirst("sub")?.Value).RequireAuthorization(GsvPolicies.Buyer);
         app.MapGet("/admin", () => "admin").RequireAuthorization(GsvPolicies.Admin);
         app.MapGet("/service", () => "service").RequireAuthorization(GsvPolicies.Service);
+        app.MapGet("/gateway", () => "gateway").RequireAuthorization(GsvPolicies.Gateway);
+        app.MapGet("/provisioner", () => "provisioner").RequireAuthorization(GsvPolicies.Provisioner);
         await app.StartAsync();
         return app;
     }

@@ -33,7 +33,9 @@ public sealed class RealmFileTests
         var roles = Realm["roles"]!["realm"]!.AsArray().Select(r => (string?)r!["name"]).ToList();
         Assert.Contains("gsv-buyer", roles);
         Assert.Contains("gsv-admin", roles);
-        Assert.Contains("gsv-service", roles);
+        Assert.Contains("gsv-gateway", roles);
+        Assert.Contains("gsv-provisioner", roles);
+        Assert.DoesNotContain("gsv-service", roles);
         var defaultRole = Realm["roles"]!["realm"]!.AsArray().Single(r => (string?)r!["name"] == "default-roles-gsv")!;
         Assert.Contains("gsv-buyer", defaultRole["composites"]!["realm"]!.AsArray().Select(r => (string?)r));
         Assert.Equal("default-roles-gsv", (string?)Realm["defaultRole"]!["name"]);
@@ -62,7 +64,7 @@ public sealed class RealmFileTests
     [Theory]
     [InlineData("gsv-provisioner", "${GSV_PROVISIONER_CLIENT_SECRET}")]
     [InlineData("gsv-gateway", "${GSV_GATEWAY_CLIENT_SECRET}")]
-    public void Service_clients_are_confidential_service_accounts_with_the_service_role(string clientId, string secret)
+    public void Service_clients_are_confidential_service_accounts_each_with_its_own_role(string clientId, string secret)
     {
         var client = Client(clientId);
         Assert.False((bool?)client["publicClient"]);
@@ -70,7 +72,8 @@ public sealed class RealmFileTests
         Assert.True((bool?)client["serviceAccountsEnabled"]);
         var account = User($"service-account-{clientId}");
         Assert.Equal(clientId, (string?)account["serviceAccountClientId"]);
-        Assert.Contains("gsv-service", account["realmRoles"]!.AsArray().Select(r => (string?)r));
+        // Its own role only: the Gateway's account cannot do the Provisioner's work (grants) and the reverse.
+        Assert.Equal([clientId], account["realmRoles"]!.AsArray().Select(r => (string?)r));
     }
 
     [Theory]

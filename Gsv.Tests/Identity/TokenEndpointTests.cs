@@ -71,7 +71,8 @@ public sealed class TokenEndpointTests(PlatformFixture platform)
         Assert.Equal(clientId, token.GetClaim("azp").Value);
         Assert.Equal($"service-account-{clientId}", token.GetClaim("preferred_username").Value);
         Assert.Contains("gsv-api", token.Audiences);
-        Assert.Contains("gsv-service", RealmRoles(token));
+        Assert.Contains(clientId, RealmRoles(token)); // the realm role named after the client (gsv-gateway, gsv-provisioner)
+        Assert.DoesNotContain(clientId == "gsv-gateway" ? "gsv-provisioner" : "gsv-gateway", RealmRoles(token));
         Assert.DoesNotContain("gsv-buyer", RealmRoles(token));
         Assert.False(token.TryGetClaim("sid", out _));
     }

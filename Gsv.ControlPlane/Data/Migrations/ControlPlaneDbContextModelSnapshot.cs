@@ -396,6 +396,42 @@ namespace Gsv.ControlPlane.Data.Migrations
                     b.ToTable("runs", (string)null);
                 });
 
+            modelBuilder.Entity("Gsv.ControlPlane.Data.TrialCredit", b =>
+                {
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Granted")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Held")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Remaining")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("InstanceId");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasFilter("\"Remaining\" > 0");
+
+                    b.HasIndex("WorkspaceId")
+                        .HasFilter("\"Remaining\" > 0");
+
+                    b.ToTable("trial_credits", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_trial_credits_held_not_negative", "\"Held\" >= 0");
+
+                            t.HasCheckConstraint("CK_trial_credits_remaining", "\"Remaining\" >= 0 AND \"Remaining\" <= \"Granted\"");
+                        });
+                });
+
             modelBuilder.Entity("Gsv.ControlPlane.Data.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -426,11 +462,9 @@ namespace Gsv.ControlPlane.Data.Migrations
                         .IsUnique()
                         .HasFilter("\"Sub\" IS NOT NULL");
 
-                    b.HasIndex(new[] { "Email" }, "IX_users_email");
-
-                    b.HasIndex(new[] { "Email" }, "IX_users_pending_email")
+                    b.HasIndex(new[] { "Email" }, "IX_users_email_unique")
                         .IsUnique()
-                        .HasFilter("\"Sub\" IS NULL");
+                        .HasFilter("\"Email\" IS NOT NULL");
 
                     b.ToTable("users", (string)null);
                 });
@@ -591,6 +625,21 @@ namespace Gsv.ControlPlane.Data.Migrations
                     b.HasOne("Gsv.ControlPlane.Data.Instance", null)
                         .WithMany()
                         .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gsv.ControlPlane.Data.TrialCredit", b =>
+                {
+                    b.HasOne("Gsv.ControlPlane.Data.Instance", null)
+                        .WithOne()
+                        .HasForeignKey("Gsv.ControlPlane.Data.TrialCredit", "InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Gsv.ControlPlane.Data.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

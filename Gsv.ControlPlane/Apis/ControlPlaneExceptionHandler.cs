@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gsv.ControlPlane.Domain;
 using Gsv.ServiceDefaults.Problems;
+using Gsv.ServiceDefaults.Text;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;

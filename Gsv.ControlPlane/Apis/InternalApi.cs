@@ -4,6 +4,7 @@ using Gsv.ControlPlane.Domain;
 using Gsv.ControlPlane.Services;
 using Gsv.ServiceDefaults.Authentication;
 using Gsv.ServiceDefaults.Problems;
+using Gsv.ServiceDefaults.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gsv.ControlPlane.Apis;

@@ -2,6 +2,7 @@ using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
 using Gsv.ControlPlane.Domain;
 using Gsv.ServiceDefaults.Problems;
+using Gsv.ServiceDefaults.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

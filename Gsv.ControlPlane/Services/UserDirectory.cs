@@ -1,5 +1,6 @@
 using Gsv.ControlPlane.Data;
 using Gsv.ControlPlane.Domain;
+using Gsv.ServiceDefaults.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gsv.ControlPlane.Services;

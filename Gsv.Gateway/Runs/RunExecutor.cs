@@ -208,48 +208,34 @@ public sealed partial class RunExecutor(
     }
 
     /// <summary>Releases the hold (no charge) and records the failed run, in the background; frees the idempotency key.</summary>
-    private async Task FailAsync(AdmittedRun run, string reason, string error, bool streamed, ServerTiming timing)
+    private Task FailAsync(AdmittedRun run, string reason, string error, bool streamed, ServerTiming timing)
     {
         LogRunFailed(logger, run.RunId, run.Instance.Id, reason, error);
         metrics.RunFailed(reason, streamed);
-        var since = timing.Begin();
-        try
-        {
-            var record = Record(run, RunStatuses.Failed, 0, Truncate(error));
-            if (run.Credits is { } held)
-            {
-                credits.Settle(run.Instance, held, capture: false, record);
-            }
-            else
-            {
-                await controlPlane.RecordRunAsync(record, CancellationToken.None);
-            }
-        }
-        finally
-        {
-            timing.AddControlPlane(since);
-            if (run.IdempotencyKey is { } key)
-            {
-                await idempotency.AbandonAsync(key, run.Fingerprint!, run.RunId);
-            }
-        }
+        return SettleFailedAsync(run, charged: 0, error, timing);
     }
 
     /// <summary>
     /// A streamed run that failed after some of its output was delivered: captured in full and recorded as failed with
     /// the price charged. Its idempotency key is freed (there is no whole result to replay).
     /// </summary>
-    private async Task ChargeDeliveredAsync(AdmittedRun run, string reason, string error, ServerTiming timing)
+    private Task ChargeDeliveredAsync(AdmittedRun run, string reason, string error, ServerTiming timing)
     {
         LogRunChargedIncomplete(logger, run.RunId, run.Instance.Id, reason, error);
         metrics.RunFailed(reason, streamed: true);
+        return SettleFailedAsync(run, charged: run.Amount, error, timing);
+    }
+
+    /// <summary>Settles a failed run (captured when <paramref name="charged"/> is its price, released when 0) and frees its key.</summary>
+    private async Task SettleFailedAsync(AdmittedRun run, long charged, string error, ServerTiming timing)
+    {
         var since = timing.Begin();
         try
         {
-            var record = Record(run, RunStatuses.Failed, run.Amount, Truncate(error));
+            var record = Record(run, RunStatuses.Failed, charged, Truncate(error));
             if (run.Credits is { } held)
             {
-                credits.Settle(run.Instance, held, capture: true, record);
+                credits.Settle(run.Instance, held, capture: charged > 0, record);
             }
             else
             {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using Gsv.Gateway.Problems;
 using Gsv.ServiceDefaults.Problems;
+using Gsv.ServiceDefaults.Text;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Gsv.Gateway.Runs;
@@ -33,7 +34,7 @@ public static class RunRequestReader
     {
         if (!IsJson(request.ContentType))
         {
-            return Refuse(GsvProblems.Problem(GatewayProblems.UnsupportedMediaType, StatusCodes.Status415UnsupportedMediaType,
+            return Refuse(GsvProblems.Problem(GsvProblems.UnsupportedMediaType, StatusCodes.Status415UnsupportedMediaType,
                 "Unsupported media type", "Send the run as application/json."));
         }
 
@@ -199,7 +200,7 @@ public static class RunRequestReader
         var components = new HashSet<string>(StringComparer.Ordinal);
         foreach (var component in value.EnumerateObject())
         {
-            var name = "tweaks." + GatewayProblems.Quote(component.Name);
+            var name = "tweaks." + FreeText.Excerpt(component.Name);
             if (component.Name.Length == 0 || !components.Add(component.Name))
             {
                 return (null, GatewayProblems.Validation(name, "Each component may be tweaked once, under a non-empty id."));

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Gsv.Gateway.Problems;
 using Gsv.Langflow;
 using Gsv.ServiceDefaults.Problems;
+using Gsv.ServiceDefaults.Text;
 
 namespace Gsv.Gateway.Runs;
 
@@ -62,7 +63,7 @@ public sealed class TweakPolicy(FlowTemplates? templates)
 
     private static IResult Refuse(string name, string message)
     {
-        var quoted = GatewayProblems.Quote(name);
+        var quoted = FreeText.Excerpt(name);
         return GsvProblems.Problem(GatewayProblems.TweakNotAllowed, StatusCodes.Status400BadRequest, "Tweak not allowed",
             $"Tweak '{quoted}': {message}", new Dictionary<string, object?>
             {

@@ -4,6 +4,7 @@ using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
 using Gsv.ControlPlane.Domain;
 using Gsv.ControlPlane.Services;
+using Gsv.ServiceDefaults.Text;
 using Gsv.Tests.Infrastructure;
 using Gsv.Tests.Provisioner;
 using Microsoft.EntityFrameworkCore;

@@ -14,7 +14,7 @@ public sealed class GitTimeoutTests : IDisposable
 {
     private static readonly TimeSpan Guard = TimeSpan.FromMinutes(2); // fails a hang instead of waiting for it
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), $"gsv-git-timeout-{Guid.NewGuid():N}");
+    private readonly GitTestFolder _folder = new("gsv-git-timeout");
 
     [Fact]
     public async Task Hung_clone_is_killed_with_its_process_tree_and_retried_and_the_commit_reaches_the_remote()
@@ -25,7 +25,7 @@ public sealed class GitTimeoutTests : IDisposable
         var commit = await repository.CommitAsync(new Dictionary<string, string?> { ["instances/w/a.yaml"] = "a: 1\n" }, "Add a", CancellationToken.None)
             .WaitAsync(Guard);
 
-        Assert.Equal(commit, (await Git(remote, "rev-parse", "main")).Trim());
+        Assert.Equal(commit, (await GitTestFolder.Git(remote, "rev-parse", "main")).Trim());
         var pids = SshPids();
         Assert.True(pids.Count >= 2, "the hung call was not retried");
         Assert.False(IsAlive(pids[0]), $"the hung ssh (pid {pids[0]}) was not killed");
@@ -50,13 +50,13 @@ public sealed class GitTimeoutTests : IDisposable
 
     private GitRepository Repository(string remote, int hangingCalls, int attempts)
     {
-        var script = Path.Combine(_root, "hanging-ssh.sh");
+        var script = Path.Combine(_folder.Root, "hanging-ssh.sh");
         // git calls: <ssh> [-G host] | [-o SendEnv=GIT_PROTOCOL] host 'git-upload-pack '\''/path'\''' — the command is last.
         File.WriteAllText(script, $$"""
             #!/bin/sh
             [ "$1" = "-G" ] && exit 0
-            echo $$ >> '{{Path.Combine(_root, "ssh-pids")}}'
-            if [ "$(wc -l < '{{Path.Combine(_root, "ssh-pids")}}')" -le {{Math.Min(hangingCalls, 1_000_000)}} ]; then exec sleep 600; fi
+            echo $$ >> '{{Path.Combine(_folder.Root, "ssh-pids")}}'
+            if [ "$(wc -l < '{{Path.Combine(_folder.Root, "ssh-pids")}}')" -le {{Math.Min(hangingCalls, 1_000_000)}} ]; then exec sleep 600; fi
             for last; do :; done
             exec sh -c "$last"
             """.Replace("\r", "", StringComparison.Ordinal));
@@ -64,23 +64,23 @@ public sealed class GitTimeoutTests : IDisposable
         return new GitRepository(
             Options.Create(new GitOpsOptions
             {
-                RepositoryPath = Path.Combine(_root, "clone"), RemoteUrl = $"ssh://gitops.test{remote}", SshCommand = script,
+                RepositoryPath = Path.Combine(_folder.Root, "clone"), RemoteUrl = $"ssh://gitops.test{remote}", SshCommand = script,
                 CommandTimeout = TimeSpan.FromSeconds(5), NetworkAttempts = attempts, NetworkRetryDelay = TimeSpan.FromMilliseconds(100),
             }),
-            new HostingEnvironment { ContentRootPath = _root }, NullLogger<GitRepository>.Instance);
+            new HostingEnvironment { ContentRootPath = _folder.Root }, NullLogger<GitRepository>.Instance);
     }
 
     private async Task<string> BareRemoteAsync()
     {
-        var remote = Path.Combine(_root, "remote.git");
+        var remote = Path.Combine(_folder.Root, "remote.git");
         Directory.CreateDirectory(remote);
-        await Git(remote, "init", "--quiet", "--bare", "--initial-branch", "main");
+        await GitTestFolder.Git(remote, "init", "--quiet", "--bare", "--initial-branch", "main");
         return remote;
     }
 
     private List<int> SshPids()
     {
-        var file = Path.Combine(_root, "ssh-pids");
+        var file = Path.Combine(_folder.Root, "ssh-pids");
         return File.Exists(file) ? [.. File.ReadAllLines(file).Where(l => l.Length > 0).Select(int.Parse)] : [];
     }
 
@@ -99,30 +99,5 @@ public sealed class GitTimeoutTests : IDisposable
         }
     }
 
-    private static async Task<string> Git(string directory, params string[] arguments)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException(await process.StandardError.ReadToEndAsync());
-    }
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            foreach (var file in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories))
-            {
-                File.SetAttributes(file, FileAttributes.Normal); // git objects are read-only
-            }
-
-            Directory.Delete(_root, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }

@@ -107,11 +107,11 @@ public sealed class InstanceManifestTests
 
 public sealed class GitRepositoryTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), $"gsv-gitops-test-{Guid.NewGuid():N}");
+    private readonly GitTestFolder _folder = new("gsv-gitops-test");
 
     private GitRepository Repository() => new(
-        Options.Create(new GitOpsOptions { RepositoryPath = Path.Combine(_root, "repo") }),
-        new HostingEnvironment { ContentRootPath = _root },
+        Options.Create(new GitOpsOptions { RepositoryPath = Path.Combine(_folder.Root, "repo") }),
+        new HostingEnvironment { ContentRootPath = _folder.Root },
         NullLogger<GitRepository>.Instance);
 
     [Fact]
@@ -134,43 +134,18 @@ public sealed class GitRepositoryTests : IDisposable
     [Fact]
     public async Task Pushes_every_commit_to_the_configured_remote()
     {
-        var remote = Path.Combine(_root, "remote.git");
+        var remote = Path.Combine(_folder.Root, "remote.git");
         Directory.CreateDirectory(remote);
-        await Git(remote, "init", "--bare", "--initial-branch", "main");
+        await GitTestFolder.Git(remote, "init", "--bare", "--initial-branch", "main");
         var repository = new GitRepository(
-            Options.Create(new GitOpsOptions { RepositoryPath = Path.Combine(_root, "clone"), RemoteUrl = remote }),
-            new HostingEnvironment { ContentRootPath = _root }, NullLogger<GitRepository>.Instance);
+            Options.Create(new GitOpsOptions { RepositoryPath = Path.Combine(_folder.Root, "clone"), RemoteUrl = remote }),
+            new HostingEnvironment { ContentRootPath = _folder.Root }, NullLogger<GitRepository>.Instance);
 
         var commit = await repository.CommitAsync(new Dictionary<string, string?> { ["instances/w/b.yaml"] = "b: 2\n" }, "Add b", CancellationToken.None);
 
-        Assert.Equal(commit, (await Git(remote, "rev-parse", "main")).Trim());
-        Assert.Equal("b: 2\n", await Git(remote, "show", "main:instances/w/b.yaml"));
+        Assert.Equal(commit, (await GitTestFolder.Git(remote, "rev-parse", "main")).Trim());
+        Assert.Equal("b: 2\n", await GitTestFolder.Git(remote, "show", "main:instances/w/b.yaml"));
     }
 
-    private static async Task<string> Git(string directory, params string[] arguments)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException(await process.StandardError.ReadToEndAsync());
-    }
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            foreach (var file in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories))
-            {
-                File.SetAttributes(file, FileAttributes.Normal); // git objects are read-only
-            }
-
-            Directory.Delete(_root, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }

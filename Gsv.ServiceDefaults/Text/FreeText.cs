@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Gsv.ControlPlane.Domain;
+namespace Gsv.ServiceDefaults.Text;
 
 /// <summary>
 /// Text typed by people (names, labels) as the Control Plane keeps and shows it: no control characters (ESC, CR/LF,

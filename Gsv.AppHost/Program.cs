@@ -8,6 +8,8 @@ var postgresPassword = builder.AddParameter("postgres-password", new GeneratePar
 var infra = mode == InfrastructureMode.Local
     ? builder.AddLocalInfrastructure(secrets, postgresPassword)
     : builder.AddContainerInfrastructure(secrets, postgresPassword);
+// The SMTP server of the low-credit emails (smtp4dev; a real relay in production, see MailExtensions).
+var mail = builder.AddMail(mode);
 
 // Services called by other services are reached directly in local mode (DirectEndpointExtensions); the Web front
 // end keeps its fixed address for the browser.
@@ -17,7 +19,8 @@ var controlPlane = builder.AddProject<Projects.Gsv_ControlPlane>("controlplane")
     .WithReference(infra.ControlPlaneDatabase).WaitFor(infra.ControlPlaneDatabase)
     .WithKeycloak(infra.Keycloak)
     .WithReference(infra.RagflowHttp)
-    .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey);
+    .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey)
+    .WithMail(mail);
 
 // Runs a workspace may start per minute through the gateway (the benchmark raises it).
 var gatewayRunsPerMinute = builder.AddParameterWithDefault("gateway-runs-per-minute", "600", publishValueAsDefault: true);

@@ -181,3 +181,16 @@ public static class RunStatuses
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
 }
+
+/// <summary>
+/// <c>GET/PUT /api/v1/wallet/low-credit</c>: below <see cref="Threshold"/> the wallet is low and the members are emailed
+/// once per crossing. <see cref="IsDefault"/>: no threshold was set, so it is <see cref="DefaultThreshold"/> (20% of the
+/// largest top-up, or 10 before any).
+/// </summary>
+public sealed record LowCreditSettingsDto(Guid WorkspaceId, long Threshold, long DefaultThreshold, bool IsDefault, long Balance, bool Low);
+
+/// <summary>Body of <c>PUT /api/v1/wallet/low-credit</c>: a threshold from 0 to <see cref="MaxThreshold"/> credits, or null for the default.</summary>
+public sealed record LowCreditSettingsRequest(long? Threshold)
+{
+    public const long MaxThreshold = 1_000_000_000;
+}

@@ -1,5 +1,6 @@
 using Gsv.ControlPlane.Apis;
 using Gsv.ControlPlane.Data;
+using Gsv.ControlPlane.Email;
 using Gsv.ControlPlane.Services;
 using Gsv.ServiceDefaults.Authentication;
 using Scalar.AspNetCore;
@@ -28,6 +29,8 @@ builder.Services.AddScoped<InstanceService>();
 builder.Services.AddScoped<ApiKeyService>();
 builder.Services.AddOptions<StaleHoldOptions>().BindConfiguration(StaleHoldOptions.SectionName);
 builder.Services.AddHostedService<StaleHoldSweeper>();
+builder.Services.AddOptions<MailOptions>().BindConfiguration(MailOptions.SectionName);
+builder.Services.AddHostedService<EmailOutboxSender>();
 
 var app = builder.Build();
 

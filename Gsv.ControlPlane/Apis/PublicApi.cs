@@ -26,6 +26,8 @@ public static class PublicApi
         api.MapGet("/wallet/ledger", GetLedgerAsync);
         api.MapGet("/wallet/ledger/{entryId:guid}", GetLedgerEntryAsync);
         api.MapGet("/wallet/events", GetWalletEventsAsync);
+        api.MapGet("/wallet/low-credit", GetLowCreditAsync);
+        api.MapPut("/wallet/low-credit", SetLowCreditAsync);
         api.MapPost("/instances/{id:guid}/api-keys", CreateApiKeyAsync);
         api.MapGet("/instances/{id:guid}/api-keys", ListApiKeysAsync);
         api.MapDelete("/instances/{id:guid}/api-keys/{keyId:guid}", RevokeApiKeyAsync);
@@ -110,6 +112,25 @@ public static class PublicApi
         var workspace = caller.Workspace(workspaceId);
         return await db.WalletEvents.AsNoTracking().Where(e => e.WorkspaceId == workspace).OrderBy(e => e.Id)
             .Select(e => new WalletEventDto(e.Kind, e.Balance, e.Threshold, e.CreatedAt)).ToListAsync(cancellationToken);
+    }
+
+    private static async Task<IResult> GetLowCreditAsync(Guid? workspaceId, Caller caller, LedgerService ledger, CancellationToken cancellationToken) =>
+        await ledger.GetLowCreditAsync(caller.Workspace(workspaceId), cancellationToken) is { } settings
+            ? TypedResults.Ok(settings)
+            : GsvProblems.NotFoundProblem("The wallet");
+
+    private static async Task<IResult> SetLowCreditAsync(
+        Guid? workspaceId, LowCreditSettingsRequest request, Caller caller, LedgerService ledger, CancellationToken cancellationToken)
+    {
+        if (request.Threshold is < 0 or > LowCreditSettingsRequest.MaxThreshold)
+        {
+            return GsvProblems.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["threshold"] = [$"A threshold from 0 to {LowCreditSettingsRequest.MaxThreshold} credits, or null for the default (20% of the largest top-up)."],
+            });
+        }
+
+        return TypedResults.Ok(await ledger.SetLowCreditAsync(caller.Workspace(workspaceId), request.Threshold, cancellationToken));
     }
 
     private static async Task<IResult> CreateApiKeyAsync(

@@ -29,6 +29,8 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
 
     public DbSet<WalletEvent> WalletEvents => Set<WalletEvent>();
 
+    public DbSet<EmailOutboxMessage> EmailOutbox => Set<EmailOutboxMessage>();
+
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<Run> Runs => Set<Run>();
@@ -165,6 +167,19 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             walletEvent.Property(e => e.Kind).HasMaxLength(20);
             walletEvent.HasIndex(e => e.WorkspaceId);
             walletEvent.HasOne<Wallet>().WithMany().HasForeignKey(e => e.WorkspaceId);
+        });
+
+        modelBuilder.Entity<EmailOutboxMessage>(message =>
+        {
+            message.ToTable("email_outbox");
+            message.HasKey(m => m.Id);
+            message.Property(m => m.Kind).HasMaxLength(20);
+            message.Property(m => m.Recipient).HasMaxLength(320);
+            message.Property(m => m.LastError).HasMaxLength(2000);
+            // What the sender looks for: the messages not sent yet.
+            message.HasIndex(m => m.NextAttemptAt).HasFilter("\"SentAt\" IS NULL");
+            message.HasIndex(m => m.WorkspaceId);
+            message.HasOne<Workspace>().WithMany().HasForeignKey(m => m.WorkspaceId);
         });
 
         modelBuilder.Entity<ApiKey>(key =>

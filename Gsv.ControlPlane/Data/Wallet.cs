@@ -20,13 +20,17 @@ public sealed class Wallet
 
     public long Held { get; set; }
 
-    /// <summary>The amount of the last top-up grant (purchase, credit pack, trial), for the default low threshold.</summary>
-    public long? LastTopUp { get; set; }
+    /// <summary>The largest top-up grant (purchase, credit pack, trial) so far, for the default low threshold.</summary>
+    public long? LargestTopUp { get; set; }
 
-    /// <summary>Explicit per-wallet threshold; when null, 20% of the last top-up (rounded up), or 10 before any.</summary>
+    /// <summary>Explicit per-wallet threshold; when null, 20% of the largest top-up (rounded up), or 10 before any.</summary>
     public long? LowThresholdOverride { get; set; }
 
+    /// <summary>Below the threshold since the last crossing (re-armed when the balance is back at or above it).</summary>
     public bool Low { get; set; }
+
+    /// <summary>At zero since the last crossing (re-armed when the balance is above zero again).</summary>
+    public bool Empty { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -50,8 +54,10 @@ public sealed class Wallet
         return available;
     }
 
-    public long LowThreshold => LowThresholdOverride
-        ?? (LastTopUp is > 0 and var topUp ? (topUp + 4) / 5 : DefaultLowThreshold);
+    public long LowThreshold => LowThresholdOverride ?? DefaultThreshold(LargestTopUp);
+
+    /// <summary>20% of the largest top-up (rounded up), or <see cref="DefaultLowThreshold"/> before any.</summary>
+    public static long DefaultThreshold(long? largestTopUp) => largestTopUp is > 0 and var topUp ? (topUp + 4) / 5 : DefaultLowThreshold;
 
     public static bool IsTopUp(string grantKind) => grantKind is GrantKinds.Purchase or GrantKinds.CreditPack or GrantKinds.Trial;
 
@@ -60,9 +66,9 @@ public sealed class Wallet
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
         Balance = checked(Balance + amount);
-        if (topUp)
+        if (topUp && amount > (LargestTopUp ?? 0))
         {
-            LastTopUp = amount;
+            LargestTopUp = amount;
         }
     }
 
@@ -133,26 +139,37 @@ public sealed class Wallet
 
     private TrialCredit? TrialOf(Guid? instanceId) => instanceId is { } id ? Trials.Find(t => t.InstanceId == id) : null;
 
-    /// <summary>Updates the low flag; returns the event when the balance has just crossed the threshold (once per crossing).</summary>
-    public WalletEvent? TrackLowBalance(DateTimeOffset now)
+    /// <summary>
+    /// Updates the low and empty flags; returns the crossings (none, one or both): <c>low</c> when the balance has just
+    /// gone below the threshold, <c>resolved</c> when it is back at or above it, <c>empty</c> when it has just reached
+    /// zero. Each happens once per crossing: the flag stays set, so later changes on the same side add nothing.
+    /// </summary>
+    public List<WalletEvent> TrackLowBalance(DateTimeOffset now)
     {
+        var crossings = new List<WalletEvent>();
         var threshold = LowThreshold;
         var low = Balance < threshold;
-        if (low == Low)
+        if (low != Low)
         {
-            return null;
+            Low = low;
+            crossings.Add(Event(low ? WalletEvent.Low : WalletEvent.Resolved, threshold, now));
         }
 
-        Low = low;
-        return new WalletEvent
+        var empty = Balance <= 0;
+        if (empty != Empty)
         {
-            WorkspaceId = WorkspaceId,
-            Kind = low ? WalletEvent.Low : WalletEvent.Resolved,
-            Balance = Balance,
-            Threshold = threshold,
-            CreatedAt = now,
-        };
+            Empty = empty;
+            if (empty)
+            {
+                crossings.Add(Event(WalletEvent.EmptyKind, threshold, now));
+            }
+        }
+
+        return crossings;
     }
+
+    private WalletEvent Event(string kind, long threshold, DateTimeOffset now) =>
+        new() { WorkspaceId = WorkspaceId, Kind = kind, Balance = Balance, Threshold = threshold, CreatedAt = now };
 
     public WalletDto ToDto() => new(WorkspaceId, Balance, Held, Available, Low, LowThreshold, UpdatedAt);
 }

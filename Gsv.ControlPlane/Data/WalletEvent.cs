@@ -1,10 +1,17 @@
 namespace Gsv.ControlPlane.Data;
 
-/// <summary>The wallet's balance crossed its low threshold (<c>low</c>) or came back above it (<c>resolved</c>).</summary>
+/// <summary>
+/// The wallet's balance crossed its low threshold (<c>low</c>), came back above it (<c>resolved</c>) or reached zero
+/// (<c>empty</c>). A <c>low</c> or <c>empty</c> crossing also queues an email to each member (<see cref="EmailOutboxMessage"/>).
+/// </summary>
 public sealed class WalletEvent
 {
     public const string Low = "low";
     public const string Resolved = "resolved";
+    public const string EmptyKind = "empty";
+
+    /// <summary>The crossings the workspace's members are told about by email.</summary>
+    public static bool IsNotified(string kind) => kind is Low or EmptyKind;
 
     public long Id { get; set; }
 

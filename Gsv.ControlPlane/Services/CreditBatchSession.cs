@@ -61,7 +61,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
             BatchCommands =
             {
                 Command("""
-                    SELECT "WorkspaceId", "Balance", "Held", "LastTopUp", "LowThresholdOverride", "Low", "UpdatedAt" FROM wallets
+                    SELECT "WorkspaceId", "Balance", "Held", "LargestTopUp", "LowThresholdOverride", "Low", "UpdatedAt", "Empty" FROM wallets
                     WHERE "WorkspaceId" = ANY($1) OR "WorkspaceId" IN (SELECT "WorkspaceId" FROM credit_holds WHERE "RunId" = ANY($2))
                     ORDER BY "WorkspaceId" FOR UPDATE
                     """, holdWorkspaces, settledHolds),
@@ -86,8 +86,8 @@ public sealed class CreditBatchSession : IAsyncDisposable
             var wallet = new Wallet
             {
                 WorkspaceId = reader.GetGuid(0), Balance = reader.GetInt64(1), Held = reader.GetInt64(2),
-                LastTopUp = reader.IsDBNull(3) ? null : reader.GetInt64(3), LowThresholdOverride = reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                Low = reader.GetBoolean(5), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(6),
+                LargestTopUp = reader.IsDBNull(3) ? null : reader.GetInt64(3), LowThresholdOverride = reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                Low = reader.GetBoolean(5), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(6), Empty = reader.GetBoolean(7),
             };
             wallets[wallet.WorkspaceId] = wallet;
         }
@@ -190,8 +190,8 @@ public sealed class CreditBatchSession : IAsyncDisposable
 
         foreach (var w in writes.ChangedWallets)
         {
-            batch.BatchCommands.Add(Command("""UPDATE wallets SET "Balance" = $2, "Held" = $3, "Low" = $4, "UpdatedAt" = $5 WHERE "WorkspaceId" = $1""",
-                w.WorkspaceId, w.Balance, w.Held, w.Low, Utc(w.UpdatedAt)));
+            batch.BatchCommands.Add(Command("""UPDATE wallets SET "Balance" = $2, "Held" = $3, "Low" = $4, "UpdatedAt" = $5, "Empty" = $6 WHERE "WorkspaceId" = $1""",
+                w.WorkspaceId, w.Balance, w.Held, w.Low, Utc(w.UpdatedAt), w.Empty));
         }
 
         foreach (var e in writes.Events)
@@ -199,6 +199,11 @@ public sealed class CreditBatchSession : IAsyncDisposable
             batch.BatchCommands.Add(Command("""
                 INSERT INTO wallet_events ("WorkspaceId", "Kind", "Balance", "Threshold", "CreatedAt") VALUES ($1, $2, $3, $4, $5)
                 """, e.WorkspaceId, e.Kind, e.Balance, e.Threshold, Utc(e.CreatedAt)));
+            if (WalletEvent.IsNotified(e.Kind))
+            {
+                // The crossing's emails commit with it (and with the ledger change that caused it).
+                batch.BatchCommands.Add(LowCreditOutbox.BatchCommand(e));
+            }
         }
 
         if (batch.BatchCommands.Count > 0)

@@ -117,10 +117,7 @@ public sealed partial class LedgerService
         var held = batch.Holds.Select(h => Hold(h, holds, wallets, writes, now)).ToList();
         foreach (var wallet in writes.ChangedWallets)
         {
-            if (Touch(wallet, now) is { } crossing)
-            {
-                writes.Events.Add(crossing);
-            }
+            writes.Events.AddRange(Touch(wallet, now));
         }
 
         await session.SaveAsync(writes, cancellationToken);

@@ -61,12 +61,7 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
                 var now = time.GetUtcNow();
                 wallet.Credit(amount, topUp: grantKind is not null && Wallet.IsTopUp(grantKind));
                 var entry = Append(workspaceId, kind, amount, idempotencyKey, reason, runId, now, grantKind);
-                if (Touch(wallet, now) is { } crossing)
-                {
-                    db.WalletEvents.Add(crossing);
-                }
-
-                await db.SaveChangesAsync(cancellationToken);
+                await SaveWithCrossingsAsync(wallet, now, cancellationToken);
                 LogCredited(logger, kind, amount, workspaceId, wallet.Balance);
                 return new GrantResult(entry.Id, Created: true, wallet.ToDto());
             }, cancellationToken);
@@ -116,17 +111,32 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
             IdempotencyKey = idempotencyKey, RunId = runId, CreatedAt = now,
         };
 
-    /// <summary>Stamps the change and re-evaluates the low flag; returns the crossing event to store, if any.</summary>
-    private WalletEvent? Touch(Wallet wallet, DateTimeOffset now)
+    /// <summary>
+    /// Saves the wallet's change (in the open transaction, under its lock) with the crossings it causes and the emails
+    /// those queue: all committed together or not at all.
+    /// </summary>
+    private async Task SaveWithCrossingsAsync(Wallet wallet, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var crossings = Touch(wallet, now);
+        db.WalletEvents.AddRange(crossings);
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var crossing in crossings.Where(c => WalletEvent.IsNotified(c.Kind)))
+        {
+            await LowCreditOutbox.QueueAsync(db, crossing, cancellationToken);
+        }
+    }
+
+    /// <summary>Stamps the change and re-evaluates the low and empty flags; returns the crossing events to store.</summary>
+    private List<WalletEvent> Touch(Wallet wallet, DateTimeOffset now)
     {
         wallet.UpdatedAt = now;
-        var crossing = wallet.TrackLowBalance(now);
-        if (crossing is not null)
+        var crossings = wallet.TrackLowBalance(now);
+        foreach (var crossing in crossings)
         {
             LogLowBalance(logger, wallet.WorkspaceId, crossing.Kind, crossing.Balance, crossing.Threshold);
         }
 
-        return crossing;
+        return crossings;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ledger {Kind} of {Amount} credits on workspace {WorkspaceId}; balance {Balance}")]

@@ -141,7 +141,8 @@ public sealed partial class UserDirectory(ControlPlaneDbContext db, TimeProvider
         db.Users.Add(user);
         db.Workspaces.Add(workspace);
         db.Memberships.Add(new Membership { WorkspaceId = workspace.Id, UserId = user.Id, Role = Membership.Owner, CreatedAt = user.CreatedAt });
-        db.Wallets.Add(new Wallet { WorkspaceId = workspace.Id, UpdatedAt = user.CreatedAt });
+        // Empty from the start: a wallet never funded is not "blocked until a top-up" news to anyone.
+        db.Wallets.Add(new Wallet { WorkspaceId = workspace.Id, UpdatedAt = user.CreatedAt, Empty = true });
         // One SaveChanges = one transaction: the user never exists without their workspace and wallet.
         await db.SaveChangesAsync(cancellationToken);
     }

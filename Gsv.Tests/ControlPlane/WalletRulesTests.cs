@@ -42,7 +42,7 @@ public sealed class WalletRulesTests
     }
 
     [Fact]
-    public void Low_threshold_is_ten_before_any_top_up_then_a_fifth_of_the_last_one_unless_set()
+    public void Low_threshold_is_ten_before_any_top_up_then_a_fifth_of_the_largest_one_unless_set()
     {
         var wallet = new Wallet();
         Assert.Equal(10, wallet.LowThreshold);
@@ -50,8 +50,10 @@ public sealed class WalletRulesTests
         Assert.Equal(40, wallet.LowThreshold);
         wallet.Credit(7, topUp: false);
         Assert.Equal(40, wallet.LowThreshold);
-        wallet.Credit(12, topUp: true);
-        Assert.Equal(3, wallet.LowThreshold);
+        wallet.Credit(12, topUp: true); // smaller than the largest: the threshold stays
+        Assert.Equal(40, wallet.LowThreshold);
+        wallet.Credit(501, topUp: true);
+        Assert.Equal(101, wallet.LowThreshold);
         wallet.LowThresholdOverride = 100;
         Assert.Equal(100, wallet.LowThreshold);
     }
@@ -61,22 +63,56 @@ public sealed class WalletRulesTests
     {
         var wallet = new Wallet();
         wallet.Credit(100, topUp: true); // threshold 20
-        Assert.Null(wallet.TrackLowBalance(Now));
+        Assert.Empty(wallet.TrackLowBalance(Now));
 
         Spend(wallet, 79); // balance 21
-        Assert.Null(wallet.TrackLowBalance(Now));
+        Assert.Empty(wallet.TrackLowBalance(Now));
         Spend(wallet, 2); // 19 < 20
-        var low = wallet.TrackLowBalance(Now);
-        Assert.Equal(WalletEvent.Low, low?.Kind);
-        Assert.Equal((19L, 20L), (low!.Balance, low.Threshold));
+        var low = Assert.Single(wallet.TrackLowBalance(Now));
+        Assert.Equal(WalletEvent.Low, low.Kind);
+        Assert.Equal((19L, 20L), (low.Balance, low.Threshold));
         Assert.True(wallet.Low);
         Spend(wallet, 5); // still low: no second event
-        Assert.Null(wallet.TrackLowBalance(Now));
+        Assert.Empty(wallet.TrackLowBalance(Now));
 
-        wallet.Credit(10, topUp: false); // 24 ≥ 20
-        Assert.Equal(WalletEvent.Resolved, wallet.TrackLowBalance(Now)?.Kind);
+        wallet.Credit(10, topUp: false); // 24 ≥ 20: re-armed
+        Assert.Equal(WalletEvent.Resolved, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
         Assert.False(wallet.Low);
-        Assert.Null(wallet.TrackLowBalance(Now));
+        Assert.Empty(wallet.TrackLowBalance(Now));
+
+        Spend(wallet, 5); // 19: a new crossing
+        Assert.Equal(WalletEvent.Low, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
+    }
+
+    [Fact]
+    public void Reaching_zero_fires_empty_once_and_a_top_up_re_arms_it()
+    {
+        var wallet = new Wallet();
+        wallet.Credit(100, topUp: true); // threshold 20
+        Spend(wallet, 85); // 15: low
+        Assert.Equal(WalletEvent.Low, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
+        Spend(wallet, 15); // 0: empty, still low
+        var empty = Assert.Single(wallet.TrackLowBalance(Now));
+        Assert.Equal((WalletEvent.EmptyKind, 0L), (empty.Kind, empty.Balance));
+        Assert.True(wallet.Empty);
+        Assert.Empty(wallet.TrackLowBalance(Now));
+
+        wallet.Credit(5, topUp: false); // 5: above zero (re-armed), still low
+        Assert.Empty(wallet.TrackLowBalance(Now));
+        Assert.False(wallet.Empty);
+        Spend(wallet, 5);
+        Assert.Equal(WalletEvent.EmptyKind, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
+    }
+
+    [Fact]
+    public void One_charge_from_above_the_threshold_to_zero_fires_low_then_empty()
+    {
+        var wallet = new Wallet();
+        wallet.Credit(30, topUp: true); // threshold 6
+        Spend(wallet, 30);
+        Assert.Equal([WalletEvent.Low, WalletEvent.EmptyKind], wallet.TrackLowBalance(Now).Select(e => e.Kind));
+        Assert.All(["low", "empty"], kind => Assert.True(WalletEvent.IsNotified(kind)));
+        Assert.False(WalletEvent.IsNotified(WalletEvent.Resolved));
     }
 
     /// <summary>

@@ -24,6 +24,7 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
         { "ragflow-mysql", "mysql:8.0.40" },
         { "ragflow-minio", "pgsty/silo:RELEASE.2026-08-06T00-00-00Z" },
         { "ragflow-es", "elasticsearch:8.11.3" },
+        { "mail", "rnwood/smtp4dev:3.15.0" },
     };
 
     [Theory]
@@ -52,6 +53,7 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
 
     [Theory]
     [InlineData("controlplane", "ConnectionStrings__controlplane-db", "services__keycloak__http__0")]
+    [InlineData("controlplane", "Mail__Host", "Mail__Port")]
     [InlineData("gateway", "ConnectionStrings__redis", "services__controlplane__http__0")]
     [InlineData("gateway", "services__langflow__http__0", "Langflow__ApiKey")]
     [InlineData("provisioner", "ConnectionStrings__provisioner-db", "services__saleor__http__0")]
@@ -74,7 +76,7 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
             "postgres-password", "redis-password", "keycloak-admin-password", "keycloak-web-client-secret",
             "keycloak-gateway-client-secret", "keycloak-provisioner-client-secret", "demo-buyer-password",
             "demo-admin-password", "saleor-secret-key", "saleor-rsa-private-key", "saleor-admin-password",
-            "langflow-api-key", "langflow-secret-key", "ragflow-api-key", "ragflow-mysql-password",
+            "langflow-api-key", "langflow-secret-key", "ragflow-api-key", "ragflow-mysql-password", "mail-password",
         ];
         foreach (var name in secrets)
         {
@@ -106,6 +108,23 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
         }
 
         Assert.DoesNotContain("buyer-dev-password", resources.ToJsonString());
+    }
+
+    [Fact]
+    public void Mail_is_smtp4dev_with_the_relay_as_parameters_pointing_at_it_by_default()
+    {
+        var mail = Resource("mail");
+        var bindings = mail["bindings"]!.AsObject();
+        Assert.Equal(80, (int?)bindings["http"]?["targetPort"]);
+        Assert.Equal(25, (int?)bindings["smtp"]?["targetPort"]);
+
+        var env = Resource("controlplane")["env"]!.AsObject();
+        Assert.Equal("{mail-host.value}", (string?)env["Mail__Host"]);
+        Assert.Equal("{mail-port.value}", (string?)env["Mail__Port"]);
+        Assert.Equal("{mail-user.value}", (string?)env["Mail__UserName"]);
+        Assert.Equal("{mail-password.value}", (string?)env["Mail__Password"]);
+        Assert.Equal("mail", (string?)Resource("mail-host")["inputs"]?["value"]?["default"]?["value"]);
+        Assert.Equal("25", (string?)Resource("mail-port")["inputs"]?["value"]?["default"]?["value"]);
     }
 
     [Fact]

@@ -110,6 +110,62 @@ namespace Gsv.ControlPlane.Data.Migrations
                     b.ToTable("credit_holds", (string)null);
                 });
 
+            modelBuilder.Entity("Gsv.ControlPlane.Data.EmailOutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Balance")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Threshold")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasFilter("\"SentAt\" IS NULL");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.ToTable("email_outbox", (string)null);
+                });
+
             modelBuilder.Entity("Gsv.ControlPlane.Data.Instance", b =>
                 {
                     b.Property<Guid>("Id")
@@ -477,10 +533,13 @@ namespace Gsv.ControlPlane.Data.Migrations
                     b.Property<long>("Balance")
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("Empty")
+                        .HasColumnType("boolean");
+
                     b.Property<long>("Held")
                         .HasColumnType("bigint");
 
-                    b.Property<long?>("LastTopUp")
+                    b.Property<long?>("LargestTopUp")
                         .HasColumnType("bigint");
 
                     b.Property<bool>("Low")
@@ -572,6 +631,15 @@ namespace Gsv.ControlPlane.Data.Migrations
             modelBuilder.Entity("Gsv.ControlPlane.Data.CreditHold", b =>
                 {
                     b.HasOne("Gsv.ControlPlane.Data.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gsv.ControlPlane.Data.EmailOutboxMessage", b =>
+                {
+                    b.HasOne("Gsv.ControlPlane.Data.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Cascade)

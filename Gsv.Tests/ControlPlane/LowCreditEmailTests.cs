@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Gsv.ControlPlane.Client;
+using Gsv.ControlPlane.Data;
+using Gsv.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Gsv.Tests.ControlPlane.ControlPlaneHttp;
+
+namespace Gsv.Tests.ControlPlane;
+
+/// <summary>
+/// Low-credit emails end to end: credits spent through the Gateway's credit API, the crossing's emails queued in the
+/// Control Plane's outbox and sent over SMTP to the platform's smtp4dev (<c>mail</c>), read back through its REST API.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class LowCreditEmailTests(PlatformFixture platform)
+{
+    private const string LowSubject = "Your GSV credits are low";
+    private const string BlockedSubject = "Your GSV credits are used up: runs are blocked";
+
+    [Fact]
+    public async Task Each_crossing_emails_the_member_once_and_zero_sends_the_blocked_email()
+    {
+        var service = await ServiceClientAsync(platform);
+        var gateway = await GatewayClientAsync(platform);
+        var email = $"low-{Guid.NewGuid():N}@test.gsv.local";
+        var workspace = (await service.FindOrCreateUserAsync(email)).WorkspaceId;
+        await service.GrantAsync(workspace, new GrantRequest(100, GrantKinds.Purchase, $"order-{Guid.NewGuid():N}", "order")); // threshold 20
+
+        Assert.False((await SpendAsync(gateway, workspace, 79)).Low); // 21: above
+        Assert.True((await SpendAsync(gateway, workspace, 2)).Low); // 19: the crossing
+        await WaitUntilSentAsync(workspace, expected: 1);
+        Assert.Equal([LowSubject], await SubjectsToAsync(email));
+
+        Assert.True((await SpendAsync(gateway, workspace, 5)).Low); // 14: still below, no second email
+        var topUp = await service.GrantAsync(workspace, new GrantRequest(20, GrantKinds.CreditPack, $"pack-{Guid.NewGuid():N}", "pack"));
+        Assert.Equal((34L, false, 20L), (topUp.Wallet.Balance, topUp.Wallet.Low, topUp.Wallet.LowThreshold)); // re-armed
+        Assert.True((await SpendAsync(gateway, workspace, 15)).Low); // 19: a new crossing
+        Assert.Equal(0, (await SpendAsync(gateway, workspace, 19)).Balance); // zero: blocked
+
+        // Every email the workspace queued is sent: what smtp4dev holds is all there will ever be.
+        await WaitUntilSentAsync(workspace, expected: 3);
+        var subjects = await SubjectsToAsync(email);
+        Assert.Equal(2, subjects.Count(s => s == LowSubject));
+        Assert.Equal(1, subjects.Count(s => s == BlockedSubject));
+        Assert.Equal(3, subjects.Count);
+    }
+
+    [Fact]
+    public async Task An_email_queued_while_smtp_is_down_arrives_once_it_is_back()
+    {
+        var service = await ServiceClientAsync(platform);
+        var gateway = await GatewayClientAsync(platform);
+        var email = $"smtp-down-{Guid.NewGuid():N}@test.gsv.local";
+        var workspace = (await service.FindOrCreateUserAsync(email)).WorkspaceId;
+        await service.GrantAsync(workspace, new GrantRequest(50, GrantKinds.Purchase, $"order-{Guid.NewGuid():N}", "order")); // threshold 10
+
+        await platform.StopResourceAsync(MailResource);
+        try
+        {
+            Assert.True((await SpendAsync(gateway, workspace, 45)).Low);
+            // The sender tried and failed: the message waits in the outbox, not sent, not lost.
+            await WaitForOutboxAsync(workspace, rows => rows.Count == 1 && rows[0].Attempts >= 1 && rows[0].SentAt is null && rows[0].LastError is not null);
+        }
+        finally
+        {
+            await platform.StartResourceAsync(MailResource);
+        }
+
+        await WaitUntilSentAsync(workspace, expected: 1);
+        Assert.Equal([LowSubject], await SubjectsToAsync(email));
+    }
+
+    [Fact]
+    public async Task The_threshold_is_validated_and_setting_it_above_the_balance_is_a_crossing()
+    {
+        var buyer = await NewBuyerAsync(platform);
+        var settings = await ReadAsync<LowCreditSettingsDto>(await buyer.Http.GetAsync("/api/v1/wallet/low-credit"), HttpStatusCode.OK);
+        Assert.Equal((10L, 10L, true, 0L, false), (settings.Threshold, settings.DefaultThreshold, settings.IsDefault, settings.Balance, settings.Low));
+
+        await AssertProblemAsync(await PutAsync(buyer.Http, new { threshold = -1 }), HttpStatusCode.BadRequest, "validation");
+        await AssertProblemAsync(await PutAsync(buyer.Http, new { threshold = LowCreditSettingsRequest.MaxThreshold + 1 }), HttpStatusCode.BadRequest, "validation");
+        var notANumber = await AssertProblemAsync(await PutAsync(buyer.Http, new { threshold = "ten" }), HttpStatusCode.BadRequest, "validation");
+        Assert.Contains("threshold", notANumber.ToString(), StringComparison.OrdinalIgnoreCase);
+        await AssertProblemAsync(
+            await buyer.Http.PutAsJsonAsync($"/api/v1/wallet/low-credit?workspaceId={Guid.NewGuid()}", new { threshold = 5 }), HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(settings, await ReadAsync<LowCreditSettingsDto>(await buyer.Http.GetAsync("/api/v1/wallet/low-credit"), HttpStatusCode.OK));
+
+        // 0 credits, now below 50: the wallet is low (as the wallet itself reports) and the member is told.
+        var set = await ReadAsync<LowCreditSettingsDto>(await PutAsync(buyer.Http, new { threshold = 50 }), HttpStatusCode.OK);
+        Assert.Equal((50L, false, true), (set.Threshold, set.IsDefault, set.Low));
+        var wallet = await ReadAsync<WalletDto>(await buyer.Http.GetAsync("/api/v1/wallet"), HttpStatusCode.OK);
+        Assert.Equal((true, 50L), (wallet.Low, wallet.LowThreshold));
+        await WaitUntilSentAsync(buyer.WorkspaceId, expected: 1);
+        Assert.Equal([LowSubject], await SubjectsToAsync(buyer.User.Email));
+
+        var reset = await ReadAsync<LowCreditSettingsDto>(await PutAsync(buyer.Http, new { threshold = (long?)null }), HttpStatusCode.OK);
+        Assert.Equal((10L, true, true), (reset.Threshold, reset.IsDefault, reset.Low));
+    }
+
+    private const string MailResource = "mail";
+
+    private static Task<HttpResponseMessage> PutAsync(HttpClient http, object body) => http.PutAsJsonAsync("/api/v1/wallet/low-credit", body, Json);
+
+    /// <summary>Holds and captures <paramref name="amount"/> as the Gateway does for a run; returns the wallet after.</summary>
+    private static async Task<WalletDto> SpendAsync(ControlPlaneClient gateway, Guid workspace, long amount)
+    {
+        var runId = Guid.NewGuid();
+        await gateway.HoldAsync(workspace, new HoldRequest(runId, null, amount));
+        return (await gateway.CaptureAsync(runId)).Wallet;
+    }
+
+    /// <summary>Waits until the workspace's outbox holds <paramref name="expected"/> emails, all sent.</summary>
+    private Task WaitUntilSentAsync(Guid workspace, int expected) =>
+        WaitForOutboxAsync(workspace, rows => rows.Count == expected && rows.All(r => r.SentAt is not null));
+
+    private async Task WaitForOutboxAsync(Guid workspace, Func<List<EmailOutboxMessage>, bool> condition)
+    {
+        var options = new DbContextOptionsBuilder<ControlPlaneDbContext>().UseNpgsql(await platform.GetConnectionStringAsync("controlplane-db")).Options;
+        // Far above the sender's poll interval and its longest retry delay (1 min) on a busy machine.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        List<EmailOutboxMessage> rows;
+        while (true)
+        {
+            await using (var db = new ControlPlaneDbContext(options))
+            {
+                rows = await db.EmailOutbox.AsNoTracking().Where(m => m.WorkspaceId == workspace).OrderBy(m => m.Id).ToListAsync();
+            }
+
+            if (condition(rows))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline,
+                $"The outbox of workspace {workspace} did not reach the expected state: {JsonSerializer.Serialize(rows, Json)}");
+            await Task.Delay(500);
+        }
+    }
+
+    /// <summary>The subjects of the messages smtp4dev received for <paramref name="recipient"/> (its REST API, <c>GET /api/messages</c>).</summary>
+    private async Task<List<string>> SubjectsToAsync(string recipient)
+    {
+        using var http = platform.CreateHttpClient(MailResource);
+        var page = await http.GetFromJsonAsync<JsonElement>("/api/messages?pageSize=100000");
+        return [.. page.GetProperty("results").EnumerateArray()
+            .Where(m => m.GetProperty("to").EnumerateArray().Any(to => string.Equals(to.GetString(), recipient, StringComparison.OrdinalIgnoreCase)))
+            .Select(m => m.GetProperty("subject").GetString()!)];
+    }
+}

@@ -13,7 +13,7 @@ public sealed record MarketplaceResults(IReadOnlyList<Offering> Offerings, int T
 public sealed partial class MarketplaceCatalog(SaleorClient saleor, IMemoryCache cache, ILogger<MarketplaceCatalog> logger)
 {
     public const string Channel = "gsv";
-    public const int PageSize = 12;
+    public const int PageSize = 9;
     public static readonly TimeSpan ListCacheDuration = TimeSpan.FromSeconds(30);
 
     /// <summary>Every offering visible in the channel, or null when Saleor cannot be read right now.</summary>

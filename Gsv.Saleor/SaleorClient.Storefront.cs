@@ -30,7 +30,10 @@ public sealed record ProductQuery(
     IReadOnlyDictionary<string, IReadOnlyList<string>>? AttributeValueSlugs = null,
     string? Search = null,
     string SortField = "NAME",
-    string SortDirection = "ASC");
+    string SortDirection = "ASC",
+    IReadOnlyDictionary<string, bool>? AttributeBooleans = null,
+    decimal? PriceAtLeast = null,
+    decimal? PriceAtMost = null);
 
 public sealed partial class SaleorClient
 {
@@ -43,9 +46,25 @@ public sealed partial class SaleorClient
             where["category"] = new { oneOf = categories };
         }
 
+        var attributeFilters = new List<object>();
         if (query.AttributeValueSlugs is { Count: > 0 } attributes)
         {
-            where["attributes"] = attributes.Select(a => new { slug = a.Key, value = new { slug = new { oneOf = a.Value } } }).ToArray();
+            attributeFilters.AddRange(attributes.Select(a => new { slug = a.Key, value = (object)new { slug = new { oneOf = a.Value } } }));
+        }
+
+        if (query.AttributeBooleans is { Count: > 0 } booleans)
+        {
+            attributeFilters.AddRange(booleans.Select(a => new { slug = a.Key, value = (object)new { boolean = a.Value } }));
+        }
+
+        if (attributeFilters.Count > 0)
+        {
+            where["attributes"] = attributeFilters;
+        }
+
+        if (query.PriceAtLeast is not null || query.PriceAtMost is not null)
+        {
+            where["price"] = new { range = new { gte = query.PriceAtLeast, lte = query.PriceAtMost } };
         }
 
         var variables = new

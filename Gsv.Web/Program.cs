@@ -12,6 +12,7 @@ builder.AddServiceDefaults();
 builder.AddGsvWebAuthentication();
 builder.Services.AddAuthorization();
 builder.Services.AddSaleorClient(builder.Configuration);
+builder.Services.AddMemoryCache();
 builder.Services.AddScoped<MarketplaceCatalog>();
 // Circuit errors never carry exception details to the browser, whatever the environment.
 builder.Services.AddRazorComponents().AddInteractiveServerComponents(options => options.DetailedErrors = false);

@@ -123,6 +123,40 @@ public sealed class SaleorQueries(SaleorStore store, SaleorViews views)
         return product is not null && Visible(ctx, product, channel, listing: false) ? views.Product(product, channel) : null;
     }
 
+    private string SearchText(ProductRow p) => string.Join(' ',
+        new[] { p.Name, p.Slug, DescriptionPlainText(p.Description) }
+            .Concat(store.Variants.Where(v => v.ProductPk == p.Pk).Select(v => v.Sku ?? ""))
+            .Concat(p.Attributes.Values.SelectMany(values => values).Select(v => v.Name)));
+
+    /// <summary>Saleor's <c>description_plaintext</c>: the text of the Editor.js blocks, without markup.</summary>
+    private static string DescriptionPlainText(string? description)
+    {
+        if (string.IsNullOrWhiteSpace(description))
+        {
+            return "";
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(description);
+            if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("blocks", out var blocks) && blocks.ValueKind == System.Text.Json.JsonValueKind.Array)
+            {
+                var texts = blocks.EnumerateArray()
+                    .Where(b => b.ValueKind == System.Text.Json.JsonValueKind.Object && b.TryGetProperty("data", out var d) && d.ValueKind == System.Text.Json.JsonValueKind.Object
+                        && d.TryGetProperty("text", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String)
+                    .Select(b => b.GetProperty("data").GetProperty("text").GetString());
+                return System.Text.RegularExpressions.Regex.Replace(string.Join(' ', texts), "<[^>]*>", " ");
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // A plain-text description.
+        }
+
+        return description;
+    }
+
     private Node Products(IResolveFieldContext ctx)
     {
         var where = Obj(Arg(ctx, "where"));
@@ -154,12 +188,29 @@ public sealed class SaleorQueries(SaleorStore store, SaleorViews views)
                 && (boolean is null || values.Any(v => v.Boolean == boolean)));
         }
 
+        // where.price: a variant's price in the channel (DecimalFilterInput: eq, oneOf, range { gte, lte }).
+        if (Obj(Get(where, "price")) is { } price && channel is not null)
+        {
+            var eq = Dec(Get(price, "eq"));
+            var oneOf = List(Get(price, "oneOf")).Select(Dec).ToList();
+            var range = Obj(Get(price, "range"));
+            var (gte, lte) = (Dec(Get(range, "gte")), Dec(Get(range, "lte")));
+            bool Matches(decimal p) => (eq is null || p == eq) && (oneOf.Count == 0 || oneOf.Contains(p))
+                && (gte is null || p >= gte) && (lte is null || p <= lte);
+            rows = rows.Where(p => store.Variants.Any(v => v.ProductPk == p.Pk && v.Prices.TryGetValue(channel.Pk, out var amount) && Matches(amount)));
+        }
+
+        // Saleor searches a product's search vector (name, slug, description's plain text, SKUs, attribute values):
+        // every word of the query must occur.
         var search = Arg(ctx, "search") as string ?? Str(filter, "search");
         if (!string.IsNullOrWhiteSpace(search))
         {
-            rows = rows.Where(p => p.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
-                || p.Slug.Contains(search, StringComparison.OrdinalIgnoreCase)
-                || (p.Description?.Contains(search, StringComparison.OrdinalIgnoreCase) ?? false));
+            var words = search.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            rows = rows.Where(p =>
+            {
+                var text = SearchText(p);
+                return words.All(w => text.Contains(w, StringComparison.OrdinalIgnoreCase));
+            }).ToList();
         }
 
         var sort = Obj(Arg(ctx, "sortBy"));

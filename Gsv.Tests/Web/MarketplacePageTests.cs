@@ -9,43 +9,58 @@ namespace Gsv.Tests.Web;
 public sealed class MarketplacePageTests(PlatformFixture platform)
 {
     // From Gsv.Provisioner/Catalog/seed-catalog.json, which the Provisioner loads into Saleor at startup.
-    private static readonly string[] SeedOfferings =
-    [
-        "Research Agent", "Support Agent", "Lead Qualifier", "Content Studio", "Data Insights", "Meeting Assistant",
-        "Code Review Assistant", "Inbox Triage", "Invoice Processor", "100 Credits", "500 Credits", "2000 Credits",
-    ];
+    private static readonly Dictionary<string, string[]> SeedOfferings = new()
+    {
+        ["agents"] = ["Lead Qualifier", "Research Agent", "Support Agent"],
+        ["apps"] = ["Content Studio", "Data Insights"],
+        ["assistants"] = ["Code Review Assistant", "Meeting Assistant"],
+        ["automations"] = ["Inbox Triage", "Invoice Processor"],
+        ["credit-packs"] = ["100 Credits", "500 Credits", "2000 Credits"],
+    };
 
     [Fact]
-    public async Task Anonymous_visitors_see_every_seed_offering_with_category_price_and_summary()
+    public async Task Anonymous_visitors_see_every_seed_offering_on_its_category_page_with_price_and_summary()
     {
         await CommercePlatform.WaitForBootstrapAsync(platform);
         using var web = platform.CreateHttpClient("web");
 
-        using var response = await web.GetAsync(new Uri("/marketplace", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var html = await response.Content.ReadAsStringAsync();
-
-        foreach (var name in SeedOfferings)
+        foreach (var (category, names) in SeedOfferings)
         {
-            Assert.Contains($"<h3>{name}</h3>", html);
+            using var response = await web.GetAsync(new Uri($"/marketplace/{category}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var html = await response.Content.ReadAsStringAsync();
+            var listed = System.Text.RegularExpressions.Regex.Matches(html, "<h3><a href=\"/marketplace/[a-z0-9-]+\">([^<]+)</a></h3>").Select(m => m.Groups[1].Value);
+            Assert.Equal(names, listed);
+            Assert.Contains("Log in", html);
         }
 
-        var research = OfferingCard(html, "research-agent");
-        Assert.Contains("Research Agent", research);
+        using var agents = await web.GetAsync(new Uri("/marketplace/agents", UriKind.Relative));
+        var research = OfferingCard(await agents.Content.ReadAsStringAsync(), "research-agent");
+        Assert.Contains("<a href=\"/marketplace/research-agent\">Research Agent</a>", research);
         Assert.Contains("USD 49.00", research);
+        Assert.Contains("2 credits per run", research);
         Assert.Contains("Researches any topic on the web and writes a sourced brief.", research);
         Assert.Contains("<span class=\"kind\">agent</span>", research);
-        foreach (var category in new[] { "Agents", "Apps", "Assistants", "Automations", "Credit packs" })
-        {
-            Assert.Contains($"<h2>{category}</h2>", html);
-        }
+    }
 
-        // The research agent is listed under its category.
-        var agents = html.IndexOf("<h2>Agents</h2>", StringComparison.Ordinal);
-        var apps = html.IndexOf("<h2>Apps</h2>", StringComparison.Ordinal);
-        var card = html.IndexOf("data-slug=\"research-agent\"", StringComparison.Ordinal);
-        Assert.InRange(card, agents, apps);
-        Assert.Contains("Log in", html);
+    [Fact]
+    public async Task A_product_page_shows_the_offering_and_an_unknown_slug_is_a_404_page()
+    {
+        await CommercePlatform.WaitForBootstrapAsync(platform);
+        using var web = platform.CreateHttpClient("web");
+
+        using var product = await web.GetAsync(new Uri("/marketplace/support-agent", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, product.StatusCode);
+        var html = await product.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Support Agent</h1>", html);
+        Assert.Contains("<p>Answers customer questions from your knowledge base and escalates what it cannot solve.</p>", html);
+        Assert.Contains("<a href=\"/marketplace?knowledge=yes\">Yes</a>", html);
+        Assert.Contains("<a href=\"/marketplace?outcome=happier-customers\">happier customers</a>", html);
+        Assert.Contains("<div class=\"actions\">", html);
+
+        using var missing = await web.GetAsync(new Uri("/marketplace/no-such-offering", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("<h1>Page not found</h1>", await missing.Content.ReadAsStringAsync());
     }
 
     private static string OfferingCard(string html, string slug)

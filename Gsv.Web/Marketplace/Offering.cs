@@ -1,9 +1,13 @@
 namespace Gsv.Web.Marketplace;
 
 /// <summary>One product of the catalog as the marketplace shows it.</summary>
-public sealed record Offering(string Slug, string Name, string Category, string? Kind, decimal? Price, string? Currency, string Summary)
+public sealed record Offering(
+    string Slug, string Name, string Category, string? Kind, decimal? Price, string? Currency, string Summary,
+    int? CreditsPerRun = null, int? IncludedCredits = null)
 {
-    public string PriceText => Price is { } amount
-        ? $"{Currency} {amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}"
+    public string PriceText => FormatPrice(Price, Currency);
+
+    public static string FormatPrice(decimal? price, string? currency) => price is { } amount
+        ? $"{currency} {amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}"
         : "Price on request";
 }

@@ -100,6 +100,28 @@ public sealed class SeedCatalogTests(PlatformFixture fixture)
     }
 
     [Fact]
+    public async Task Filtering_by_boolean_attribute_price_range_and_search_words_of_the_description()
+    {
+        await CommercePlatform.WaitForBootstrapAsync(fixture);
+        var client = CommercePlatform.Anonymous(fixture);
+
+        var knowledge = await CommercePlatform.AllProductsAsync(client, new ProductQuery(
+            AttributeBooleans: new Dictionary<string, bool> { ["gsv-knowledge"] = true }));
+        Assert.Equal(["code-review-assistant", "content-studio", "support-agent"], knowledge.Select(p => p.Slug).Order());
+
+        // where.price.range: gte and lte both inclusive.
+        var midPriced = await CommercePlatform.AllProductsAsync(client, new ProductQuery(PriceAtLeast: 45m, PriceAtMost: 59m));
+        Assert.Equal(["credits-500", "invoice-processor", "lead-qualifier", "research-agent"], midPriced.Select(p => p.Slug).Order());
+
+        // Every word must occur in the name, slug, description text or attribute values; the description's Editor.js
+        // markup ("blocks", "paragraph") is not searchable text.
+        var transcripts = await CommercePlatform.AllProductsAsync(client, new ProductQuery(Search: "meeting TRANSCRIPTS"));
+        Assert.Equal(["meeting-assistant"], transcripts.Select(p => p.Slug));
+        Assert.Empty(await CommercePlatform.AllProductsAsync(client, new ProductQuery(Search: "paragraph")));
+        Assert.Empty(await CommercePlatform.AllProductsAsync(client, new ProductQuery(Search: "transcripts invoices")));
+    }
+
+    [Fact]
     public async Task Pagination_returns_every_product_exactly_once()
     {
         await CommercePlatform.WaitForBootstrapAsync(fixture);

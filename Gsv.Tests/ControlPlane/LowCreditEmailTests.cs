@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
+using Gsv.ControlPlane.Services;
 using Gsv.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 using static Gsv.Tests.ControlPlane.ControlPlaneHttp;
 
 namespace Gsv.Tests.ControlPlane;
@@ -99,7 +101,38 @@ public sealed class LowCreditEmailTests(PlatformFixture platform)
         Assert.Equal((10L, true, true), (reset.Threshold, reset.IsDefault, reset.Low));
     }
 
+    [Fact]
+    public async Task A_crossing_and_its_emails_commit_or_roll_back_with_the_change_that_caused_it()
+    {
+        var service = await ServiceClientAsync(platform);
+        var workspace = (await service.FindOrCreateUserAsync($"atomic-{Guid.NewGuid():N}@test.gsv.local")).WorkspaceId;
+        var options = await DbOptionsAsync();
+
+        await using (var db = new ControlPlaneDbContext(options))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var set = await new LedgerService(db, TimeProvider.System, NullLogger<LedgerService>.Instance).SetLowCreditAsync(workspace, 50);
+            Assert.True(set.Low);
+            // Inside the change's transaction: the event and one email per member are there...
+            Assert.Equal(1, await db.WalletEvents.CountAsync(e => e.WorkspaceId == workspace && e.Kind == WalletEvent.Low));
+            Assert.Equal(1, await db.EmailOutbox.CountAsync(m => m.WorkspaceId == workspace));
+            await transaction.RollbackAsync();
+        }
+
+        // ...and gone with it.
+        await using (var db = new ControlPlaneDbContext(options))
+        {
+            Assert.Equal(0, await db.WalletEvents.CountAsync(e => e.WorkspaceId == workspace));
+            Assert.Equal(0, await db.EmailOutbox.CountAsync(m => m.WorkspaceId == workspace));
+            var wallet = await db.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspace);
+            Assert.Equal((null, false), (wallet.LowThresholdOverride, wallet.Low));
+        }
+    }
+
     private const string MailResource = "mail";
+
+    private async Task<DbContextOptions<ControlPlaneDbContext>> DbOptionsAsync() =>
+        new DbContextOptionsBuilder<ControlPlaneDbContext>().UseNpgsql(await platform.GetConnectionStringAsync("controlplane-db")).Options;
 
     private static Task<HttpResponseMessage> PutAsync(HttpClient http, object body) => http.PutAsJsonAsync("/api/v1/wallet/low-credit", body, Json);
 
@@ -117,7 +150,7 @@ public sealed class LowCreditEmailTests(PlatformFixture platform)
 
     private async Task WaitForOutboxAsync(Guid workspace, Func<List<EmailOutboxMessage>, bool> condition)
     {
-        var options = new DbContextOptionsBuilder<ControlPlaneDbContext>().UseNpgsql(await platform.GetConnectionStringAsync("controlplane-db")).Options;
+        var options = await DbOptionsAsync();
         // Far above the sender's poll interval and its longest retry delay (1 min) on a busy machine.
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         List<EmailOutboxMessage> rows;

@@ -49,6 +49,8 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
             new(HttpMethod.Get, $"/api/v1/wallet?workspaceId={w}"),
             new(HttpMethod.Get, $"/api/v1/wallet/ledger?workspaceId={w}"),
             new(HttpMethod.Get, $"/api/v1/wallet/events?workspaceId={w}"),
+            new(HttpMethod.Get, $"/api/v1/wallet/low-credit?workspaceId={w}"),
+            new(HttpMethod.Put, $"/api/v1/wallet/low-credit?workspaceId={w}") { Content = JsonContent(new LowCreditSettingsRequest(1)) },
             new(HttpMethod.Post, "/api/v1/instances/trial") { Content = JsonContent(new CreateTrialRequest(offering.Slug, w)) },
         ];
         foreach (var attempt in attempts)

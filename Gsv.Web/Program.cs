@@ -3,6 +3,7 @@ using Gsv.ServiceDefaults.Problems;
 using Gsv.Web;
 using Gsv.Web.Apis;
 using Gsv.Web.Authentication;
+using Gsv.Web.Commerce;
 using Gsv.Web.Components;
 using Gsv.Web.Marketplace;
 
@@ -13,6 +14,7 @@ builder.AddGsvWebAuthentication();
 builder.Services.AddAuthorization();
 builder.Services.AddSaleorClient(builder.Configuration);
 builder.Services.AddScoped<MarketplaceCatalog>();
+builder.Services.AddGsvCommerce();
 // Circuit errors never carry exception details to the browser, whatever the environment.
 builder.Services.AddRazorComponents().AddInteractiveServerComponents(options => options.DetailedErrors = false);
 
@@ -27,6 +29,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapAccountApi();
+app.MapCartApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapDefaultEndpoints();
 

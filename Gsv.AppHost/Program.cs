@@ -62,6 +62,9 @@ var web = builder.AddProject<Projects.Gsv_Web>("web")
     .WithReference(gateway).WaitFor(gateway)
     .WithReference(infra.SaleorHttp).WaitFor(infra.Saleor)
     .WithEnvironment("Saleor__ApiUrl", infra.SaleorApiUrl)
+    // Server-side only: the order confirmation page reads the buyer's order (Saleor lets only staff read orders).
+    .WithEnvironment("Saleor__StaffEmail", SaleorContainerExtensions.StaffEmail)
+    .WithEnvironment("Saleor__StaffPassword", secrets.SaleorAdminPassword)
     .WithKeycloak(infra.Keycloak, "gsv-web", secrets.WebClientSecret);
 infra.Keycloak.WithWebFrontEnd(builder, web.GetEndpoint("http"));
 

@@ -3,6 +3,7 @@ using Gsv.ServiceDefaults.Problems;
 using Gsv.Web;
 using Gsv.Web.Apis;
 using Gsv.Web.Authentication;
+using Gsv.Web.Commerce;
 using Gsv.Web.Components;
 using Gsv.Web.Marketplace;
 
@@ -14,6 +15,7 @@ builder.Services.AddAuthorization();
 builder.Services.AddSaleorClient(builder.Configuration);
 builder.Services.AddMemoryCache();
 builder.Services.AddScoped<MarketplaceCatalog>();
+builder.Services.AddGsvCommerce();
 // Circuit errors never carry exception details to the browser, whatever the environment.
 builder.Services.AddRazorComponents().AddInteractiveServerComponents(options => options.DetailedErrors = false);
 
@@ -28,6 +30,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapAccountApi();
+app.MapCartApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapDefaultEndpoints();
 

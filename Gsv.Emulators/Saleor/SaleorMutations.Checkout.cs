@@ -263,7 +263,15 @@ public sealed partial class SaleorMutations
         return Payload("payment", views.Payment(payment, channel.Currency));
     }
 
+    // Saleor's CheckoutComplete payload always carries confirmationNeeded (Boolean!), false when the mutation fails too.
     private Node CheckoutComplete(IResolveFieldContext ctx)
+    {
+        var payload = CompleteCheckout(ctx);
+        payload.TryAdd("confirmationNeeded", false);
+        return payload;
+    }
+
+    private Node CompleteCheckout(IResolveFieldContext ctx)
     {
         var checkout = FindCheckout(ctx);
         if (checkout is null)

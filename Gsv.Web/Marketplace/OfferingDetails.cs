@@ -10,7 +10,8 @@ public sealed record FacetValue(string Slug, string Label);
 public sealed record OfferingDetails(
     string Slug, string Name, string Category, string? CategorySlug, string? Kind, decimal? Price, string? Currency, string DescriptionHtml,
     int? CreditsPerRun, int? IncludedCredits, int? TrialCredits, bool UsesKnowledge,
-    IReadOnlyList<FacetValue> Connectors, IReadOnlyList<FacetValue> Outcomes, IReadOnlyList<FacetValue> Capabilities)
+    IReadOnlyList<FacetValue> Connectors, IReadOnlyList<FacetValue> Outcomes, IReadOnlyList<FacetValue> Capabilities,
+    string? VariantId)
 {
     public string PriceText => Offering.FormatPrice(Price, Currency);
 
@@ -23,7 +24,8 @@ public sealed record OfferingDetails(
             price?.Amount, price?.Currency, EditorJsRenderer.ToSafeHtml(product.Description),
             Number(product, "gsv-credits-per-run"), Number(product, "gsv-included-credits"), Number(product, "gsv-trial-credits"),
             product.ValuesOf("gsv-knowledge") is [{ Boolean: true }, ..],
-            Values(product, "gsv-connectors"), Values(product, "gsv-outcomes"), Values(product, "gsv-capabilities"));
+            Values(product, "gsv-connectors"), Values(product, "gsv-outcomes"), Values(product, "gsv-capabilities"),
+            product.Variants is [var variant, ..] ? variant.Id : null);
     }
 
     /// <summary>A numeric attribute: Saleor keeps the number as the value's name.</summary>

@@ -108,7 +108,8 @@ public sealed class WebhookCapture : IAsyncDisposable
         }
 
         await _stop.CancelAsync();
-        _listener.Stop();
+        // Close alone: Stop then Close unregisters the listener twice, and the second time binds its port again, which
+        // fails with "Address already in use" when another process took the port in between.
         _listener.Close();
         if (_loop is not null)
         {

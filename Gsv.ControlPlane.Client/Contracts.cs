@@ -97,6 +97,16 @@ public sealed record TransitionRequest(
 public sealed record TransitionDto(InstanceState? From, InstanceState To, string? Reason, DateTimeOffset At);
 
 /// <summary>Kinds of grant: <c>purchase</c>, <c>credit_pack</c>, <c>trial</c>, <c>adjustment</c>.</summary>
+/// <summary>The kinds of offering (Saleor attribute <c>gsv-kind</c>) the platform treats apart.</summary>
+public static class OfferingKinds
+{
+    /// <summary>A pack of credits: bought, never run, so it has no price per run and no instance.</summary>
+    public const string CreditPack = "credit-pack";
+
+    /// <summary>The kinds that run (agents, apps, assistants, automations): each bought line becomes an instance.</summary>
+    public static readonly IReadOnlySet<string> Runnable = new HashSet<string>(StringComparer.Ordinal) { "agent", "app", "assistant", "automation" };
+}
+
 public static class GrantKinds
 {
     public const string Purchase = "purchase";

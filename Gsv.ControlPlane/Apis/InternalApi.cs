@@ -61,7 +61,7 @@ public static class InternalApi
             return Invalid("credits", "Credit amounts cannot be negative.");
         }
 
-        if (request.Kind != Offering.CreditPackKind && request.CreditsPerRun < 1)
+        if (request.Kind != OfferingKinds.CreditPack && request.CreditsPerRun < 1)
         {
             return Invalid("creditsPerRun", "An offering that runs needs a price: creditsPerRun must be a positive number of credits.");
         }

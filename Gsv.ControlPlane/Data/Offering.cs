@@ -1,11 +1,10 @@
+using Gsv.ControlPlane.Client;
+
 namespace Gsv.ControlPlane.Data;
 
 /// <summary>A sellable product of the catalog, pushed by the Provisioner from Saleor (slug = Saleor product slug).</summary>
 public sealed class Offering
 {
-    /// <summary>A pack of credits: bought, never run, so it has no price per run.</summary>
-    public const string CreditPackKind = "credit-pack";
-
     public required string Slug { get; set; }
 
     public string? ProductId { get; set; }
@@ -30,5 +29,5 @@ public sealed class Offering
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>Whether instances of it may be created: it must have a price per run, or every run would be free.</summary>
-    public bool IsSellableInstance => Kind != CreditPackKind && CreditsPerRun > 0;
+    public bool IsSellableInstance => Kind != OfferingKinds.CreditPack && CreditsPerRun > 0;
 }

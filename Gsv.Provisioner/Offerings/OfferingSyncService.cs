@@ -101,7 +101,7 @@ public sealed partial class OfferingSyncService(
     {
         creditsPerRun = 0;
         reason = "";
-        if (kind == OrderProcessor.CreditPackKind)
+        if (kind == OfferingKinds.CreditPack)
         {
             return true;
         }

@@ -13,9 +13,6 @@ public sealed partial class OrderProcessor(ControlPlaneClient controlPlane, Inst
 {
     public const string KindAttribute = "gsv-kind";
     public const string IncludedCreditsAttribute = "gsv-included-credits";
-    public const string CreditPackKind = "credit-pack";
-
-    public static readonly IReadOnlySet<string> OfferingKinds = new HashSet<string>(StringComparer.Ordinal) { "agent", "app", "assistant", "automation" };
 
     private static readonly ActivitySource Activity = new("Gsv.Provisioner.Orders");
 
@@ -50,13 +47,13 @@ public sealed partial class OrderProcessor(ControlPlaneClient controlPlane, Inst
         var (kind, includedCredits) = await DescribeAsync(line, cancellationToken);
         var idempotencyKey = $"order:{order.OrderId}:line:{line.LineId}";
         var credits = checked(includedCredits * line.Quantity);
-        if (kind == CreditPackKind)
+        if (kind == OfferingKinds.CreditPack)
         {
             await GrantAsync(workspaceId, credits, GrantKinds.CreditPack, idempotencyKey, $"Credit pack {line.ProductSlug} × {line.Quantity} (order {order.OrderNumber ?? order.OrderId})", cancellationToken);
             return;
         }
 
-        if (!OfferingKinds.Contains(kind))
+        if (!OfferingKinds.Runnable.Contains(kind))
         {
             throw new UnprovisionableLineException($"product '{line.ProductSlug}' has an unknown {KindAttribute} '{kind}'");
         }

@@ -33,6 +33,14 @@ public static class GsvProblems
         return Results.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + code, extensions: all);
     }
 
+    /// <summary>413 <c>payload_too_large</c>, naming the limit when it is known.</summary>
+    public static IResult PayloadTooLargeProblem(long? limit) =>
+        Problem(PayloadTooLarge, StatusCodes.Status413PayloadTooLarge, "Request body too large", PayloadTooLargeDetail(limit),
+            limit is null ? null : new Dictionary<string, object?> { ["limit"] = limit });
+
+    public static string PayloadTooLargeDetail(long? limit) =>
+        limit is null ? "The body exceeds this endpoint's limit." : $"The body of this request may have at most {limit} bytes.";
+
     public static IResult NotFoundProblem(string what) =>
         Problem(NotFound, StatusCodes.Status404NotFound, "Not found", $"{what} was not found.");
 

@@ -1,10 +1,12 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace Gsv.ServiceDefaults.Text;
 
 /// <summary>
-/// Text typed by people (names, labels) as the Control Plane keeps and shows it: no control characters (ESC, CR/LF,
-/// NUL…) and no bidirectional overrides, which would let a name rewrite a terminal, a log line or how a page reads.
+/// Text typed by people as every GSV service keeps, shows and quotes it. One-line text (names, labels, ids, search
+/// words) has no control characters (ESC, CR/LF, NUL…) and no bidirectional overrides, which would let it rewrite a
+/// terminal, a log line or how a page reads; multi-line text (a run's input, a tweak) may keep tabs and line breaks.
 /// </summary>
 public static class FreeText
 {
@@ -16,6 +18,12 @@ public static class FreeText
         char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C';
 
     public static bool HasForbidden(string text) => text.Any(IsForbidden);
+
+    /// <summary>Multi-line text: a control character other than tab, line feed or carriage return.</summary>
+    public static bool HasControlCharacters(ReadOnlySpan<char> text) => text.ContainsAny(ControlButLineBreaks);
+
+    private static readonly SearchValues<char> ControlButLineBreaks = SearchValues.Create(
+        [.. Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'))]);
 
     /// <summary>The text without forbidden characters, trimmed, cut to <paramref name="maxLength"/> (never inside a character).</summary>
     public static string? Clean(string? text, int maxLength)

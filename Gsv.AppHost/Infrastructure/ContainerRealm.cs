@@ -13,16 +13,18 @@ public static class ContainerRealm
 {
     public const string DemoUsersKey = "Gsv:DemoUsers";
 
+    /// <summary>Whether the demo users are imported in containers mode (<c>--Gsv:DemoUsers=true</c>; off by default).</summary>
+    public static bool DemoUsers(IDistributedApplicationBuilder builder) => bool.TryParse(builder.Configuration[DemoUsersKey], out var value) && value;
+
     /// <summary>Writes the production realm file and returns the folder to mount as Keycloak's import directory.</summary>
     public static string WriteImportDirectory(IDistributedApplicationBuilder builder)
     {
-        var demoUsers = bool.TryParse(builder.Configuration[DemoUsersKey], out var value) && value;
         var source = JsonNode.Parse(File.ReadAllText(Path.Combine(KeycloakExtensions.RealmDirectory(builder), KeycloakExtensions.RealmFileName)))!.AsObject();
         var directory = ImportDirectory(builder);
         Directory.CreateDirectory(directory);
         File.WriteAllText(
             Path.Combine(directory, KeycloakExtensions.RealmFileName),
-            ForProduction(source, demoUsers).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            ForProduction(source, DemoUsers(builder)).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return directory;
     }
 

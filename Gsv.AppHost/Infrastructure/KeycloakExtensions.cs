@@ -26,7 +26,6 @@ public static class KeycloakExtensions
         IResourceBuilder<PostgresServerResource> postgres, IResourceBuilder<PostgresDatabaseResource> database)
     {
         var pg = postgres.Resource.PrimaryEndpoint;
-        var demoUsers = bool.TryParse(builder.Configuration[ContainerRealm.DemoUsersKey], out var value) && value;
         return builder.AddContainer(name, Image, Tag)
             .WithHttpEndpoint(targetPort: 8080, name: "http")
             .WithHttpEndpoint(targetPort: 9000, name: "management")
@@ -46,7 +45,7 @@ public static class KeycloakExtensions
             .WithArgs("start", "--import-realm")
             .WithHttpHealthCheck("/health/ready", endpointName: "management")
             .WaitFor(database)
-            .WithRealmSettings(builder, secrets, demoUsers);
+            .WithRealmSettings(builder, secrets, ContainerRealm.DemoUsers(builder));
     }
 
     /// <summary>

@@ -24,7 +24,8 @@ public sealed partial class ControlPlaneExceptionHandler : IExceptionHandler
         var problem = exception switch
         {
             ControlPlaneException refusal => GsvProblems.Problem(refusal.Code, refusal.Status, refusal.Title, refusal.Message, refusal.Extensions),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(httpContext),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                GsvProblems.PayloadTooLargeProblem(httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize),
             BadHttpRequestException bad => BadRequest(bad),
             // A body the JSON reader refused in a way the framework does not wrap (e.g. invalid UTF-8 in a string).
             InvalidOperationException { InnerException: JsonException or DecoderFallbackException } or JsonException => Invalid("body", "The body is not valid UTF-8 JSON."),
@@ -41,10 +42,6 @@ public sealed partial class ControlPlaneExceptionHandler : IExceptionHandler
         await problem.ExecuteAsync(httpContext);
         return true;
     }
-
-    private static IResult TooLarge(HttpContext httpContext) => GsvProblems.Problem(
-        GsvProblems.PayloadTooLarge, StatusCodes.Status413PayloadTooLarge, "Request body too large",
-        $"The body exceeds this endpoint's limit of {httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes.");
 
     private static IResult BadRequest(BadHttpRequestException bad)
     {

@@ -37,7 +37,7 @@ public static class FrameworkProblems
         problem.Detail ??= code switch
         {
             GsvProblems.PayloadTooLarge =>
-                $"The body exceeds this endpoint's limit of {context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes.",
+                GsvProblems.PayloadTooLargeDetail(context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize),
             GsvProblems.UnsupportedMediaType => "The body must be JSON (Content-Type: application/json).",
             _ => null,
         };

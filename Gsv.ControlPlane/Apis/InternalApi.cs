@@ -1,6 +1,5 @@
 using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
-using Gsv.ControlPlane.Domain;
 using Gsv.ControlPlane.Services;
 using Gsv.ServiceDefaults.Authentication;
 using Gsv.ServiceDefaults.Problems;

@@ -11,7 +11,7 @@ public sealed class EmailOutboxMessage
 
     public Guid WorkspaceId { get; set; }
 
-    /// <summary>The crossing told about: <see cref="WalletEvent.Low"/> or <see cref="WalletEvent.EmptyKind"/>.</summary>
+    /// <summary>The crossing told about: <see cref="WalletEvent.Low"/> or <see cref="WalletEvent.Empty"/>.</summary>
     public required string Kind { get; set; }
 
     public required string Recipient { get; set; }

@@ -161,7 +161,7 @@ public sealed class Wallet
             Empty = empty;
             if (empty)
             {
-                crossings.Add(Event(WalletEvent.EmptyKind, threshold, now));
+                crossings.Add(Event(WalletEvent.Empty, threshold, now));
             }
         }
 

@@ -8,10 +8,10 @@ public sealed class WalletEvent
 {
     public const string Low = "low";
     public const string Resolved = "resolved";
-    public const string EmptyKind = "empty";
+    public const string Empty = "empty";
 
     /// <summary>The crossings the workspace's members are told about by email.</summary>
-    public static bool IsNotified(string kind) => kind is Low or EmptyKind;
+    public static bool IsNotified(string kind) => kind is Low or Empty;
 
     public long Id { get; set; }
 

@@ -14,7 +14,7 @@ public static class LowCreditEmail
         // Stable per outbox row: a message sent twice (the sender died before marking it) is recognizably one.
         message.MessageId = $"outbox-{email.Id}@gsv.local";
         var workspace = string.IsNullOrWhiteSpace(email.WorkspaceName) ? "your workspace" : $"workspace \"{email.WorkspaceName}\"";
-        if (email.Kind == WalletEvent.EmptyKind)
+        if (email.Kind == WalletEvent.Empty)
         {
             message.Subject = "Your GSV credits are used up: runs are blocked";
             message.Body = new TextPart("plain")

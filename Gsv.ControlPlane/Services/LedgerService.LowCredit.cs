@@ -1,6 +1,5 @@
 using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Gsv.ControlPlane.Services;
 
@@ -22,9 +21,6 @@ public sealed partial class LedgerService
             await SaveWithCrossingsAsync(wallet, time.GetUtcNow(), cancellationToken);
             return LowCredit(wallet);
         }, cancellationToken);
-
-    private Task<Wallet?> GetWalletRowAsync(Guid workspaceId, CancellationToken cancellationToken) =>
-        db.Wallets.AsNoTracking().SingleOrDefaultAsync(w => w.WorkspaceId == workspaceId, cancellationToken);
 
     private static LowCreditSettingsDto LowCredit(Wallet wallet) => new(
         wallet.WorkspaceId, wallet.LowThreshold, Wallet.DefaultThreshold(wallet.LargestTopUp), wallet.LowThresholdOverride is null, wallet.Balance, wallet.Low);

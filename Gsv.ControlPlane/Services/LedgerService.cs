@@ -14,7 +14,10 @@ namespace Gsv.ControlPlane.Services;
 public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider time, ILogger<LedgerService> logger)
 {
     public async Task<WalletDto?> GetWalletAsync(Guid workspaceId, CancellationToken cancellationToken = default) =>
-        (await db.Wallets.AsNoTracking().SingleOrDefaultAsync(w => w.WorkspaceId == workspaceId, cancellationToken))?.ToDto();
+        (await GetWalletRowAsync(workspaceId, cancellationToken))?.ToDto();
+
+    private Task<Wallet?> GetWalletRowAsync(Guid workspaceId, CancellationToken cancellationToken) =>
+        db.Wallets.AsNoTracking().SingleOrDefaultAsync(w => w.WorkspaceId == workspaceId, cancellationToken);
 
     /// <summary>Adds credits; the same idempotency key again returns the original entry with <c>Created = false</c>.</summary>
     public Task<GrantResult> GrantAsync(

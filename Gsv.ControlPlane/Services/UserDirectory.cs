@@ -1,5 +1,4 @@
 using Gsv.ControlPlane.Data;
-using Gsv.ControlPlane.Domain;
 using Gsv.ServiceDefaults.Text;
 using Microsoft.EntityFrameworkCore;
 
@@ -149,7 +148,7 @@ public sealed partial class UserDirectory(ControlPlaneDbContext db, TimeProvider
 
     /// <summary>Lower-cased and trimmed; null when empty or longer than an address can be.</summary>
     public static string? Normalize(string? email) =>
-        string.IsNullOrWhiteSpace(email) || email.Trim().Length > MaxEmailLength || FreeText.HasForbidden(email) ? null : email.Trim().ToLowerInvariant();
+        email?.Trim() is { Length: > 0 and <= MaxEmailLength } trimmed && !FreeText.HasForbidden(trimmed) ? trimmed.ToLowerInvariant() : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created user {UserId} for {Sub} with a personal workspace")]
     private static partial void LogCreated(ILogger logger, Guid userId, string sub);

@@ -81,13 +81,7 @@ public sealed class KeycloakDataStore
     private static T Read<T>(string path) =>
         JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} is empty.");
 
-    /// <summary>Write then rename, so a crash mid-write leaves the previous file whole.</summary>
-    private static void Write<T>(string path, T value)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(value, Json));
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void Write<T>(string path, T value) => AtomicFile.Write(path, JsonSerializer.Serialize(value, Json));
 }
 
 /// <summary>A password as stored: salt and PBKDF2 hash, never the password.</summary>

@@ -35,7 +35,7 @@ public sealed partial class FlowStore
         }
         else
         {
-            WriteAtomically(ownerPath, JsonSerializer.Serialize(new Owner(UserId, DefaultFolderId), Json));
+            AtomicFile.Write(ownerPath, JsonSerializer.Serialize(new Owner(UserId, DefaultFolderId), Json));
         }
 
         foreach (var file in Directory.EnumerateFiles(_flowDirectory, "*.json"))
@@ -67,15 +67,8 @@ public sealed partial class FlowStore
         }
         else
         {
-            WriteAtomically(path, flow.ToJsonString());
+            AtomicFile.Write(path, flow.ToJsonString());
         }
-    }
-
-    private static void WriteAtomically(string path, string content)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, content);
-        File.Move(temporary, path, overwrite: true);
     }
 
     public enum CreateOutcome { Created, IdTaken }

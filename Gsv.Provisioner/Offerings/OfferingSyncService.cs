@@ -1,7 +1,6 @@
 using System.Globalization;
 using Gsv.ControlPlane.Client;
 using Gsv.Provisioner.Catalog;
-using Gsv.Provisioner.Orders;
 using Gsv.Saleor;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -24,7 +24,7 @@ public sealed class LowCreditEmailTextTests
         Assert.Equal("ann@example.com", Assert.Single(low.To.Mailboxes).Address);
         Assert.Equal("outbox-7@gsv.local", low.MessageId);
 
-        var empty = LowCreditEmail.Build(new ClaimedEmail(8, Guid.NewGuid(), WalletEvent.EmptyKind, "ann@example.com", 0, 20, 1, "Acme"), "GSV <no-reply@gsv.local>");
+        var empty = LowCreditEmail.Build(new ClaimedEmail(8, Guid.NewGuid(), WalletEvent.Empty, "ann@example.com", 0, 20, 1, "Acme"), "GSV <no-reply@gsv.local>");
         Assert.Equal("Your GSV credits are used up: runs are blocked", empty.Subject);
         Assert.Contains("Runs are blocked until a top-up", empty.TextBody);
     }

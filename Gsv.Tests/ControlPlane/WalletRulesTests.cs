@@ -93,7 +93,7 @@ public sealed class WalletRulesTests
         Assert.Equal(WalletEvent.Low, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
         Spend(wallet, 15); // 0: empty, still low
         var empty = Assert.Single(wallet.TrackLowBalance(Now));
-        Assert.Equal((WalletEvent.EmptyKind, 0L), (empty.Kind, empty.Balance));
+        Assert.Equal((WalletEvent.Empty, 0L), (empty.Kind, empty.Balance));
         Assert.True(wallet.Empty);
         Assert.Empty(wallet.TrackLowBalance(Now));
 
@@ -101,7 +101,7 @@ public sealed class WalletRulesTests
         Assert.Empty(wallet.TrackLowBalance(Now));
         Assert.False(wallet.Empty);
         Spend(wallet, 5);
-        Assert.Equal(WalletEvent.EmptyKind, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
+        Assert.Equal(WalletEvent.Empty, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class WalletRulesTests
         var wallet = new Wallet();
         wallet.Credit(30, topUp: true); // threshold 6
         Spend(wallet, 30);
-        Assert.Equal([WalletEvent.Low, WalletEvent.EmptyKind], wallet.TrackLowBalance(Now).Select(e => e.Kind));
+        Assert.Equal([WalletEvent.Low, WalletEvent.Empty], wallet.TrackLowBalance(Now).Select(e => e.Kind));
         Assert.All(["low", "empty"], kind => Assert.True(WalletEvent.IsNotified(kind)));
         Assert.False(WalletEvent.IsNotified(WalletEvent.Resolved));
     }

@@ -96,7 +96,21 @@ public sealed record TransitionRequest(
 
 public sealed record TransitionDto(InstanceState? From, InstanceState To, string? Reason, DateTimeOffset At);
 
-/// <summary>Kinds of grant: <c>purchase</c>, <c>credit_pack</c>, <c>trial</c>, <c>adjustment</c>.</summary>
+/// <summary>Kinds of ledger entry (<c>GET /wallet/ledger?kind=</c>); amounts are positive, the kind gives the direction.</summary>
+public static class LedgerEntryKinds
+{
+    public const string Grant = "grant";
+    public const string Hold = "hold";
+    public const string Capture = "capture";
+    public const string Release = "release";
+    public const string Refund = "refund";
+
+    /// <summary>Trial credits left when their trial ended, taken out of the balance.</summary>
+    public const string Expire = "expire";
+
+    public static readonly IReadOnlyList<string> All = [Grant, Hold, Capture, Release, Refund, Expire];
+}
+
 /// <summary>The kinds of offering (Saleor attribute <c>gsv-kind</c>) the platform treats apart.</summary>
 public static class OfferingKinds
 {
@@ -107,6 +121,7 @@ public static class OfferingKinds
     public static readonly IReadOnlySet<string> Runnable = new HashSet<string>(StringComparer.Ordinal) { "agent", "app", "assistant", "automation" };
 }
 
+/// <summary>Kinds of grant: <c>purchase</c>, <c>credit_pack</c>, <c>trial</c>, <c>adjustment</c>.</summary>
 public static class GrantKinds
 {
     public const string Purchase = "purchase";

@@ -35,10 +35,25 @@ public sealed class ControlPlaneUserClient(HttpClient http)
     public Task<WalletDto?> GetWalletAsync(string userToken, Guid? workspaceId = null, CancellationToken cancellationToken = default) =>
         GetOrNullAsync<WalletDto>(userToken, "wallet" + (workspaceId is { } w ? $"?workspaceId={w}" : ""), cancellationToken);
 
+    /// <summary>A page of the ledger, newest first; <paramref name="kind"/> (one of <see cref="LedgerEntryKinds"/>) keeps only that kind.</summary>
     public Task<LedgerPageDto?> GetLedgerAsync(
-        string userToken, int page = 1, int pageSize = 50, Guid? workspaceId = null, CancellationToken cancellationToken = default) =>
+        string userToken, int page = 1, int pageSize = 50, Guid? workspaceId = null, string? kind = null, CancellationToken cancellationToken = default) =>
         GetOrNullAsync<LedgerPageDto>(
-            userToken, $"wallet/ledger?page={page}&pageSize={pageSize}" + (workspaceId is { } w ? $"&workspaceId={w}" : ""), cancellationToken);
+            userToken,
+            $"wallet/ledger?page={page}&pageSize={pageSize}" + (workspaceId is { } w ? $"&workspaceId={w}" : "") + (kind is null ? "" : $"&kind={Uri.EscapeDataString(kind)}"),
+            cancellationToken);
+
+    public Task<LowCreditSettingsDto?> GetLowCreditAsync(string userToken, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync<LowCreditSettingsDto>(userToken, "wallet/low-credit", cancellationToken);
+
+    /// <summary>Sets the low-credit threshold of the caller's workspace (null: back to the default); a refused value throws <see cref="ControlPlaneProblemException"/>.</summary>
+    public async Task<LowCreditSettingsDto> SetLowCreditAsync(string userToken, long? threshold, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Put, userToken, "wallet/low-credit");
+        request.Content = JsonContent.Create(new LowCreditSettingsRequest(threshold), options: Json);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<LowCreditSettingsDto>(response, cancellationToken);
+    }
 
     public async Task<CreatedApiKeyDto> CreateApiKeyAsync(string userToken, Guid instanceId, string name, CancellationToken cancellationToken = default)
     {
@@ -60,6 +75,10 @@ public sealed class ControlPlaneUserClient(HttpClient http)
 
     public Task<List<RunDto>> ListRunsAsync(string userToken, Guid? instanceId = null, CancellationToken cancellationToken = default) =>
         GetAsync<List<RunDto>>(userToken, "runs" + (instanceId is { } i ? $"?instanceId={i}" : ""), cancellationToken);
+
+    /// <summary>Page <paramref name="page"/> of an instance's runs, newest first.</summary>
+    public Task<List<RunDto>> ListRunsPageAsync(string userToken, Guid instanceId, int page, int pageSize, CancellationToken cancellationToken = default) =>
+        GetAsync<List<RunDto>>(userToken, $"runs?instanceId={instanceId}&page={page}&pageSize={pageSize}", cancellationToken);
 
     public Task<RunDto?> GetRunAsync(string userToken, Guid runId, CancellationToken cancellationToken = default) =>
         GetOrNullAsync<RunDto>(userToken, $"runs/{runId}", cancellationToken);

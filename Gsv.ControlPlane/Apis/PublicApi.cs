@@ -80,17 +80,26 @@ public static class PublicApi
             : GsvProblems.NotFoundProblem("The wallet");
 
     private static async Task<IResult> GetLedgerAsync(
-        Guid? workspaceId, int? page, int? pageSize, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken)
+        Guid? workspaceId, int? page, int? pageSize, string? kind, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken)
     {
         var (p, size) = (page ?? 1, pageSize ?? 50);
-        // The offset in 64 bits: page × pageSize past int's range would wrap to a negative offset.
-        if (p < 1 || size is < 1 or > 200 || (p - 1L) * size > int.MaxValue)
+        if (PageProblem(p, size) is { } problem)
         {
-            return GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["page ≥ 1, 1 ≤ pageSize ≤ 200, (page − 1) × pageSize ≤ 2147483647."] });
+            return problem;
+        }
+
+        if (kind is not null && !LedgerEntryKinds.All.Contains(kind))
+        {
+            return GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"kind is one of {string.Join(", ", LedgerEntryKinds.All)}."] });
         }
 
         var workspace = caller.Workspace(workspaceId);
         var entries = db.LedgerEntries.AsNoTracking().Where(e => e.WorkspaceId == workspace);
+        if (kind is not null)
+        {
+            entries = entries.Where(e => e.Kind == kind);
+        }
+
         var total = await entries.CountAsync(cancellationToken);
         var items = await entries.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Skip((p - 1) * size).Take(size)
             .Select(e => new LedgerEntryDto(e.Id, e.Kind, e.Amount, e.Reason, e.IdempotencyKey, e.RunId, e.CreatedAt, e.GrantKind))
@@ -178,16 +187,31 @@ public static class PublicApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<List<RunDto>> ListRunsAsync(Guid? instanceId, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken)
+    /// <summary>Newest first: the 500 newest without paging, else page <paramref name="page"/> of <paramref name="pageSize"/> (default 1 and 50).</summary>
+    private static async Task<IResult> ListRunsAsync(
+        Guid? instanceId, int? page, int? pageSize, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken)
     {
+        var (p, size) = page is null && pageSize is null ? (1, 500) : (page ?? 1, pageSize ?? 50);
+        if ((page is not null || pageSize is not null) && PageProblem(p, size) is { } problem)
+        {
+            return problem;
+        }
+
         var runs = db.Runs.AsNoTracking().Where(r => caller.WorkspaceIds.Contains(r.WorkspaceId));
         if (instanceId is { } instance)
         {
             runs = runs.Where(r => r.InstanceId == instance);
         }
 
-        return (await runs.OrderByDescending(r => r.StartedAt).Take(500).ToListAsync(cancellationToken)).ConvertAll(r => r.ToDto());
+        var items = await runs.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.RunId).Skip((p - 1) * size).Take(size).ToListAsync(cancellationToken);
+        return TypedResults.Ok(items.ConvertAll(r => r.ToDto()));
     }
+
+    /// <summary>page ≥ 1 and 1 ≤ pageSize ≤ 200; the offset in 64 bits, as page × pageSize past int's range would wrap to a negative offset.</summary>
+    private static IResult? PageProblem(int page, int size) =>
+        page < 1 || size is < 1 or > 200 || (page - 1L) * size > int.MaxValue
+            ? GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["page ≥ 1, 1 ≤ pageSize ≤ 200, (page − 1) × pageSize ≤ 2147483647."] })
+            : null;
 
     private static async Task<IResult> GetRunAsync(Guid runId, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
         await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.RunId == runId && caller.WorkspaceIds.Contains(r.WorkspaceId), cancellationToken)

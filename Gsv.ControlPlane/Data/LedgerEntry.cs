@@ -1,16 +1,18 @@
+using Gsv.ControlPlane.Client;
+
 namespace Gsv.ControlPlane.Data;
 
 /// <summary>One append-only line of a wallet's ledger. Amounts are positive; <see cref="Kind"/> gives the direction.</summary>
 public sealed class LedgerEntry
 {
-    public const string Grant = "grant";
-    public const string Hold = "hold";
-    public const string Capture = "capture";
-    public const string Release = "release";
-    public const string Refund = "refund";
+    public const string Grant = LedgerEntryKinds.Grant;
+    public const string Hold = LedgerEntryKinds.Hold;
+    public const string Capture = LedgerEntryKinds.Capture;
+    public const string Release = LedgerEntryKinds.Release;
+    public const string Refund = LedgerEntryKinds.Refund;
 
     /// <summary>Trial credits left when their trial ended, taken out of the balance (see <c>TrialCredit</c>).</summary>
-    public const string Expire = "expire";
+    public const string Expire = LedgerEntryKinds.Expire;
 
     public Guid Id { get; set; }
 

@@ -38,7 +38,9 @@ public static class LocalInfrastructureExtensions
         saleor.WithEnvironment("PUBLIC_URL", ReferenceExpression.Create($"{saleor.GetEndpoint("http")}/"));
         var langflow = builder.AddEmulator("langflow", "/health_check")
             .WithEnvironment("LANGFLOW_API_KEY", secrets.LangflowApiKey)
-            .WithEnvironment("Langflow__DataPath", Path.Combine(data.Root, "langflow"));
+            .WithEnvironment("Langflow__DataPath", Path.Combine(data.Root, "langflow"))
+            // Streamed answers come at a model's pace (about 50 tokens a second), not all in one network packet.
+            .WithEnvironment("Langflow__TokenIntervalMs", "20");
         var ragflow = builder.AddEmulator("ragflow", "/api/v1/system/healthz")
             .WithEnvironment("RAGFLOW_API_KEY", secrets.RagflowApiKey);
 

@@ -56,7 +56,7 @@ public static class RunApi
 
         try
         {
-            var run = await ExecuteAsync(flow, options, aiMessageId: Guid.NewGuid().ToString(), observer: null, cancellationToken);
+            var run = await ExecuteAsync(flow, options, TokenInterval(context), aiMessageId: Guid.NewGuid().ToString(), observer: null, cancellationToken);
             return Results.Json(RunResponse(flow, options, sessionId, run, aiMessageId: null));
         }
         catch (Exception exception) when (exception is ComponentBuildException or FlowGraphException)
@@ -112,8 +112,12 @@ public static class RunApi
             "literal_error", ["body", field], $"Input should be {expected}", input, new JsonObject { ["expected"] = expected }));
     }
 
+    /// <summary><c>Langflow:TokenIntervalMs</c>: the pace of streamed tokens (0, all at once, unless the AppHost sets one).</summary>
+    private static int TokenInterval(HttpContext context) =>
+        Math.Clamp(context.RequestServices.GetRequiredService<IConfiguration>().GetValue("Langflow:TokenIntervalMs", 0), 0, 1000);
+
     private static Task<IReadOnlyList<VertexRun>> ExecuteAsync(
-        JsonObject flow, RunOptions options, string aiMessageId, IFlowRunObserver? observer, CancellationToken cancellationToken)
+        JsonObject flow, RunOptions options, int tokenInterval, string aiMessageId, IFlowRunObserver? observer, CancellationToken cancellationToken)
     {
         if (flow["data"] is not JsonObject data)
         {
@@ -121,7 +125,8 @@ public static class RunApi
         }
 
         var graph = FlowGraph.Parse(data);
-        return FlowExecutor.RunAsync(graph, new FlowRunRequest(options.InputValue, options.InputType, options.Tweaks), aiMessageId, observer, cancellationToken);
+        return FlowExecutor.RunAsync(
+            graph, new FlowRunRequest(options.InputValue, options.InputType, options.Tweaks, tokenInterval), aiMessageId, observer, cancellationToken);
     }
 
     /// <summary>
@@ -140,7 +145,7 @@ public static class RunApi
         var observer = new StreamObserver(response, flow, sessionId);
         try
         {
-            var run = await ExecuteAsync(flow, options, aiMessageId, observer, cancellationToken);
+            var run = await ExecuteAsync(flow, options, TokenInterval(context), aiMessageId, observer, cancellationToken);
             await WriteEventAsync(response, "end", new JsonObject { ["result"] = RunResponse(flow, options, sessionId, run, aiMessageId) }, cancellationToken);
         }
         catch (Exception exception) when (exception is ComponentBuildException or FlowGraphException)

@@ -5,7 +5,9 @@ using System.Text.RegularExpressions;
 namespace Gsv.Emulators.Langflow.Graph;
 
 /// <summary>What a run asks for (the <c>SimplifiedAPIRequest</c> fields that change execution).</summary>
-public sealed record FlowRunRequest(string? InputValue, string InputType, JsonObject? Tweaks);
+/// <param name="TokenIntervalMs">The streaming model's pace when the flow sets none (<c>gsv_token_delay_ms</c>): a real model
+/// streams tens of tokens a second, not all at once.</param>
+public sealed record FlowRunRequest(string? InputValue, string InputType, JsonObject? Tweaks, int TokenIntervalMs = 0);
 
 /// <summary>One executed component: its output text, the sender for chat components and, for models, the usage.</summary>
 public sealed record VertexRun(FlowVertex Vertex, string Text, TokenUsage? Usage, string? ModelName, string? Sender, string? SenderName);
@@ -63,7 +65,7 @@ public static partial class FlowExecutor
                 Kind.ChatInput => ChatInput(vertex, request),
                 Kind.TextInput => new VertexRun(vertex, InputText(vertex, request, "text"), null, null, null, null),
                 Kind.Prompt => new VertexRun(vertex, RenderPrompt(vertex), null, null, null, null),
-                Kind.Model => await ModelAsync(vertex, aiMessageId, observer, cancellationToken),
+                Kind.Model => await ModelAsync(vertex, aiMessageId, request.TokenIntervalMs, observer, cancellationToken),
                 Kind.ChatOutput => new VertexRun(vertex, vertex.GetString("input_value") ?? "", upstreamUsage, upstreamModel, "Machine",
                     vertex.GetString("sender_name") is { Length: > 0 } name ? name : "AI"),
                 Kind.TextOutput => new VertexRun(vertex, vertex.GetString("input_value") ?? "", upstreamUsage, upstreamModel, null, null),
@@ -155,7 +157,8 @@ public static partial class FlowExecutor
         return rendered;
     }
 
-    private static async Task<VertexRun> ModelAsync(FlowVertex vertex, string aiMessageId, IFlowRunObserver? observer, CancellationToken cancellationToken)
+    private static async Task<VertexRun> ModelAsync(
+        FlowVertex vertex, string aiMessageId, int tokenInterval, IFlowRunObserver? observer, CancellationToken cancellationToken)
     {
         var delay = vertex.GetInt(DelayField);
         if (delay > 0)
@@ -175,7 +178,7 @@ public static partial class FlowExecutor
         if (observer is not null && vertex.GetBool("stream"))
         {
             await observer.StreamStartAsync(aiMessageId, cancellationToken);
-            var tokenDelay = vertex.GetInt(TokenDelayField);
+            var tokenDelay = vertex.GetString(TokenDelayField) is null ? tokenInterval : vertex.GetInt(TokenDelayField);
             var first = true;
             foreach (var chunk in answer.Chunks)
             {

@@ -1,6 +1,7 @@
 using Gsv.Saleor;
 using Gsv.ServiceDefaults.Problems;
 using Gsv.Web;
+using Gsv.Web.Account;
 using Gsv.Web.Apis;
 using Gsv.Web.Authentication;
 using Gsv.Web.Commerce;
@@ -16,6 +17,7 @@ builder.Services.AddSaleorClient(builder.Configuration);
 builder.Services.AddMemoryCache();
 builder.Services.AddScoped<MarketplaceCatalog>();
 builder.Services.AddGsvCommerce();
+builder.Services.AddGsvAccount();
 // Circuit errors never carry exception details to the browser, whatever the environment.
 builder.Services.AddRazorComponents().AddInteractiveServerComponents(options => options.DetailedErrors = false);
 

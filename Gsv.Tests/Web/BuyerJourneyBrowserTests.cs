@@ -17,39 +17,30 @@ namespace Gsv.Tests.Web;
 /// badge, and trials. Every page is checked with axe (no serious or critical violation) and screenshotted.
 /// </summary>
 [Collection(PlatformCollection.Name)]
-public sealed partial class BuyerJourneyBrowserTests(PlatformFixture platform, ITestOutputHelper output)
+public sealed class BuyerJourneyBrowserTests(PlatformFixture platform, ITestOutputHelper output)
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const int Purchases = 5;
-
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run",
-    ];
 
     // Offerings of the seed catalog with a flow, bought one per order.
     private static readonly string[] Offerings = ["research-agent", "support-agent", "lead-qualifier", "content-studio", "inbox-triage"];
 
-    private static string ScreenshotFolder => Path.Combine(AppContext.BaseDirectory, "screenshots");
-
     [Fact]
     public async Task A_signed_in_buyer_buys_offerings_in_test_mode_and_sees_each_instance_turn_active()
     {
-        await using var session = await StartAsync();
+        await using var session = await BuyerBrowser.StartAsync(platform, output);
         var (page, user) = (session.Page, session.User);
-        await SignInFromAsync(page, "/marketplace/research-agent", user);
+        await session.SignInFromAsync("/marketplace/research-agent");
 
         // Cart: add two offerings, change a quantity, remove one.
         await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
-        await page.WaitForURLAsync(Url("/cart"));
-        await page.GotoAsync(Url("/marketplace/support-agent"));
+        await page.WaitForURLAsync(session.Url("/cart"));
+        await page.GotoAsync(session.Url("/marketplace/support-agent"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Cart (2)" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Spinbutton, new() { Name = "Quantity of Research Agent" }).FillAsync("3");
         await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Research Agent" }).GetByRole(AriaRole.Button, new() { Name = "Update" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Cart (4)" })).ToBeVisibleAsync();
-        await CheckPageAsync(page, "cart");
+        await session.CheckPageAsync("buyer-cart");
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove Support Agent" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Cart (3)" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Spinbutton, new() { Name = "Quantity of Research Agent" }).FillAsync("1");
@@ -58,34 +49,34 @@ public sealed partial class BuyerJourneyBrowserTests(PlatformFixture platform, I
 
         // Checkout: Saleor's own address error lands at its field; a refused test payment keeps the checkout intact.
         await page.GetByRole(AriaRole.Link, new() { Name = "Checkout", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(Url("/checkout"));
+        await page.WaitForURLAsync(session.Url("/checkout"));
         await Expect(page.GetByText("Test mode:")).ToBeVisibleAsync();
         await Expect(page.GetByText(user.Email)).ToBeVisibleAsync();
-        await FillAddressAsync(page, "US");
+        await session.FillAddressAsync("US");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
         await Expect(page.Locator("#region-error")).ToHaveTextAsync("This field is required.");
         await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "State or region (if your country uses one)" })).ToHaveAttributeAsync("aria-invalid", "true");
-        await CheckPageAsync(page, "checkout-address-error");
+        await session.CheckPageAsync("buyer-checkout-address-error");
 
-        await FillAddressAsync(page, "DE");
+        await session.FillAddressAsync("DE");
         await page.GetByRole(AriaRole.Combobox, new() { Name = "Test payment outcome" }).SelectOptionAsync("refused");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The test payment was refused");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Cart (1)" })).ToBeVisibleAsync();
-        await CheckPageAsync(page, "checkout-payment-refused");
+        await session.CheckPageAsync("buyer-checkout-payment-refused");
 
         var timings = new List<TimeSpan>();
         for (var purchase = 0; purchase < Purchases; purchase++)
         {
             if (purchase > 0)
             {
-                await page.GotoAsync(Url($"/marketplace/{Offerings[purchase]}"));
+                await page.GotoAsync(session.Url($"/marketplace/{Offerings[purchase]}"));
                 await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
                 await page.GetByRole(AriaRole.Link, new() { Name = "Checkout", Exact = true }).ClickAsync();
-                await page.WaitForURLAsync(Url("/checkout"));
+                await page.WaitForURLAsync(session.Url("/checkout"));
             }
 
-            await FillAddressAsync(page, "DE");
+            await session.FillAddressAsync("DE");
             await page.GetByRole(AriaRole.Combobox, new() { Name = "Test payment outcome" }).SelectOptionAsync("fully-charged");
             var clock = Stopwatch.StartNew();
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
@@ -101,7 +92,7 @@ public sealed partial class BuyerJourneyBrowserTests(PlatformFixture platform, I
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Cart (0)" })).ToBeVisibleAsync();
             if (purchase == 0)
             {
-                await CheckPageAsync(page, "order-active");
+                await session.CheckPageAsync("buyer-order-active");
             }
         }
 
@@ -123,35 +114,35 @@ public sealed partial class BuyerJourneyBrowserTests(PlatformFixture platform, I
     [Fact]
     public async Task Buying_a_credit_pack_raises_the_credits_badge_by_the_packs_credits()
     {
-        await using var session = await StartAsync();
+        await using var session = await BuyerBrowser.StartAsync(platform, output);
         var page = session.Page;
-        await SignInFromAsync(page, "/marketplace/credits-500", session.User);
-        var before = await CreditsAsync(page);
+        await session.SignInFromAsync("/marketplace/credits-500");
+        var before = await session.CreditsAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Checkout", Exact = true }).ClickAsync();
-        await FillAddressAsync(page, "GB");
+        await session.FillAddressAsync("GB");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
         await Expect(page.GetByText("Added 500 credits.")).ToBeVisibleAsync(new() { Timeout = 180_000 });
         await Expect(page.GetByText($"Your balance is now {before + 500} credits.")).ToBeVisibleAsync();
-        await CheckPageAsync(page, "order-credit-pack");
+        await session.CheckPageAsync("buyer-order-credit-pack");
 
-        await page.GotoAsync(Url("/marketplace/credits-500"));
-        Assert.Equal(before + 500, await CreditsAsync(page));
+        await page.GotoAsync(session.Url("/marketplace/credits-500"));
+        Assert.Equal(before + 500, await session.CreditsAsync());
     }
 
     [Fact]
     public async Task Try_free_signs_in_follows_the_trial_to_active_and_refuses_a_second_trial()
     {
-        await using var session = await StartAsync();
+        await using var session = await BuyerBrowser.StartAsync(platform, output);
         var page = session.Page;
-        await page.GotoAsync(Url("/marketplace/meeting-assistant"));
-        await CheckPageAsync(page, "product");
+        await page.GotoAsync(session.Url("/marketplace/meeting-assistant"));
+        await session.CheckPageAsync("buyer-product");
 
         // Anonymous: "Try free" asks to sign in first, then comes back to the product.
         await page.GetByRole(AriaRole.Button, new() { Name = "Try free" }).ClickAsync();
-        await SubmitKeycloakLoginAsync(page, session.User);
-        await page.WaitForURLAsync(Url("/marketplace/meeting-assistant"));
+        await session.SubmitKeycloakLoginAsync();
+        await page.WaitForURLAsync(session.Url("/marketplace/meeting-assistant"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Try free" }).ClickAsync();
 
         await page.WaitForURLAsync(new Regex("/trials/[0-9a-f-]{36}$"));
@@ -160,94 +151,17 @@ public sealed partial class BuyerJourneyBrowserTests(PlatformFixture platform, I
         await Expect(page.GetByText("Status: Active")).ToBeVisibleAsync();
         var instanceId = Guid.Parse(page.Url[^36..]);
         Assert.Equal($"account/instances/{instanceId}", await console.GetAttributeAsync("href"));
-        await CheckPageAsync(page, "trial-active");
+        await session.CheckPageAsync("buyer-trial-active");
 
         using var http = platform.CreateHttpClient("controlplane");
         var instance = await new ControlPlaneUserClient(http).GetInstanceAsync(session.User.AccessToken, instanceId);
         Assert.True(instance!.IsTrial);
         Assert.Equal(InstanceState.Active, instance.State);
 
-        await page.GotoAsync(Url("/marketplace/meeting-assistant"));
+        await page.GotoAsync(session.Url("/marketplace/meeting-assistant"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Try free" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(
             "You have already used the free trial of this offering in your workspace. Buy it to keep using it.");
-        await CheckPageAsync(page, "trial-refused");
-    }
-
-    private Uri Web => platform.App.GetEndpoint("web", "http");
-
-    private string Url(string path) => new Uri(Web, path).ToString();
-
-    private async Task<BrowserSession> StartAsync()
-    {
-        Assert.True(File.Exists(ChromiumPath), $"Chromium is expected at {ChromiumPath} (Debian package 'chromium').");
-        await CommercePlatform.WaitForBootstrapAsync(platform);
-        var user = await platform.Identity.CreateUserAsync("web-buyer");
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
-        var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(90_000);
-        SetDefaultExpectTimeout(90_000);
-        return new BrowserSession(playwright, browser, page, user);
-    }
-
-    private async Task SignInFromAsync(IPage page, string path, TestUser user)
-    {
-        await page.GotoAsync(Url(path));
-        await page.GetByRole(AriaRole.Link, new() { Name = "Log in" }).ClickAsync();
-        await SubmitKeycloakLoginAsync(page, user);
-        await page.WaitForURLAsync(Url(path));
-        await Expect(page.GetByText("Test User")).ToBeVisibleAsync();
-    }
-
-    /// <summary>Keycloak's own login page (not ours): its form's ids.</summary>
-    private async Task SubmitKeycloakLoginAsync(IPage page, TestUser user)
-    {
-        var keycloak = platform.App.GetEndpoint("keycloak", "http");
-        await page.WaitForURLAsync(url => url.StartsWith(new Uri(keycloak, "/realms/gsv/protocol/openid-connect/auth").ToString(), StringComparison.Ordinal));
-        await page.FillAsync("#username", user.Email);
-        await page.FillAsync("#password", user.Password);
-        await page.ClickAsync("#kc-login");
-    }
-
-    private static async Task FillAddressAsync(IPage page, string country)
-    {
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "Full name" }).FillAsync("Ada Lovelace");
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "Street" }).FillAsync("12 Analytical Row");
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "City" }).FillAsync("Berlin");
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "Postal code" }).FillAsync("10115");
-        await page.GetByRole(AriaRole.Combobox, new() { Name = "Country" }).SelectOptionAsync(country);
-    }
-
-    private static async Task<long> CreditsAsync(IPage page)
-    {
-        var badge = page.GetByRole(AriaRole.Status, new() { NameRegex = CreditsName() });
-        await Expect(badge).ToBeVisibleAsync();
-        return long.Parse((await badge.TextContentAsync())!["Credits: ".Length..], CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A screenshot under the test output folder, and no serious or critical axe violation on the page.</summary>
-    private async Task CheckPageAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(ScreenshotFolder);
-        var path = Path.Combine(ScreenshotFolder, $"buyer-{name}.png");
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        output.WriteLine($"Screenshot: {path}");
-
-        var axe = await page.RunAxe();
-        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, $"{name}: " + string.Join("; ", serious.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")));
-    }
-
-    [GeneratedRegex(@"^Credits: \d+$")]
-    private static partial Regex CreditsName();
-
-    private sealed record BrowserSession(IPlaywright Playwright, IBrowser Browser, IPage Page, TestUser User) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Browser.DisposeAsync();
-            Playwright.Dispose();
-        }
+        await session.CheckPageAsync("buyer-trial-refused");
     }
 }

@@ -1,4 +1,5 @@
 using Gsv.ControlPlane.Client;
+using Gsv.Web.Account;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Gsv.Web.Commerce;
@@ -7,14 +8,71 @@ namespace Gsv.Web.Commerce;
 /// The Control Plane's public API for the signed-in buyer: each call forwards the user's own access token from the
 /// cookie session, server-side (the browser never holds it).
 /// </summary>
-public sealed class BuyerAccount(ControlPlaneUserClient controlPlane, IHttpContextAccessor accessor)
+public sealed class BuyerAccount(ControlPlaneUserClient controlPlane, GatewayRunClient gateway, IHttpContextAccessor accessor)
 {
+    private Task<WalletDto?>? headerWallet;
+
     public bool IsSignedIn => accessor.HttpContext?.User.Identity?.IsAuthenticated == true;
 
     public string? Email => accessor.HttpContext?.User.FindFirst("email")?.Value;
 
     public async Task<WalletDto?> WalletAsync(CancellationToken cancellationToken = default) =>
         await controlPlane.GetWalletAsync(await TokenAsync(), cancellationToken: cancellationToken);
+
+    /// <summary>The wallet as this request first read it: the header's badge and the low-credit banner share one read.</summary>
+    public Task<WalletDto?> WalletOfThisRequestAsync() => headerWallet ??= WalletAsync();
+
+    /// <summary>Raised when this request changed the wallet (a run was charged, a new warning level), with the wallet after it.</summary>
+    public event Func<WalletDto, Task>? WalletChanged;
+
+    /// <summary>Tells the header's badge and the low-credit banner, already rendered, what the wallet is now.</summary>
+    public async Task ReportWalletChangedAsync(WalletDto wallet)
+    {
+        headerWallet = Task.FromResult<WalletDto?>(wallet);
+        if (WalletChanged is { } changed)
+        {
+            foreach (var handler in changed.GetInvocationList().Cast<Func<WalletDto, Task>>())
+            {
+                await handler(wallet);
+            }
+        }
+    }
+
+    public async Task<MeDto> MeAsync(CancellationToken cancellationToken = default) =>
+        await controlPlane.GetMeAsync(await TokenAsync(), cancellationToken);
+
+    public async Task<LedgerPageDto?> LedgerPageAsync(int page, int pageSize, string? kind, CancellationToken cancellationToken = default) =>
+        await controlPlane.GetLedgerAsync(await TokenAsync(), page, pageSize, kind: kind, cancellationToken: cancellationToken);
+
+    public async Task<LowCreditSettingsDto?> LowCreditAsync(CancellationToken cancellationToken = default) =>
+        await controlPlane.GetLowCreditAsync(await TokenAsync(), cancellationToken);
+
+    public async Task<LowCreditSettingsDto> SetLowCreditAsync(long? threshold, CancellationToken cancellationToken = default) =>
+        await controlPlane.SetLowCreditAsync(await TokenAsync(), threshold, cancellationToken);
+
+    public async Task<List<ApiKeyDto>?> ApiKeysAsync(Guid instanceId, CancellationToken cancellationToken = default) =>
+        await controlPlane.ListApiKeysAsync(await TokenAsync(), instanceId, cancellationToken);
+
+    public async Task<CreatedApiKeyDto> CreateApiKeyAsync(Guid instanceId, string name, CancellationToken cancellationToken = default) =>
+        await controlPlane.CreateApiKeyAsync(await TokenAsync(), instanceId, name, cancellationToken);
+
+    public async Task RevokeApiKeyAsync(Guid instanceId, Guid keyId, CancellationToken cancellationToken = default) =>
+        await controlPlane.RevokeApiKeyAsync(await TokenAsync(), instanceId, keyId, cancellationToken);
+
+    public async Task<List<RunDto>> RunsPageAsync(Guid instanceId, int page, int pageSize, CancellationToken cancellationToken = default) =>
+        await controlPlane.ListRunsPageAsync(await TokenAsync(), instanceId, page, pageSize, cancellationToken);
+
+    /// <summary>One run of the instance through the Gateway, streamed, with the user's own token.</summary>
+    public async IAsyncEnumerable<RunStreamEvent> RunAsync(
+        Guid instanceId, string input, string? sessionId, string idempotencyKey,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var token = await TokenAsync();
+        await foreach (var item in gateway.StreamAsync(token, instanceId, input, sessionId, idempotencyKey, cancellationToken))
+        {
+            yield return item;
+        }
+    }
 
     public async Task<List<InstanceDto>> InstancesAsync(CancellationToken cancellationToken = default) =>
         await controlPlane.ListInstancesAsync(await TokenAsync(), cancellationToken);

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Gsv.Tests.Commerce;
+using Gsv.Tests.Infrastructure;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Gsv.Tests.Web;
+
+/// <summary>
+/// A buyer in a real browser (Debian's Chromium, headless) against the running platform: a fresh Keycloak user of
+/// their own, sign-in on Keycloak's page, the checkout's address, the credits badge, and each page checked with axe
+/// (no serious or critical violation) and screenshotted under the test output folder.
+/// </summary>
+internal sealed partial class BuyerBrowser : IAsyncDisposable
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run",
+    ];
+
+    private readonly PlatformFixture platform;
+    private readonly ITestOutputHelper output;
+    private readonly IPlaywright playwright;
+    private readonly IBrowser browser;
+
+    private BuyerBrowser(PlatformFixture platform, ITestOutputHelper output, IPlaywright playwright, IBrowser browser, IPage page, TestUser user)
+    {
+        (this.platform, this.output, this.playwright, this.browser) = (platform, output, playwright, browser);
+        (Page, User) = (page, user);
+    }
+
+    public static string ScreenshotFolder => Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public IPage Page { get; }
+
+    public TestUser User { get; }
+
+    public static async Task<BuyerBrowser> StartAsync(PlatformFixture platform, ITestOutputHelper output, string userPrefix = "web-buyer")
+    {
+        Assert.True(File.Exists(ChromiumPath), $"Chromium is expected at {ChromiumPath} (Debian package 'chromium').");
+        await CommercePlatform.WaitForBootstrapAsync(platform);
+        var user = await platform.Identity.CreateUserAsync(userPrefix);
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(90_000);
+        SetDefaultExpectTimeout(90_000);
+        return new BuyerBrowser(platform, output, playwright, browser, page, user);
+    }
+
+    public string Url(string path) => new Uri(platform.App.GetEndpoint("web", "http"), path).ToString();
+
+    public async Task SignInFromAsync(string path)
+    {
+        await Page.GotoAsync(Url(path));
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Log in" }).ClickAsync();
+        await SubmitKeycloakLoginAsync();
+        await Page.WaitForURLAsync(Url(path));
+        await Expect(Page.GetByText("Test User")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Opens a page for signed-in users only: it sends the anonymous browser to Keycloak's login, then back to it.</summary>
+    public async Task SignInAtAsync(string path)
+    {
+        await Page.GotoAsync(Url(path));
+        await SubmitKeycloakLoginAsync();
+        await Page.WaitForURLAsync(Url(path));
+        await Expect(Page.GetByText("Test User")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Keycloak's own login page (not ours): its form's ids.</summary>
+    public async Task SubmitKeycloakLoginAsync()
+    {
+        var keycloak = platform.App.GetEndpoint("keycloak", "http");
+        await Page.WaitForURLAsync(url => url.StartsWith(new Uri(keycloak, "/realms/gsv/protocol/openid-connect/auth").ToString(), StringComparison.Ordinal));
+        await Page.FillAsync("#username", User.Email);
+        await Page.FillAsync("#password", User.Password);
+        await Page.ClickAsync("#kc-login");
+    }
+
+    public async Task FillAddressAsync(string country)
+    {
+        await Page.GetByRole(AriaRole.Textbox, new() { Name = "Full name" }).FillAsync("Ada Lovelace");
+        await Page.GetByRole(AriaRole.Textbox, new() { Name = "Street" }).FillAsync("12 Analytical Row");
+        await Page.GetByRole(AriaRole.Textbox, new() { Name = "City" }).FillAsync("Berlin");
+        await Page.GetByRole(AriaRole.Textbox, new() { Name = "Postal code" }).FillAsync("10115");
+        await Page.GetByRole(AriaRole.Combobox, new() { Name = "Country" }).SelectOptionAsync(country);
+    }
+
+    /// <summary>The header's credits badge ("Credits: N", "(low)" after it when the wallet is low).</summary>
+    public ILocator CreditsBadge => Page.GetByRole(AriaRole.Status, new() { NameRegex = CreditsName() });
+
+    public async Task<long> CreditsAsync()
+    {
+        await Expect(CreditsBadge).ToBeVisibleAsync();
+        var match = CreditsName().Match((await CreditsBadge.TextContentAsync())!);
+        return long.Parse(match.Groups["balance"].Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A screenshot <c>{name}.png</c> under the test output folder, and no serious or critical axe violation on the page.</summary>
+    public async Task CheckPageAsync(string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        var path = Path.Combine(ScreenshotFolder, $"{name}.png");
+        await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        output.WriteLine($"Screenshot: {path}");
+
+        var axe = await Page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{name}: " + string.Join("; ", serious.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        playwright.Dispose();
+    }
+
+    [GeneratedRegex(@"^Credits: (?<balance>\d+)( \(low\))?$")]
+    private static partial Regex CreditsName();
+}

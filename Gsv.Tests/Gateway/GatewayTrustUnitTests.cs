@@ -120,9 +120,9 @@ public sealed class GatewayTrustUnitTests
     public async Task The_short_lived_cache_is_a_bounded_lru_whose_expired_entries_a_timer_sweeps()
     {
         var clock = new FakeTimeProvider();
-        using var cache = new ShortLivedCache<string, string>(clock, capacity: 3, sweepEvery: TimeSpan.FromSeconds(5));
-        Task<string> Lookup(string key, int _) => Task.FromResult("v-" + key);
         var lifetime = TimeSpan.FromSeconds(4);
+        using var cache = new ShortLivedCache<string, string>(clock, lifetime, capacity: 3);
+        Task<string> Lookup(string key, int _) => Task.FromResult("v-" + key);
 
         foreach (var key in new[] { "a", "b", "c" })
         {
@@ -149,6 +149,28 @@ public sealed class GatewayTrustUnitTests
         // Expired entries go with the timer's next sweep, without any request.
         clock.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public async Task The_short_lived_cache_sweeps_once_per_lifetime_and_never_more_than_once_a_second()
+    {
+        var clock = new FakeTimeProvider();
+        using var minutely = new ShortLivedCache<string, string>(clock, TimeSpan.FromMinutes(1));
+        using var brief = new ShortLivedCache<string, string>(clock, TimeSpan.FromMilliseconds(100));
+        Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1)), (minutely.SweepInterval, brief.SweepInterval));
+
+        await minutely.GetOrAddAsync("k", 0, (_, _) => Task.FromResult("v"));
+        await brief.GetOrAddAsync("k", 0, (_, _) => Task.FromResult("v"));
+
+        // Expired after 100 ms, the brief entry waits for the one-second sweep; the other lives its whole minute.
+        clock.Advance(TimeSpan.FromMilliseconds(900));
+        Assert.Equal((1, 1), (minutely.Count, brief.Count));
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal((1, 0), (minutely.Count, brief.Count));
+        clock.Advance(TimeSpan.FromSeconds(58));
+        Assert.Equal(1, minutely.Count);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, minutely.Count);
     }
 
     [Fact]

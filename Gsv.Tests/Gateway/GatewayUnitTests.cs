@@ -22,7 +22,7 @@ public sealed class GatewayUnitTests
     public async Task The_short_lived_cache_shares_a_lookup_keeps_it_for_its_lifetime_and_forgets_failures()
     {
         var clock = new ManualClock();
-        var cache = new ShortLivedCache<string, string?>(clock);
+        var cache = new ShortLivedCache<string, string?>(clock, TimeSpan.FromSeconds(5));
         var calls = 0;
         var gate = new TaskCompletionSource<string?>();
         Task<string?> Lookup(string key, int _) { calls++; return gate.Task; }
@@ -47,8 +47,8 @@ public sealed class GatewayUnitTests
     public async Task A_busy_cache_entry_is_looked_up_again_in_the_background_and_never_served_past_its_lifetime()
     {
         var clock = new ManualClock();
-        var cache = new ShortLivedCache<string, string>(clock);
         var lifetime = TimeSpan.FromSeconds(4);
+        var cache = new ShortLivedCache<string, string>(clock, lifetime);
         Assert.Equal("v1", await cache.GetOrAddAsync("k", 0, (_, _) => Task.FromResult("v1"), _ => lifetime));
 
         // Before the last quarter of its lifetime: served, no lookup.

@@ -91,6 +91,13 @@ public sealed class GatewayTrustUnitTests
             AssertRefused(policy.Check("unknown-template", Tweaks("ChatOutput-1", "sender_name", "Ada")), "tweaks.ChatOutput-1.sender_name");
             AssertRefused(new TweakPolicy(null).Check("allows-one", Tweaks("ChatOutput-1", "sender_name", "Ada")), "tweaks.ChatOutput-1.sender_name");
 
+            // A tweak value is multi-line text: tabs and line breaks pass, other control characters (NUL, ESC, DEL, C1) do not.
+            Assert.Null(policy.Check("allows-one", Tweaks("ChatOutput-1", "sender_name", "A\tB\r\nC")));
+            foreach (var control in new[] { "A\0", "\u001b[2J", "A\u007f", "A\u0085" })
+            {
+                AssertRefused(policy.Check("allows-one", Tweaks("ChatOutput-1", "sender_name", control)), "tweaks.ChatOutput-1.sender_name");
+            }
+
             // A long name is quoted short (at most ~100 characters of the caller's input).
             var refused = Assert.IsType<ProblemHttpResult>(policy.Check("allows-one", Tweaks(new string('C', 5000), "f", 1)));
             Assert.DoesNotContain(new string('C', 101), refused.ProblemDetails.Detail);

@@ -85,6 +85,19 @@ public sealed class GatewayUnitTests
     }
 
     [Fact]
+    public void A_session_id_is_one_line_text_without_invisible_formatting_and_an_input_keeps_its_line_breaks()
+    {
+        foreach (var sessionId in new[] { "a\0b", "a\u001b[31m", "a\r\nb", "a\tb", "a\u0085b", "a\u202egnp.exe", "a\u2066b", "a\u200bb", "\ufeffa", "a\u00adb" })
+        {
+            Assert.True(new RunRequestBody("hi", sessionId, null).Validate()?.ContainsKey("sessionId") == true, $"session id {sessionId.Length} chars accepted: {Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(sessionId))}");
+        }
+
+        Assert.Null(new RunRequestBody("line 1\r\nline 2\ttab \u202e é 中 👍", "session-é-中-👍", null).Validate());
+        Assert.Contains("input", new RunRequestBody("a\u0085b", null, null).Validate()!.Keys);
+        Assert.Contains("input", new RunRequestBody("a\u007fb", null, null).Validate()!.Keys);
+    }
+
+    [Fact]
     public void Server_timing_splits_gateway_control_plane_and_runtime_time()
     {
         var timing = ServerTiming.Start();

@@ -67,6 +67,27 @@ public sealed class GatewayTrustUnitTests
     }
 
     [Fact]
+    public async Task A_run_body_over_the_limit_is_the_shared_413_problem_naming_the_limit_whether_its_length_is_given_or_not()
+    {
+        var oversized = new byte[RunRequestReader.MaxBodyBytes + 1];
+        foreach (var declaredLength in new long?[] { oversized.Length, null })
+        {
+            var context = new DefaultHttpContext();
+            context.Request.ContentType = "application/json";
+            context.Request.ContentLength = declaredLength;
+            context.Request.Body = new MemoryStream(oversized);
+
+            var problem = ProblemOf(await RunRequestReader.ReadAsync(context.Request, CancellationToken.None));
+            Assert.Equal(StatusCodes.Status413PayloadTooLarge, problem.StatusCode);
+            Assert.Equal("https://gsv.dev/problems/payload_too_large", problem.ProblemDetails.Type);
+            Assert.Equal("payload_too_large", problem.ProblemDetails.Extensions["code"]);
+            Assert.Equal("Request body too large", problem.ProblemDetails.Title);
+            Assert.Equal($"The body of this request may have at most {RunRequestReader.MaxBodyBytes} bytes.", problem.ProblemDetails.Detail);
+            Assert.Equal((long)RunRequestReader.MaxBodyBytes, problem.ProblemDetails.Extensions["limit"]);
+        }
+    }
+
+    [Fact]
     public void Tweaks_are_refused_unless_the_flow_template_allows_that_component_field_within_its_size()
     {
         var folder = Directory.CreateTempSubdirectory("gsv-flows-");

@@ -63,9 +63,8 @@ public static class RunPipelineExtensions
     /// </summary>
     private static FlowTemplates? LoadFlowTemplates(IServiceProvider provider)
     {
-        var configured = provider.GetRequiredService<IConfiguration>()[$"{LangflowOptions.SectionName}:{nameof(LangflowOptions.FlowTemplatesPath)}"];
-        var contentRoot = provider.GetRequiredService<IHostEnvironment>().ContentRootPath;
-        var directory = !string.IsNullOrEmpty(configured) ? Path.GetFullPath(configured, contentRoot) : FlowTemplates.FindDirectory(contentRoot);
+        var directory = FlowTemplates.ResolveDirectory(
+            provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<IHostEnvironment>().ContentRootPath);
         if (directory is not null && Directory.Exists(directory))
         {
             return new FlowTemplates(directory);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 
 namespace Gsv.Langflow;
 
@@ -91,6 +92,17 @@ public sealed class FlowTemplates
     public FlowTemplate Get(string name) => _templates.TryGetValue(name, out var template)
         ? template
         : throw new KeyNotFoundException($"No flow template '{name}' in {Directory} (known: {string.Join(", ", _templates.Keys.Order())}).");
+
+    /// <summary>
+    /// A service's flow templates folder: <c>Langflow:FlowTemplatesPath</c> (relative to <paramref name="contentRoot"/>)
+    /// when configured, else the nearest <c>flows/</c> above the content root; null when nothing is configured or found.
+    /// A configured folder is returned whether it exists or not, so that its absence is reported under its own name.
+    /// </summary>
+    public static string? ResolveDirectory(IConfiguration configuration, string contentRoot)
+    {
+        var configured = configuration[$"{LangflowOptions.SectionName}:{nameof(LangflowOptions.FlowTemplatesPath)}"];
+        return !string.IsNullOrEmpty(configured) ? Path.GetFullPath(configured, contentRoot) : FindDirectory(contentRoot);
+    }
 
     /// <summary>The nearest <c>flows/</c> folder holding JSON files, from <paramref name="start"/> up to the file system root.</summary>
     public static string? FindDirectory(string start)

@@ -39,12 +39,9 @@ public static class LangflowServiceCollectionExtensions
     {
         services.AddSingleton(provider =>
         {
-            var configured = provider.GetRequiredService<IConfiguration>()[$"{LangflowOptions.SectionName}:{nameof(LangflowOptions.FlowTemplatesPath)}"];
             var contentRoot = provider.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            var directory = !string.IsNullOrEmpty(configured)
-                ? Path.GetFullPath(configured, contentRoot)
-                : FlowTemplates.FindDirectory(contentRoot)
-                  ?? throw new DirectoryNotFoundException($"No flows/ folder found above '{contentRoot}'; set Langflow:FlowTemplatesPath.");
+            var directory = FlowTemplates.ResolveDirectory(provider.GetRequiredService<IConfiguration>(), contentRoot)
+                ?? throw new DirectoryNotFoundException($"No flows/ folder found above '{contentRoot}'; set Langflow:FlowTemplatesPath.");
             return new FlowTemplates(directory);
         });
         return services;

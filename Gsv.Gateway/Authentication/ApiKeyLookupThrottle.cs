@@ -43,11 +43,8 @@ public sealed class ApiKeyLookupThrottle : IDisposable
     {
         var client = ClientOf(address);
         var now = _time.GetTimestamp();
-        if (!_buckets.TryGet(client, out var bucket))
-        {
-            bucket = new Bucket(_burst, now);
-            _buckets.Set(client, bucket);
-        }
+        // One step: two first lookups from one client at once share one bucket (else each would take from its own).
+        var bucket = _buckets.GetOrAdd(client, (Burst: _burst, At: now), static (_, fresh) => new Bucket(fresh.Burst, fresh.At));
 
         lock (bucket)
         {

@@ -28,19 +28,14 @@ public sealed class ApiKeyResolver(ControlPlaneClient controlPlane, ApiKeyResolv
             static (k, state) => state.throttle.TryTake(state.client, out var retryAfter)
                 ? state.controlPlane.ResolveApiKeyAsync(k, CancellationToken.None)
                 : Task.FromException<ResolvedApiKey?>(new ApiKeyLookupThrottledException(retryAfter)),
-            resolved => resolved is null ? cache.Lifetime / 2 : cache.Lifetime);
+            resolved => resolved is null ? cache.Keys.Lifetime / 2 : cache.Keys.Lifetime);
     }
 
     /// <summary>The process-wide cache behind the (per-request) resolvers: a bounded LRU, swept on a timer.</summary>
     public sealed class Cache(IOptions<GatewayOptions> options, TimeProvider time) : IDisposable
     {
-        public ShortLivedCache<string, ResolvedApiKey?> Keys { get; } = new(time, options.Value.ApiKeyCacheCapacity, SweepInterval(options.Value.ApiKeyCacheDuration));
-
-        public TimeSpan Lifetime { get; } = options.Value.ApiKeyCacheDuration;
+        public ShortLivedCache<string, ResolvedApiKey?> Keys { get; } = new(time, options.Value.ApiKeyCacheDuration, options.Value.ApiKeyCacheCapacity);
 
         public void Dispose() => Keys.Dispose();
-
-        /// <summary>Expired entries are swept once per lifetime (at least a second apart).</summary>
-        public static TimeSpan SweepInterval(TimeSpan lifetime) => lifetime > TimeSpan.FromSeconds(1) ? lifetime : TimeSpan.FromSeconds(1);
     }
 }

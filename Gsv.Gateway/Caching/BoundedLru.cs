@@ -32,12 +32,7 @@ public sealed class BoundedLru<TKey, TValue>(int capacity) where TKey : notnull
         {
             if (_index.TryGetValue(key, out var node))
             {
-                if (node != _recency.First)
-                {
-                    _recency.Remove(node);
-                    _recency.AddFirst(node);
-                }
-
+                MarkUsed(node);
                 value = node.Value.Value;
                 return true;
             }
@@ -55,22 +50,31 @@ public sealed class BoundedLru<TKey, TValue>(int capacity) where TKey : notnull
             if (_index.TryGetValue(key, out var node))
             {
                 node.Value = KeyValuePair.Create(key, value);
-                if (node != _recency.First)
-                {
-                    _recency.Remove(node);
-                    _recency.AddFirst(node);
-                }
-
+                MarkUsed(node);
                 return;
             }
 
-            if (_index.Count >= Capacity && _recency.Last is { } oldest)
+            Add(key, value);
+        }
+    }
+
+    /// <summary>
+    /// The value of <paramref name="key"/>, else the one <paramref name="create"/> makes and adds, as one step: concurrent
+    /// callers all get the same value. <paramref name="create"/> runs under the lock, so it must be quick and not call back.
+    /// </summary>
+    public TValue GetOrAdd<TState>(TKey key, TState state, Func<TKey, TState, TValue> create)
+    {
+        lock (_lock)
+        {
+            if (_index.TryGetValue(key, out var node))
             {
-                _recency.RemoveLast();
-                _index.Remove(oldest.Value.Key);
+                MarkUsed(node);
+                return node.Value.Value;
             }
 
-            _index[key] = _recency.AddFirst(KeyValuePair.Create(key, value));
+            var value = create(key, state);
+            Add(key, value);
+            return value;
         }
     }
 
@@ -126,5 +130,26 @@ public sealed class BoundedLru<TKey, TValue>(int capacity) where TKey : notnull
         }
 
         return removed;
+    }
+
+    // Both under the lock.
+    private void MarkUsed(LinkedListNode<KeyValuePair<TKey, TValue>> node)
+    {
+        if (node != _recency.First)
+        {
+            _recency.Remove(node);
+            _recency.AddFirst(node);
+        }
+    }
+
+    private void Add(TKey key, TValue value)
+    {
+        if (_index.Count >= Capacity && _recency.Last is { } oldest)
+        {
+            _recency.RemoveLast();
+            _index.Remove(oldest.Value.Key);
+        }
+
+        _index[key] = _recency.AddFirst(KeyValuePair.Create(key, value));
     }
 }

@@ -52,8 +52,9 @@ public sealed class IdempotencyStore(IConnectionMultiplexer redis, IOptions<Gate
     /// Claims the key for run <paramref name="runId"/>, or returns the stored result; while another request holds the key, waits for it to
     /// finish (at most the runtime timeout).
     /// </summary>
-    public async Task<IdempotencyClaim> BeginAsync(RedisKey key, string fingerprint, Guid runId, CancellationToken cancellationToken)
+    public async Task<IdempotencyClaim> BeginAsync(IdempotentRequest request, Guid runId, CancellationToken cancellationToken)
     {
+        var (key, fingerprint) = request;
         var database = redis.GetDatabase();
         var pendingFor = _options.RuntimeTimeout + TimeSpan.FromSeconds(30);
         var deadline = DateTime.UtcNow + _options.RuntimeTimeout + TimeSpan.FromSeconds(5);
@@ -88,17 +89,17 @@ public sealed class IdempotencyStore(IConnectionMultiplexer redis, IOptions<Gate
         }
     }
 
-    public Task CompleteAsync(RedisKey key, string fingerprint, ReadOnlyMemory<byte> result)
+    public Task CompleteAsync(IdempotentRequest request, ReadOnlyMemory<byte> result)
     {
         var value = new byte[result.Length + HeaderLength];
-        Encoding.ASCII.GetBytes("D|" + fingerprint + "|", value);
+        Encoding.ASCII.GetBytes("D|" + request.Fingerprint + "|", value);
         result.Span.CopyTo(value.AsSpan(HeaderLength));
-        return redis.GetDatabase().StringSetAsync(key, value, _options.IdempotencyRetention);
+        return redis.GetDatabase().StringSetAsync(request.Key, value, _options.IdempotencyRetention);
     }
 
     /// <summary>Frees the key after a run that did not succeed, unless someone else holds it by now.</summary>
-    public Task AbandonAsync(RedisKey key, string fingerprint, Guid runId) =>
-        redis.GetDatabase().ScriptEvaluateAsync(DeleteIfPending, new { key, value = (RedisValue)Pending(fingerprint, runId) });
+    public Task AbandonAsync(IdempotentRequest request, Guid runId) =>
+        redis.GetDatabase().ScriptEvaluateAsync(DeleteIfPending, new { key = request.Key, value = (RedisValue)Pending(request.Fingerprint, runId) });
 
     private static string Pending(string fingerprint, Guid runId) => "P|" + fingerprint + "|" + runId.ToString("N");
 

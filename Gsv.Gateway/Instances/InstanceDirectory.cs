@@ -19,7 +19,7 @@ public sealed class InstanceDirectory(ControlPlaneClient controlPlane, ControlPl
         {
             return caller.KeyInstanceId == instanceId
                 ? cache.ById.GetOrAddAsync(instanceId, controlPlane,
-                    static (id, cp) => cp.GetInstanceAsync(id, CancellationToken.None), _ => cache.Lifetime)
+                    static (id, cp) => cp.GetInstanceAsync(id, CancellationToken.None))
                 : Task.FromResult<InstanceDto?>(null);
         }
 
@@ -30,20 +30,17 @@ public sealed class InstanceDirectory(ControlPlaneClient controlPlane, ControlPl
 
         // Keyed by user, not token: the answer depends on who asks; a fresh token of the same user gets the same answer.
         return cache.ByUser.GetOrAddAsync((caller.Sub, instanceId), (userControlPlane, caller.UserToken),
-            static (key, state) => state.userControlPlane.GetInstanceAsync(state.UserToken, key.InstanceId, CancellationToken.None),
-            _ => cache.Lifetime);
+            static (key, state) => state.userControlPlane.GetInstanceAsync(state.UserToken, key.InstanceId, CancellationToken.None));
     }
 
     /// <summary>The process-wide cache behind the (per-request) directories.</summary>
     public sealed class Cache(IOptions<GatewayOptions> options, TimeProvider time) : IDisposable
     {
         public ShortLivedCache<Guid, InstanceDto?> ById { get; } =
-            new(time, options.Value.InstanceCacheCapacity, ApiKeyResolver.Cache.SweepInterval(options.Value.InstanceCacheDuration));
+            new(time, options.Value.InstanceCacheDuration, options.Value.InstanceCacheCapacity);
 
         public ShortLivedCache<(string Sub, Guid InstanceId), InstanceDto?> ByUser { get; } =
-            new(time, options.Value.InstanceCacheCapacity, ApiKeyResolver.Cache.SweepInterval(options.Value.InstanceCacheDuration));
-
-        public TimeSpan Lifetime { get; } = options.Value.InstanceCacheDuration;
+            new(time, options.Value.InstanceCacheDuration, options.Value.InstanceCacheCapacity);
 
         public void Dispose()
         {

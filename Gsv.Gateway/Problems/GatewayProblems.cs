@@ -10,8 +10,4 @@ public static class GatewayProblems
 
     public static IResult Validation(string field, string message) =>
         GsvProblems.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
-
-    public static IResult TooLarge(long limit) =>
-        GsvProblems.Problem(GsvProblems.PayloadTooLarge, StatusCodes.Status413PayloadTooLarge, "Request body too large",
-            $"The body of this request may have at most {limit} bytes.", new Dictionary<string, object?> { ["limit"] = limit });
 }

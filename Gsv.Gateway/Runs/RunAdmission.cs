@@ -9,15 +9,16 @@ using Gsv.Gateway.Observability;
 using Gsv.Gateway.Problems;
 using Gsv.Gateway.RateLimiting;
 using Gsv.ServiceDefaults.Problems;
-using StackExchange.Redis;
 
 namespace Gsv.Gateway.Runs;
 
-/// <summary>A run that passed every check and holds its credits (<c>Credits</c>; null for a free run): it may now go to the runtime.</summary>
+/// <summary>
+/// A run that passed every check and holds its credits (<c>Credits</c>; null for a free run): it may now go to the runtime.
+/// <c>Idempotent</c> is its claimed <c>Idempotency-Key</c>, if it was sent with one.
+/// </summary>
 public sealed record AdmittedRun(
     Guid RunId, InstanceDto Instance, string FlowId, RunCaller Caller, long Amount, CreditHold? Credits, DateTimeOffset StartedAt,
-    RedisKey? IdempotencyKey,
-    string? Fingerprint);
+    IdempotentRequest? Idempotent);
 
 /// <summary>Either an admitted run, a stored result to replay (same <c>Idempotency-Key</c>), or a refusal to answer.</summary>
 public readonly record struct Admission(AdmittedRun? Run, byte[]? Replay, IResult? Refusal);
@@ -99,8 +100,7 @@ public sealed partial class RunAdmission(
         // The run's id is given now: a run with an Idempotency-Key claims the key under it, and its credits are held
         // (or its share of those held ahead taken) under it.
         var runId = Guid.CreateVersion7();
-        RedisKey? idempotencyKey = null;
-        string? fingerprint = null;
+        IdempotentRequest? idempotent = null;
         if (context.Request.Headers.TryGetValue(IdempotencyStore.HeaderName, out var header))
         {
             var key = header.ToString();
@@ -112,9 +112,8 @@ public sealed partial class RunAdmission(
                 }));
             }
 
-            idempotencyKey = IdempotencyStore.KeyOf(instanceId, key);
-            fingerprint = body.Fingerprint(instanceId);
-            switch (await idempotency.BeginAsync(idempotencyKey.Value, fingerprint, runId, context.RequestAborted))
+            idempotent = new IdempotentRequest(IdempotencyStore.KeyOf(instanceId, key), body.Fingerprint(instanceId));
+            switch (await idempotency.BeginAsync(idempotent, runId, context.RequestAborted))
             {
                 case IdempotencyClaim.Completed completed:
                     return new Admission(null, completed.Result, null);
@@ -140,7 +139,7 @@ public sealed partial class RunAdmission(
             }
             catch
             {
-                await AbandonAsync(idempotencyKey, fingerprint, runId);
+                await AbandonAsync(idempotent, runId);
                 throw;
             }
             finally
@@ -150,7 +149,7 @@ public sealed partial class RunAdmission(
 
             if (!hold.Held)
             {
-                await AbandonAsync(idempotencyKey, fingerprint, runId);
+                await AbandonAsync(idempotent, runId);
                 if (hold.Outcome != CreditOutcomes.InsufficientCredits)
                 {
                     throw new InvalidOperationException($"The Control Plane refused the hold of run {runId} ({hold.Outcome}): {hold.Detail}");
@@ -169,7 +168,7 @@ public sealed partial class RunAdmission(
         Activity.Current?.SetTag("gsv.instance.id", instance.Id);
         Activity.Current?.SetTag("gsv.workspace.id", instance.WorkspaceId);
         return new Admission(
-            new AdmittedRun(runId, instance, instance.LangflowFlowId, caller, amount, hold, time.GetUtcNow(), idempotencyKey, fingerprint), null, null);
+            new AdmittedRun(runId, instance, instance.LangflowFlowId, caller, amount, hold, time.GetUtcNow(), idempotent), null, null);
     }
 
     /// <summary>403: the caller's token is valid, but the Control Plane refuses it (answered 401 or 403 to it).</summary>
@@ -179,11 +178,11 @@ public sealed partial class RunAdmission(
 
     private static Admission Refuse(IResult problem) => new(null, null, problem);
 
-    private async Task AbandonAsync(RedisKey? idempotencyKey, string? fingerprint, Guid runId)
+    private async Task AbandonAsync(IdempotentRequest? idempotent, Guid runId)
     {
-        if (idempotencyKey is { } key && fingerprint is not null)
+        if (idempotent is not null)
         {
-            await idempotency.AbandonAsync(key, fingerprint, runId);
+            await idempotency.AbandonAsync(idempotent, runId);
         }
     }
 

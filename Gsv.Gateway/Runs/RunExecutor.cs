@@ -198,9 +198,9 @@ public sealed partial class RunExecutor(
         var body = new RunResultBody(run.RunId, output, sessionId,
             usage is null ? null : new RunUsage(usage.InputTokens, usage.OutputTokens, usage.TotalTokens), runCredits);
         var json = JsonSerializer.SerializeToUtf8Bytes(body, GatewayJsonContext.Default.RunResultBody);
-        if (run.IdempotencyKey is { } key)
+        if (run.Idempotent is { } idempotent)
         {
-            await idempotency.CompleteAsync(key, run.Fingerprint!, json);
+            await idempotency.CompleteAsync(idempotent, json);
         }
 
         metrics.RunSucceeded(runCredits.Charged, streamed, timing.ElapsedMilliseconds);
@@ -245,9 +245,9 @@ public sealed partial class RunExecutor(
         finally
         {
             timing.AddControlPlane(since);
-            if (run.IdempotencyKey is { } key)
+            if (run.Idempotent is { } idempotent)
             {
-                await idempotency.AbandonAsync(key, run.Fingerprint!, run.RunId);
+                await idempotency.AbandonAsync(idempotent, run.RunId);
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Gsv.ControlPlane.Client;
+using Gsv.ServiceDefaults.Text;
 
 namespace Gsv.Gateway.Runs;
 
@@ -17,10 +17,6 @@ public sealed record RunRequestBody(string? Input, string? SessionId, JsonObject
 {
     public const int MaxInputLength = 100_000;
     public const int MaxSessionIdLength = 200;
-
-    /// <summary>Control characters, but for tab and line breaks.</summary>
-    private static readonly SearchValues<char> ForbiddenInInput = SearchValues.Create(
-        [.. Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'))]);
 
     /// <summary>
     /// SHA-256 (hex) of the request: its route (the instance's runs) and what it asks for (input, session id, tweaks),
@@ -58,14 +54,15 @@ public sealed record RunRequestBody(string? Input, string? SessionId, JsonObject
         {
             Add("input", $"The input may have at most {MaxInputLength} characters.");
         }
-        else if (Input.AsSpan().ContainsAny(ForbiddenInInput))
+        else if (FreeText.HasControlCharacters(Input))
         {
             Add("input", "The input may not have control characters (NUL, ESC, …) other than tabs and line breaks.");
         }
 
-        // A session id is echoed in answers and logs: no control or formatting characters (ESC, CR/LF, bidi overrides).
+        // A session id is echoed in answers and logs: one-line text (no ESC, CR/LF, bidi overrides), and, being an id,
+        // no invisible formatting characters either (zero-width space, BOM…, which FreeText lets names keep).
         if (SessionId is not null && (SessionId.Length is 0 or > MaxSessionIdLength
-            || SessionId.Any(c => char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)))
+            || FreeText.HasForbidden(SessionId) || SessionId.Any(c => CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)))
         {
             Add("sessionId", $"The session id must have 1 to {MaxSessionIdLength} printable characters.");
         }

@@ -40,7 +40,7 @@ public static class RunRequestReader
 
         if (request.ContentLength > MaxBodyBytes)
         {
-            return Refuse(GatewayProblems.TooLarge(MaxBodyBytes));
+            return Refuse(GsvProblems.PayloadTooLargeProblem(MaxBodyBytes));
         }
 
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -58,7 +58,7 @@ public static class RunRequestReader
             {
                 if (buffer.Length + read > MaxBodyBytes)
                 {
-                    return Refuse(GatewayProblems.TooLarge(MaxBodyBytes));
+                    return Refuse(GsvProblems.PayloadTooLargeProblem(MaxBodyBytes));
                 }
 
                 buffer.Write(chunk, 0, read);
@@ -68,7 +68,7 @@ public static class RunRequestReader
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return Refuse(GatewayProblems.TooLarge(MaxBodyBytes));
+            return Refuse(GsvProblems.PayloadTooLargeProblem(MaxBodyBytes));
         }
         finally
         {

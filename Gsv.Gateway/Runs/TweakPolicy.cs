@@ -51,7 +51,7 @@ public sealed class TweakPolicy(FlowTemplates? templates)
                     return Refuse(name, $"This tweak may have at most {maxLength} characters.");
                 }
 
-                if (text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r')))
+                if (FreeText.HasControlCharacters(text))
                 {
                     return Refuse(name, "A tweak value may not have control characters other than tabs and line breaks.");
                 }

@@ -67,6 +67,27 @@ public sealed class GatewayTrustUnitTests
     }
 
     [Fact]
+    public async Task A_run_body_over_the_limit_is_the_shared_413_problem_naming_the_limit_whether_its_length_is_given_or_not()
+    {
+        var oversized = new byte[RunRequestReader.MaxBodyBytes + 1];
+        foreach (var declaredLength in new long?[] { oversized.Length, null })
+        {
+            var context = new DefaultHttpContext();
+            context.Request.ContentType = "application/json";
+            context.Request.ContentLength = declaredLength;
+            context.Request.Body = new MemoryStream(oversized);
+
+            var problem = ProblemOf(await RunRequestReader.ReadAsync(context.Request, CancellationToken.None));
+            Assert.Equal(StatusCodes.Status413PayloadTooLarge, problem.StatusCode);
+            Assert.Equal("https://gsv.dev/problems/payload_too_large", problem.ProblemDetails.Type);
+            Assert.Equal("payload_too_large", problem.ProblemDetails.Extensions["code"]);
+            Assert.Equal("Request body too large", problem.ProblemDetails.Title);
+            Assert.Equal($"The body of this request may have at most {RunRequestReader.MaxBodyBytes} bytes.", problem.ProblemDetails.Detail);
+            Assert.Equal((long)RunRequestReader.MaxBodyBytes, problem.ProblemDetails.Extensions["limit"]);
+        }
+    }
+
+    [Fact]
     public void Tweaks_are_refused_unless_the_flow_template_allows_that_component_field_within_its_size()
     {
         var folder = Directory.CreateTempSubdirectory("gsv-flows-");
@@ -90,6 +111,13 @@ public sealed class GatewayTrustUnitTests
             AssertRefused(policy.Check("allows-one", Tweaks("ChatOutput-1", "sender_name", new JsonObject { ["a"] = 1 })), "tweaks.ChatOutput-1.sender_name");
             AssertRefused(policy.Check("unknown-template", Tweaks("ChatOutput-1", "sender_name", "Ada")), "tweaks.ChatOutput-1.sender_name");
             AssertRefused(new TweakPolicy(null).Check("allows-one", Tweaks("ChatOutput-1", "sender_name", "Ada")), "tweaks.ChatOutput-1.sender_name");
+
+            // A tweak value is multi-line text: tabs and line breaks pass, other control characters (NUL, ESC, DEL, C1) do not.
+            Assert.Null(policy.Check("allows-one", Tweaks("ChatOutput-1", "sender_name", "A\tB\r\nC")));
+            foreach (var control in new[] { "A\0", "\u001b[2J", "A\u007f", "A\u0085" })
+            {
+                AssertRefused(policy.Check("allows-one", Tweaks("ChatOutput-1", "sender_name", control)), "tweaks.ChatOutput-1.sender_name");
+            }
 
             // A long name is quoted short (at most ~100 characters of the caller's input).
             var refused = Assert.IsType<ProblemHttpResult>(policy.Check("allows-one", Tweaks(new string('C', 5000), "f", 1)));
@@ -120,9 +148,9 @@ public sealed class GatewayTrustUnitTests
     public async Task The_short_lived_cache_is_a_bounded_lru_whose_expired_entries_a_timer_sweeps()
     {
         var clock = new FakeTimeProvider();
-        using var cache = new ShortLivedCache<string, string>(clock, capacity: 3, sweepEvery: TimeSpan.FromSeconds(5));
-        Task<string> Lookup(string key, int _) => Task.FromResult("v-" + key);
         var lifetime = TimeSpan.FromSeconds(4);
+        using var cache = new ShortLivedCache<string, string>(clock, lifetime, capacity: 3);
+        Task<string> Lookup(string key, int _) => Task.FromResult("v-" + key);
 
         foreach (var key in new[] { "a", "b", "c" })
         {
@@ -149,6 +177,28 @@ public sealed class GatewayTrustUnitTests
         // Expired entries go with the timer's next sweep, without any request.
         clock.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public async Task The_short_lived_cache_sweeps_once_per_lifetime_and_never_more_than_once_a_second()
+    {
+        var clock = new FakeTimeProvider();
+        using var minutely = new ShortLivedCache<string, string>(clock, TimeSpan.FromMinutes(1));
+        using var brief = new ShortLivedCache<string, string>(clock, TimeSpan.FromMilliseconds(100));
+        Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1)), (minutely.SweepInterval, brief.SweepInterval));
+
+        await minutely.GetOrAddAsync("k", 0, (_, _) => Task.FromResult("v"));
+        await brief.GetOrAddAsync("k", 0, (_, _) => Task.FromResult("v"));
+
+        // Expired after 100 ms, the brief entry waits for the one-second sweep; the other lives its whole minute.
+        clock.Advance(TimeSpan.FromMilliseconds(900));
+        Assert.Equal((1, 1), (minutely.Count, brief.Count));
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal((1, 0), (minutely.Count, brief.Count));
+        clock.Advance(TimeSpan.FromSeconds(58));
+        Assert.Equal(1, minutely.Count);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, minutely.Count);
     }
 
     [Fact]

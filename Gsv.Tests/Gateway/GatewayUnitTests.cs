@@ -22,7 +22,7 @@ public sealed class GatewayUnitTests
     public async Task The_short_lived_cache_shares_a_lookup_keeps_it_for_its_lifetime_and_forgets_failures()
     {
         var clock = new ManualClock();
-        var cache = new ShortLivedCache<string, string?>(clock);
+        var cache = new ShortLivedCache<string, string?>(clock, TimeSpan.FromSeconds(5));
         var calls = 0;
         var gate = new TaskCompletionSource<string?>();
         Task<string?> Lookup(string key, int _) { calls++; return gate.Task; }
@@ -47,8 +47,8 @@ public sealed class GatewayUnitTests
     public async Task A_busy_cache_entry_is_looked_up_again_in_the_background_and_never_served_past_its_lifetime()
     {
         var clock = new ManualClock();
-        var cache = new ShortLivedCache<string, string>(clock);
         var lifetime = TimeSpan.FromSeconds(4);
+        var cache = new ShortLivedCache<string, string>(clock, lifetime);
         Assert.Equal("v1", await cache.GetOrAddAsync("k", 0, (_, _) => Task.FromResult("v1"), _ => lifetime));
 
         // Before the last quarter of its lifetime: served, no lookup.
@@ -82,6 +82,19 @@ public sealed class GatewayUnitTests
         Assert.Contains("sessionId", new RunRequestBody("hi", "a\nb", null).Validate()!.Keys);
         Assert.Contains("sessionId", new RunRequestBody("hi", "a\u202egnp.exe", null).Validate()!.Keys);
         Assert.Contains("tweaks", new RunRequestBody("hi", null, new JsonObject { ["Prompt-1"] = 3 }).Validate()!.Keys);
+    }
+
+    [Fact]
+    public void A_session_id_is_one_line_text_without_invisible_formatting_and_an_input_keeps_its_line_breaks()
+    {
+        foreach (var sessionId in new[] { "a\0b", "a\u001b[31m", "a\r\nb", "a\tb", "a\u0085b", "a\u202egnp.exe", "a\u2066b", "a\u200bb", "\ufeffa", "a\u00adb" })
+        {
+            Assert.True(new RunRequestBody("hi", sessionId, null).Validate()?.ContainsKey("sessionId") == true, $"session id {sessionId.Length} chars accepted: {Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(sessionId))}");
+        }
+
+        Assert.Null(new RunRequestBody("line 1\r\nline 2\ttab \u202e é 中 👍", "session-é-中-👍", null).Validate());
+        Assert.Contains("input", new RunRequestBody("a\u0085b", null, null).Validate()!.Keys);
+        Assert.Contains("input", new RunRequestBody("a\u007fb", null, null).Validate()!.Keys);
     }
 
     [Fact]

@@ -121,24 +121,23 @@ public sealed class RateLimiterTests(PlatformFixture platform)
     {
         using var redis = await ConnectAsync();
         var store = new IdempotencyStore(redis, Options.Create(new GatewayOptions { RuntimeTimeout = TimeSpan.FromSeconds(1) }));
-        var key = IdempotencyStore.KeyOf(Guid.NewGuid(), "key-1");
-        var request = Fingerprint("book a table");
+        var request = new IdempotentRequest(IdempotencyStore.KeyOf(Guid.NewGuid(), "key-1"), Fingerprint("book a table"));
 
-        var first = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(key, request, Guid.CreateVersion7(), CancellationToken.None));
+        var first = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(request, Guid.CreateVersion7(), CancellationToken.None));
         // While the first run goes on, a second request waits (bounded) and then hears it is in progress.
-        Assert.IsType<IdempotencyClaim.InProgress>(await store.BeginAsync(key, request, Guid.CreateVersion7(), CancellationToken.None));
+        Assert.IsType<IdempotencyClaim.InProgress>(await store.BeginAsync(request, Guid.CreateVersion7(), CancellationToken.None));
 
-        await store.AbandonAsync(key, request, first.RunId);
-        var second = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(key, request, Guid.CreateVersion7(), CancellationToken.None));
+        await store.AbandonAsync(request, first.RunId);
+        var second = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(request, Guid.CreateVersion7(), CancellationToken.None));
         Assert.NotEqual(first.RunId, second.RunId);
 
-        await store.CompleteAsync(key, request, "{\"runId\":\"x\"}"u8.ToArray());
-        var replay = Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(key, request, Guid.CreateVersion7(), CancellationToken.None));
+        await store.CompleteAsync(request, "{\"runId\":\"x\"}"u8.ToArray());
+        var replay = Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(request, Guid.CreateVersion7(), CancellationToken.None));
         Assert.Equal("{\"runId\":\"x\"}", System.Text.Encoding.UTF8.GetString(replay.Result));
 
         // Abandoning with a stale run id does not delete a completed result.
-        await store.AbandonAsync(key, request, first.RunId);
-        Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(key, request, Guid.CreateVersion7(), CancellationToken.None));
+        await store.AbandonAsync(request, first.RunId);
+        Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(request, Guid.CreateVersion7(), CancellationToken.None));
     }
 
     [Fact]
@@ -152,12 +151,14 @@ public sealed class RateLimiterTests(PlatformFixture platform)
         Assert.NotEqual(book, cancel);
         Assert.NotEqual(book, Fingerprint("book a table", Guid.NewGuid()));
 
-        var first = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(key, book, Guid.CreateVersion7(), CancellationToken.None));
-        Assert.IsType<IdempotencyClaim.Reused>(await store.BeginAsync(key, cancel, Guid.CreateVersion7(), CancellationToken.None));
+        var (booking, cancelling) = (new IdempotentRequest(key, book), new IdempotentRequest(key, cancel));
 
-        await store.CompleteAsync(key, book, "{}"u8.ToArray());
-        Assert.IsType<IdempotencyClaim.Reused>(await store.BeginAsync(key, cancel, Guid.CreateVersion7(), CancellationToken.None));
-        Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(key, book, first.RunId, CancellationToken.None));
+        var first = Assert.IsType<IdempotencyClaim.Started>(await store.BeginAsync(booking, Guid.CreateVersion7(), CancellationToken.None));
+        Assert.IsType<IdempotencyClaim.Reused>(await store.BeginAsync(cancelling, Guid.CreateVersion7(), CancellationToken.None));
+
+        await store.CompleteAsync(booking, "{}"u8.ToArray());
+        Assert.IsType<IdempotencyClaim.Reused>(await store.BeginAsync(cancelling, Guid.CreateVersion7(), CancellationToken.None));
+        Assert.IsType<IdempotencyClaim.Completed>(await store.BeginAsync(booking, first.RunId, CancellationToken.None));
     }
 
     private static string Fingerprint(string input, Guid? instance = null) =>

@@ -15,6 +15,7 @@ builder.Services.AddAuthorization();
 builder.Services.AddSaleorClient(builder.Configuration);
 builder.Services.AddMemoryCache();
 builder.Services.AddScoped<MarketplaceCatalog>();
+builder.Services.AddSingleton<ProductListGeneration>();
 builder.Services.AddGsvCommerce();
 // Circuit errors never carry exception details to the browser, whatever the environment.
 builder.Services.AddRazorComponents().AddInteractiveServerComponents(options => options.DetailedErrors = false);
@@ -31,6 +32,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapAccountApi();
 app.MapCartApi();
+app.MapProductWebhookApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapDefaultEndpoints();
 

@@ -60,6 +60,7 @@ public sealed partial class BuyerJourneyBrowserTests(PlatformFixture platform, I
         await page.GetByRole(AriaRole.Link, new() { Name = "Checkout", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(Url("/checkout"));
         await Expect(page.GetByText("Test mode:")).ToBeVisibleAsync();
+        await Expect(page.Locator("form.checkout-form")).ToHaveAttributeAsync("data-busy", "Paying…");
         await Expect(page.GetByText(user.Email)).ToBeVisibleAsync();
         await FillAddressAsync(page, "US");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
@@ -147,6 +148,17 @@ public sealed partial class BuyerJourneyBrowserTests(PlatformFixture platform, I
         var page = session.Page;
         await page.GotoAsync(Url("/marketplace/meeting-assistant"));
         await CheckPageAsync(page, "product");
+
+        // Busy state (forms.js): a submitted form is aria-busy, its button disabled with the busy text; shown again
+        // (back/forward cache), the idle name returns. The submission itself is held back here, so nothing navigates.
+        var addToCart = page.Locator("form[data-busy='Adding…']");
+        await Expect(page.Locator("form[data-busy='Starting trial…']")).ToHaveCountAsync(1);
+        await addToCart.EvaluateAsync("form => { form.addEventListener('submit', e => e.preventDefault(), { once: true }); form.requestSubmit(); }");
+        await Expect(addToCart).ToHaveAttributeAsync("aria-busy", "true");
+        await Expect(addToCart.GetByRole(AriaRole.Button, new() { Name = "Adding…" })).ToBeDisabledAsync();
+        await page.EvaluateAsync("() => window.dispatchEvent(new PageTransitionEvent('pageshow'))");
+        await Expect(addToCart.GetByRole(AriaRole.Button, new() { Name = "Add to cart" })).ToBeEnabledAsync();
+        await Expect(addToCart).Not.ToHaveAttributeAsync("aria-busy", "true");
 
         // Anonymous: "Try free" asks to sign in first, then comes back to the product.
         await page.GetByRole(AriaRole.Button, new() { Name = "Try free" }).ClickAsync();

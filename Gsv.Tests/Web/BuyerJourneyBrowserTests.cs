@@ -170,6 +170,7 @@ public sealed partial class BuyerJourneyBrowserTests(PlatformFixture platform, I
         var console = page.GetByRole(AriaRole.Link, new() { Name = "Open console" });
         await Expect(console).ToBeVisibleAsync(new() { Timeout = 180_000 });
         await Expect(page.GetByText("Status: Active")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Your free trial of Meeting Assistant");
         var instanceId = Guid.Parse(page.Url[^36..]);
         Assert.Equal($"account/instances/{instanceId}", await console.GetAttributeAsync("href"));
         await CheckPageAsync(page, "trial-active");

@@ -67,6 +67,8 @@ var web = builder.AddProject<Projects.Gsv_Web>("web")
     .WithEnvironment("Saleor__StaffPassword", secrets.SaleorAdminPassword)
     .WithKeycloak(infra.Keycloak, "gsv-web", secrets.WebClientSecret);
 infra.Keycloak.WithWebFrontEnd(builder, web.GetEndpoint("http"));
+// The Provisioner registers the Web app's webhook for product changes (they refresh its cached product lists).
+provisioner.WithEnvironment("Provisioner__WebPublicUrl", infra.UrlSeenBySaleor(web.GetEndpoint("http")));
 
 builder.WithServiceEnvironment(mode, controlPlane, gateway, provisioner, web);
 

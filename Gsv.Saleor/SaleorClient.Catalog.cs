@@ -57,6 +57,9 @@ public sealed record ProductCreateInput(
     string ProductType, string Category, string Name, string Slug, string? Description,
     IReadOnlyList<AttributeValueInput> Attributes, IReadOnlyList<MetadataItem>? Metadata = null);
 
+/// <summary>Saleor's <c>ProductInput</c>: only the fields given change (nulls are not sent).</summary>
+public sealed record ProductUpdateInput(string? Name = null, string? Slug = null, string? Description = null, IReadOnlyList<AttributeValueInput>? Attributes = null);
+
 public sealed record ProductChannelListingAddInput(string ChannelId, bool IsPublished, bool VisibleInListings, bool IsAvailableForPurchase);
 
 public sealed record ProductChannelListingUpdateInput(IReadOnlyList<ProductChannelListingAddInput> UpdateChannels);
@@ -110,6 +113,10 @@ public sealed partial class SaleorClient
     public async Task<SlugRef> ProductCreateAsync(ProductCreateInput input, CancellationToken cancellationToken = default) =>
         Ok((await ExecuteAsync<ProductCreateData>("ProductCreate", new { input }, cancellationToken)).ProductCreate, "productCreate").Product!;
 
+    /// <summary>Changes a product (MANAGE_PRODUCTS); Saleor then sends PRODUCT_UPDATED.</summary>
+    public async Task<SlugRef> ProductUpdateAsync(string productId, ProductUpdateInput input, CancellationToken cancellationToken = default) =>
+        Ok((await ExecuteAsync<ProductUpdateData>("ProductUpdate", new { id = productId, input }, cancellationToken)).ProductUpdate, "productUpdate").Product!;
+
     public async Task ProductChannelListingUpdateAsync(string productId, ProductChannelListingUpdateInput input, CancellationToken cancellationToken = default) =>
         Ok((await ExecuteAsync<ProductChannelListingUpdateData>("ProductChannelListingUpdate", new { id = productId, input }, cancellationToken)).ProductChannelListingUpdate, "productChannelListingUpdate");
 
@@ -151,6 +158,7 @@ public sealed partial class SaleorClient
     private sealed record AdminProductData(AdminProduct? Product);
     private sealed record ProductPayload(SlugRef? Product) : SaleorMutationPayload;
     private sealed record ProductCreateData(ProductPayload ProductCreate);
+    private sealed record ProductUpdateData(ProductPayload ProductUpdate);
     private sealed record ProductChannelListingUpdateData(ProductPayload ProductChannelListingUpdate);
     private sealed record VariantRef(string Id);
     private sealed record VariantPayload(VariantRef? ProductVariant) : SaleorMutationPayload;

@@ -9,7 +9,7 @@ public static class SaleorServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="SaleorClient"/> (anonymous, for storefront reads) against <c>Saleor:ApiUrl</c>, plus the
-    /// webhook signature verifier against that Saleor's JWKS.
+    /// webhook signature verifier against that Saleor's JWKS and the receiver every webhook endpoint starts with.
     /// </summary>
     public static IServiceCollection AddSaleorClient(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,6 +20,7 @@ public static class SaleorServiceCollectionExtensions
         services.AddSingleton(sp => new SaleorJwks(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(SaleorJwks)), SaleorOptions.JwksUrlFor(ApiUrl(sp))));
         services.AddSingleton<SaleorWebhookVerifier>();
+        services.AddSingleton<SaleorWebhookReceiver>();
         return services;
     }
 

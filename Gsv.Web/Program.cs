@@ -16,6 +16,7 @@ builder.Services.AddAuthorization();
 builder.Services.AddSaleorClient(builder.Configuration);
 builder.Services.AddMemoryCache();
 builder.Services.AddScoped<MarketplaceCatalog>();
+builder.Services.AddSingleton<ProductListGeneration>();
 builder.Services.AddGsvCommerce();
 builder.Services.AddGsvAccount();
 // Circuit errors never carry exception details to the browser, whatever the environment.
@@ -33,6 +34,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapAccountApi();
 app.MapCartApi();
+app.MapProductWebhookApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapDefaultEndpoints();
 

@@ -20,13 +20,12 @@ public static class ContainerInfrastructureExtensions
         var langflow = builder.AddLangflowContainer(postgres, langflowDb, secrets);
         var ragflow = builder.AddRagflowContainers(redis);
 
-        // Saleor's IP filter (on) refuses private webhook targets: the Provisioner's webhook is sent to its public address.
-        var provisionerPublicUrl = builder.AddParameter("provisioner-public-url");
-
         return new PlatformInfrastructure(
             controlPlaneDb, provisionerDb, redis,
             keycloak, saleor.Api, langflow, ragflow,
             SaleorApiUrl: ReferenceExpression.Create($"{saleor.PublicUrl}graphql/"),
-            UrlSeenBySaleor: _ => ReferenceExpression.Create($"{provisionerPublicUrl}"));
+            // Saleor's IP filter (on) refuses private webhook targets: a webhook goes to the service's public address,
+            // parameter "<service>-public-url" (provisioner-public-url, web-public-url); asked once per service.
+            UrlSeenBySaleor: endpoint => ReferenceExpression.Create($"{builder.AddParameter($"{endpoint.Resource.Name}-public-url")}"));
     }
 }

@@ -55,6 +55,7 @@ public sealed partial class SaleorMutations
         }
 
         store.Products.Add(product);
+        webhooks.EnqueueProduct("PRODUCT_CREATED", product.Pk);
         return Payload("product", views.Product(product, null));
     }
 
@@ -152,6 +153,8 @@ public sealed partial class SaleorMutations
             product.Listings[channel.Pk] = listing;
         }
 
+        // Saleor's ProductChannelListingUpdate sends PRODUCT_UPDATED (publishing changes what the storefront lists).
+        webhooks.EnqueueProduct("PRODUCT_UPDATED", product.Pk);
         return Payload("product", views.Product(product, null));
     }
 
@@ -233,6 +236,8 @@ public sealed partial class SaleorMutations
             variant.Prices[channel.Pk] = price;
         }
 
+        // Saleor's ProductVariantChannelListingUpdate sends PRODUCT_VARIANT_UPDATED (a price changed).
+        webhooks.EnqueueVariant("PRODUCT_VARIANT_UPDATED", variant.Pk);
         return Payload("variant", views.Variant(variant, null));
     }
 

@@ -20,6 +20,7 @@ public sealed partial class SaleorMutations(SaleorStore store, SaleorViews views
         ["productTypeCreate"] = (SaleorSchema.FieldResolver)ProductTypeCreate,
         ["categoryCreate"] = (SaleorSchema.FieldResolver)CategoryCreate,
         ["productCreate"] = (SaleorSchema.FieldResolver)ProductCreate,
+        ["productUpdate"] = (SaleorSchema.FieldResolver)ProductUpdate,
         ["productChannelListingUpdate"] = (SaleorSchema.FieldResolver)ProductChannelListingUpdate,
         ["productVariantCreate"] = (SaleorSchema.FieldResolver)ProductVariantCreate,
         ["productVariantChannelListingUpdate"] = (SaleorSchema.FieldResolver)ProductVariantChannelListingUpdate,

@@ -19,46 +19,65 @@ public sealed partial class SaleorWebhookDispatcher(
     IHttpClientFactory httpClients, TimeProvider time, ILogger<SaleorWebhookDispatcher> logger) : BackgroundService
 {
     private static readonly GraphQLSerializer Serializer = new();
-    private readonly Channel<(string Event, Guid OrderId)> _events = Channel.CreateUnbounded<(string, Guid)>();
+    private readonly Channel<WebhookEvent> _events = Channel.CreateUnbounded<WebhookEvent>();
 
     /// <summary>Events wait for the mutation's transaction (the store gate) to end before payloads are generated.</summary>
-    public void Enqueue(string eventType, Guid orderId) => _events.Writer.TryWrite((eventType, orderId));
+    public void Enqueue(string eventType, Guid orderId) => _events.Writer.TryWrite(new(eventType, time.GetUtcNow(), OrderId: orderId));
+
+    /// <summary>PRODUCT_CREATED / PRODUCT_UPDATED: the payload's <c>product</c> (and <c>category</c>) as they are when it is generated.</summary>
+    public void EnqueueProduct(string eventType, int productPk) => _events.Writer.TryWrite(new(eventType, time.GetUtcNow(), ProductPk: productPk));
+
+    /// <summary>PRODUCT_VARIANT_UPDATED: the payload's <c>productVariant</c>.</summary>
+    public void EnqueueVariant(string eventType, int variantPk) => _events.Writer.TryWrite(new(eventType, time.GetUtcNow(), VariantPk: variantPk));
+
+    /// <summary>The permission an app needs to receive the event (Saleor's <c>WebhookEventAsyncType.PERMISSIONS</c>).</summary>
+    public static string PermissionFor(string eventType) =>
+        eventType.StartsWith("PRODUCT_", StringComparison.Ordinal) ? "MANAGE_PRODUCTS"
+        : eventType.StartsWith("ORDER_", StringComparison.Ordinal) ? "MANAGE_ORDERS"
+        : throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "The emulator sends only order and product events.");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var (eventType, orderId) in _events.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var @event in _events.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
-                foreach (var delivery in await CreateDeliveriesAsync(eventType, orderId, stoppingToken))
+                foreach (var delivery in await CreateDeliveriesAsync(@event, stoppingToken))
                 {
                     _ = Task.Run(() => SendAsync(delivery, stoppingToken), stoppingToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogPayloadFailed(logger, eventType, e);
+                LogPayloadFailed(logger, @event.Type, e);
             }
         }
     }
 
-    private async Task<List<(DeliveryRow Delivery, WebhookRow Webhook)>> CreateDeliveriesAsync(string eventType, Guid orderId, CancellationToken cancellationToken)
+    private async Task<List<(DeliveryRow Delivery, WebhookRow Webhook)>> CreateDeliveriesAsync(WebhookEvent source, CancellationToken cancellationToken)
     {
+        var eventType = source.Type;
         var created = new List<(DeliveryRow, WebhookRow)>();
         await store.Gate.WaitAsync(cancellationToken);
         try
         {
-            var order = store.Orders.First(o => o.Id == orderId);
+            var subject = Subject(source);
+            if (subject is null)
+            {
+                return created;
+            }
+
             // Fires only for active webhooks of active apps that hold the event's permission.
+            var permission = PermissionFor(eventType);
             var targets = store.Webhooks.Where(w => w.IsActive && w.AsyncEvents.Contains(eventType) && w.Query is not null)
                 .Select(w => (Webhook: w, App: store.Apps.First(a => a.Pk == w.AppPk)))
-                .Where(t => t.App.IsActive && t.App.Permissions.Contains("MANAGE_ORDERS"));
+                .Where(t => t.App.IsActive && t.App.Permissions.Contains(permission));
             foreach (var (webhook, app) in targets)
             {
-                var @event = new Node
+                var @event = new Node(subject)
                 {
-                    ["__typename"] = EventTypeName(eventType), ["issuedAt"] = order.Created.ToString("yyyy-MM-ddTHH:mm:ss.ffffff+00:00", CultureInfo.InvariantCulture),
-                    ["version"] = SaleorViews.Version, ["recipient"] = views.App(app), ["issuingPrincipal"] = null, ["order"] = views.Order(order),
+                    ["__typename"] = EventTypeName(eventType), ["issuedAt"] = source.IssuedAt.ToString("yyyy-MM-ddTHH:mm:ss.ffffff+00:00", CultureInfo.InvariantCulture),
+                    ["version"] = SaleorViews.Version, ["recipient"] = views.App(app), ["issuingPrincipal"] = null,
                 };
                 var payload = await EvaluateAsync(webhook.Query!, @event, app);
                 if (payload is null)
@@ -78,6 +97,28 @@ public sealed partial class SaleorWebhookDispatcher(
 
         return created;
     }
+
+    /// <summary>The event's own fields (order, product and category, or variant); null when the object is gone.</summary>
+    private Node? Subject(WebhookEvent source)
+    {
+        if (source.OrderId is { } orderId)
+        {
+            var order = store.Orders.First(o => o.Id == orderId);
+            return new Node { ["order"] = views.Order(order) };
+        }
+
+        if (source.ProductPk is { } productPk)
+        {
+            return store.Products.FirstOrDefault(p => p.Pk == productPk) is { } product
+                ? new Node { ["product"] = views.Product(product, null), ["category"] = store.Categories.FirstOrDefault(c => c.Pk == product.CategoryPk) is { } category ? views.Category(category) : null }
+                : null;
+        }
+
+        return store.Variants.FirstOrDefault(v => v.Pk == source.VariantPk) is { } variant ? new Node { ["productVariant"] = views.Variant(variant, null) } : null;
+    }
+
+    /// <param name="IssuedAt">When the triggering request happened (Saleor's <c>issuedAt</c>).</param>
+    private sealed record WebhookEvent(string Type, DateTimeOffset IssuedAt, Guid? OrderId = null, int? ProductPk = null, int? VariantPk = null);
 
     /// <summary>ORDER_FULLY_PAID → OrderFullyPaid: the event's GraphQL type, which the subscription's fragments select.</summary>
     private static string EventTypeName(string eventType) =>

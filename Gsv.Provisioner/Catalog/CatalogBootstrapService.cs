@@ -15,13 +15,15 @@ public sealed partial class CatalogBootstrapService(
         await Task.Yield();
         var seed = SeedCatalog.Load();
         var publicUrl = new Uri(configuration["Provisioner:PublicUrl"] ?? throw new InvalidOperationException("Provisioner:PublicUrl is not configured."));
+        // The Web app as Saleor sees it, for the product events that refresh its cached lists.
+        var webPublicUrl = configuration["Provisioner:WebPublicUrl"] is { Length: > 0 } web ? new Uri(web) : null;
         for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
             try
             {
                 using var scope = services.CreateScope();
                 var bootstrapper = scope.ServiceProvider.GetRequiredService<CatalogBootstrapper>();
-                state.Complete(await bootstrapper.RunAsync(seed, publicUrl, stoppingToken));
+                state.Complete(await bootstrapper.RunAsync(seed, publicUrl, webPublicUrl, stoppingToken));
                 state.LastError = null;
                 return;
             }

@@ -1,10 +1,12 @@
 using Gsv.Provisioner.Data;
 using Gsv.Saleor;
+using Gsv.Saleor.Webhooks;
 
 namespace Gsv.Provisioner.Catalog;
 
 /// <summary>
-/// Makes Saleor hold the GSV catalog and the Provisioner's app and webhook. Every step reads first and creates or
+/// Makes Saleor hold the GSV catalog and the Provisioner's app with its webhooks (ORDER_FULLY_PAID to the Provisioner,
+/// product changes to the Web app). Every step reads first and creates or
 /// fixes only what is missing, so a second run changes nothing (contracts/saleor/README.md §2, §5).
 /// </summary>
 public sealed partial class CatalogBootstrapper(
@@ -18,11 +20,13 @@ public sealed partial class CatalogBootstrapper(
 
     /// <summary>
     /// Only what the app does: receive ORDER_FULLY_PAID (an order event, so MANAGE_ORDERS; it also lets the payload
-    /// carry the buyer's e-mail) and update its own webhook (an app may always do that). The catalog is written as staff.
+    /// carry the buyer's e-mail), receive the product events for the Web app (Saleor sends them only to apps holding
+    /// MANAGE_PRODUCTS) and update its own webhooks (an app may always do that). The catalog is written as staff.
     /// </summary>
-    public static readonly string[] AppPermissions = ["MANAGE_ORDERS"];
+    public static readonly string[] AppPermissions = ["MANAGE_ORDERS", ProductChangeEvents.Permission];
 
-    public async Task<SaleorBootstrapResult> RunAsync(SeedCatalog seed, Uri provisionerPublicUrl, CancellationToken cancellationToken)
+    /// <param name="webPublicUrl">The Web app as Saleor sees it; null registers no product webhook.</param>
+    public async Task<SaleorBootstrapResult> RunAsync(SeedCatalog seed, Uri provisionerPublicUrl, Uri? webPublicUrl, CancellationToken cancellationToken)
     {
         var warehouse = await EnsureWarehouseAsync(seed.Warehouse, cancellationToken);
         var channel = await EnsureChannelAsync(seed.Channel, warehouse, cancellationToken);
@@ -36,9 +40,18 @@ public sealed partial class CatalogBootstrapper(
 
         var (app, token) = await EnsureAppAsync(cancellationToken);
         var target = new Uri(provisionerPublicUrl, WebhookPath).ToString();
-        var webhook = await EnsureWebhookAsync(app, token, target, cancellationToken);
+        var webhook = await EnsureWebhookAsync(app, token, new(WebhookName, target, [OrderFullyPaid], "OrderFullyPaidEvent"), cancellationToken);
         LogBootstrapped(logger, seed.Products.Count, channel.Slug, webhook.Id, target);
-        return new SaleorBootstrapResult(channel.Slug, app.Id, token, webhook.Id, target, seed.Products.Count);
+        string? productTarget = null;
+        if (webPublicUrl is not null)
+        {
+            productTarget = new Uri(webPublicUrl, ProductChangeEvents.WebhookPath).ToString();
+            var products = await EnsureWebhookAsync(
+                app, token, new(ProductChangeEvents.WebhookName, productTarget, ProductChangeEvents.All, ProductChangeEvents.Operation), cancellationToken);
+            LogProductWebhook(logger, products.Id, productTarget);
+        }
+
+        return new SaleorBootstrapResult(channel.Slug, app.Id, token, webhook.Id, target, seed.Products.Count, productTarget);
     }
 
     private async Task<SaleorWarehouse> EnsureWarehouseAsync(SeedWarehouse seed, CancellationToken ct)
@@ -193,7 +206,7 @@ public sealed partial class CatalogBootstrapper(
         if (!app.Permissions.Select(p => p.Code).Order(StringComparer.Ordinal).SequenceEqual(AppPermissions.Order(StringComparer.Ordinal)))
         {
             app = await staff.AppUpdateAsync(app.Id, new AppInput(AppName, app.Identifier ?? AppIdentifier, AppPermissions), ct);
-            LogPermissionsReduced(logger, app.Id, string.Join(",", AppPermissions));
+            LogPermissionsSet(logger, app.Id, string.Join(",", AppPermissions));
         }
 
         var stored = await tokens.FindAsync(app.Id, ct);
@@ -215,31 +228,38 @@ public sealed partial class CatalogBootstrapper(
         return (app, stored.Token);
     }
 
-    private async Task<SaleorWebhook> EnsureWebhookAsync(SaleorApp app, string appToken, string target, CancellationToken ct)
+    /// <summary>The webhook named <see cref="WebhookSpec.Name"/>: created once, fixed when its target, events or state differ.</summary>
+    private async Task<SaleorWebhook> EnsureWebhookAsync(SaleorApp app, string appToken, WebhookSpec spec, CancellationToken ct)
     {
-        var query = SaleorOperations.Get("OrderFullyPaidEvent");
-        var existing = (await staff.AppsAsync(AppName, ct)).First(a => a.Id == app.Id).Webhooks?.FirstOrDefault(w => w.Name == WebhookName);
+        var query = SaleorOperations.Get(spec.Operation);
+        var existing = (await staff.AppsAsync(AppName, ct)).First(a => a.Id == app.Id).Webhooks?.FirstOrDefault(w => w.Name == spec.Name);
         if (existing is null)
         {
-            return await staff.WebhookCreateAsync(new(WebhookName, target, [OrderFullyPaid], query, IsActive: true, App: app.Id), ct);
+            return await staff.WebhookCreateAsync(new(spec.Name, spec.Target, spec.Events, query, IsActive: true, App: app.Id), ct);
         }
 
-        if (existing.TargetUrl != target || !existing.IsActive || existing.AsyncEvents.All(e => e.EventType != OrderFullyPaid))
+        if (existing.TargetUrl != spec.Target || !existing.IsActive || !existing.AsyncEvents.Select(e => e.EventType).ToHashSet().SetEquals(spec.Events))
         {
             // The app's own token may update its webhook (no MANAGE_APPS needed).
             return await staff.WithTokens(new AppTokenSource(appToken))
-                .WebhookUpdateAsync(existing.Id, new(TargetUrl: target, AsyncEvents: [OrderFullyPaid], Query: query, IsActive: true), ct);
+                .WebhookUpdateAsync(existing.Id, new(TargetUrl: spec.Target, AsyncEvents: spec.Events, Query: query, IsActive: true), ct);
         }
 
         return existing;
     }
 
-    [LoggerMessage(LogLevel.Warning, "Saleor app {AppId} had other permissions; reduced to {Permissions}")]
-    private static partial void LogPermissionsReduced(ILogger logger, string appId, string permissions);
+    /// <param name="Operation">The subscription query's operation file (its payload).</param>
+    private sealed record WebhookSpec(string Name, string Target, IReadOnlyList<string> Events, string Operation);
+
+    [LoggerMessage(LogLevel.Warning, "Saleor app {AppId} had other permissions; set to {Permissions}")]
+    private static partial void LogPermissionsSet(ILogger logger, string appId, string permissions);
 
     [LoggerMessage(LogLevel.Information, "Saleor app {AppId}: new token {TokenId} stored (none usable, or due for rotation)")]
     private static partial void LogTokenIssued(ILogger logger, string appId, string tokenId);
 
     [LoggerMessage(LogLevel.Information, "Saleor bootstrapped: {Products} products in channel {Channel}, webhook {WebhookId} → {Target}")]
     private static partial void LogBootstrapped(ILogger logger, int products, string channel, string webhookId, string target);
+
+    [LoggerMessage(LogLevel.Information, "Saleor product events (webhook {WebhookId}) → {Target}")]
+    private static partial void LogProductWebhook(ILogger logger, string webhookId, string target);
 }

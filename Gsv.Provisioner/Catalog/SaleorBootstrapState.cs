@@ -18,4 +18,6 @@ public sealed class SaleorBootstrapState
 }
 
 /// <param name="AppToken">The "GSV Provisioner" app's token (an app token never expires).</param>
-public sealed record SaleorBootstrapResult(string ChannelSlug, string AppId, string AppToken, string WebhookId, string WebhookTargetUrl, int ProductCount);
+/// <param name="ProductWebhookTargetUrl">Where Saleor sends product changes (the Web app); null when none is configured.</param>
+public sealed record SaleorBootstrapResult(
+    string ChannelSlug, string AppId, string AppToken, string WebhookId, string WebhookTargetUrl, int ProductCount, string? ProductWebhookTargetUrl = null);

@@ -23,14 +23,21 @@ public sealed class BootstrapIdempotencyTests(PlatformFixture fixture)
         Assert.Equal(Snapshot(before), Snapshot(after));
 
         var app = await ProvisionerAppAsync(staff);
-        // Exactly the permissions the app uses, and the stored token reused rather than a new one per start.
-        Assert.Equal(["MANAGE_ORDERS"], app.Permissions.Select(p => p.Code));
+        // Exactly the permissions the app uses (orders; products for the Web app's product events), and the stored
+        // token reused rather than a new one per start.
+        Assert.Equal(["MANAGE_ORDERS", "MANAGE_PRODUCTS"], app.Permissions.Select(p => p.Code).Order(StringComparer.Ordinal));
         Assert.Equal(tokenBefore.Id, Assert.Single(app.Tokens!).Id);
-        var webhook = Assert.Single(app.Webhooks!);
+        // One webhook per purpose, however often the bootstrap runs.
+        Assert.Equal(2, app.Webhooks!.Count);
+        var webhook = Assert.Single(app.Webhooks!, w => w.Name == "gsv-order-fully-paid");
         Assert.True(webhook.IsActive);
         Assert.Equal(["ORDER_FULLY_PAID"], webhook.AsyncEvents.Select(e => e.EventType));
         var env = await CommercePlatform.ProvisionerEnvironmentAsync(fixture);
         Assert.Equal(new Uri(new Uri(env["Provisioner__PublicUrl"]), "/webhooks/saleor/order-paid").ToString(), webhook.TargetUrl);
+        var products = Assert.Single(app.Webhooks!, w => w.Name == "gsv-web-product-changes");
+        Assert.True(products.IsActive);
+        Assert.Equal(["PRODUCT_CREATED", "PRODUCT_UPDATED", "PRODUCT_DELETED", "PRODUCT_VARIANT_UPDATED"], products.AsyncEvents.Select(e => e.EventType));
+        Assert.Equal(new Uri(new Uri(env["Provisioner__WebPublicUrl"]), "/saleor/webhooks/products").ToString(), products.TargetUrl);
     }
 
     private static async Task<SaleorApp> ProvisionerAppAsync(SaleorClient staff) =>

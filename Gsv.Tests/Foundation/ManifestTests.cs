@@ -197,6 +197,14 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
         Assert.Equal("{provisioner-public-url.value}", (string?)Resource("provisioner")["env"]!["Provisioner__PublicUrl"]);
     }
 
+    [Fact]
+    public void The_web_apps_product_webhook_targets_its_public_url_as_a_parameter()
+    {
+        // Saleor's IP filter refuses private targets: the Provisioner registers the Web app's webhook at its public address.
+        Assert.Equal("{web-public-url.value}", (string?)Resource("provisioner")["env"]!["Provisioner__WebPublicUrl"]);
+        Assert.Equal("parameter.v0", (string?)Resource("web-public-url")["type"]);
+    }
+
     private JsonObject Resource(string name) =>
         resources[name]?.AsObject() ?? throw new Xunit.Sdk.XunitException($"The manifest has no resource '{name}'.");
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using Gsv.ControlPlane.Client;
 using Gsv.Saleor;
@@ -142,7 +141,7 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
         }
 
         // Forged: a well-formed detached JWS naming Saleor's key id, but signed with another key.
-        var forged = Forge(delivery.Header("Saleor-Signature"), tampered);
+        var forged = ForgedSaleorSignature.Sign(delivery.Header("Saleor-Signature").Split('.')[0], tampered);
         using (var response = await _harness.DeliverAsync(delivery, tampered, new Dictionary<string, string?> { ["Saleor-Signature"] = forged, ["X-Saleor-Signature"] = forged }))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -305,15 +304,5 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
         }
 
         throw new TimeoutException($"Order {orderId} was not processed within {ProvisionerHarness.ProvisioningTimeout}.");
-    }
-
-    /// <summary>A detached JWS in Saleor's exact format, naming Saleor's key id, but made with a key Saleor never had.</summary>
-    private static string Forge(string genuineSignature, byte[] body)
-    {
-        var header = genuineSignature.Split('.')[0];
-        using var rsa = RSA.Create(2048);
-        var input = Encoding.ASCII.GetBytes(header + ".").Concat(body).ToArray();
-        var signature = rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return header + ".." + Convert.ToBase64String(signature).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 }

@@ -51,6 +51,7 @@ public sealed class BuyerJourneyBrowserTests(PlatformFixture platform, ITestOutp
         await page.GetByRole(AriaRole.Link, new() { Name = "Checkout", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(session.Url("/checkout"));
         await Expect(page.GetByText("Test mode:")).ToBeVisibleAsync();
+        await Expect(page.Locator("form.checkout-form")).ToHaveAttributeAsync("data-busy", "Paying…");
         await Expect(page.GetByText(user.Email)).ToBeVisibleAsync();
         await session.FillAddressAsync("US");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
@@ -139,6 +140,17 @@ public sealed class BuyerJourneyBrowserTests(PlatformFixture platform, ITestOutp
         await page.GotoAsync(session.Url("/marketplace/meeting-assistant"));
         await session.CheckPageAsync("buyer-product");
 
+        // Busy state (forms.js): a submitted form is aria-busy, its button disabled with the busy text; shown again
+        // (back/forward cache), the idle name returns. The submission itself is held back here, so nothing navigates.
+        var addToCart = page.Locator("form[data-busy='Adding…']");
+        await Expect(page.Locator("form[data-busy='Starting trial…']")).ToHaveCountAsync(1);
+        await addToCart.EvaluateAsync("form => { form.addEventListener('submit', e => e.preventDefault(), { once: true }); form.requestSubmit(); }");
+        await Expect(addToCart).ToHaveAttributeAsync("aria-busy", "true");
+        await Expect(addToCart.GetByRole(AriaRole.Button, new() { Name = "Adding…" })).ToBeDisabledAsync();
+        await page.EvaluateAsync("() => window.dispatchEvent(new PageTransitionEvent('pageshow'))");
+        await Expect(addToCart.GetByRole(AriaRole.Button, new() { Name = "Add to cart" })).ToBeEnabledAsync();
+        await Expect(addToCart).Not.ToHaveAttributeAsync("aria-busy", "true");
+
         // Anonymous: "Try free" asks to sign in first, then comes back to the product.
         await page.GetByRole(AriaRole.Button, new() { Name = "Try free" }).ClickAsync();
         await session.SubmitKeycloakLoginAsync();
@@ -149,6 +161,7 @@ public sealed class BuyerJourneyBrowserTests(PlatformFixture platform, ITestOutp
         var console = page.GetByRole(AriaRole.Link, new() { Name = "Open console" });
         await Expect(console).ToBeVisibleAsync(new() { Timeout = 180_000 });
         await Expect(page.GetByText("Status: Active")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Your free trial of Meeting Assistant");
         var instanceId = Guid.Parse(page.Url[^36..]);
         Assert.Equal($"account/instances/{instanceId}", await console.GetAttributeAsync("href"));
         await session.CheckPageAsync("buyer-trial-active");

@@ -41,6 +41,7 @@ public sealed class MarketplacePageTests(PlatformFixture platform)
         Assert.Contains("2 credits per run", research);
         Assert.Contains("Researches any topic on the web and writes a sourced brief.", research);
         Assert.Contains("<span class=\"kind\">agent</span>", research);
+        Assert.DoesNotContain("class=\"category\"", research); // one label per card: the kind, not also the category
     }
 
     [Fact]

@@ -137,3 +137,14 @@ public sealed class MarketplaceFacetsTests
         Assert.DoesNotContain(facets, f => f.Definition.Parameter == "connector");
     }
 }
+
+public sealed class OfferingPriceTests
+{
+    [Fact]
+    public void Every_price_is_written_one_way_whether_from_a_card_or_a_cart()
+    {
+        Assert.Equal("USD 49.00", Offering.FormatPrice(49m, "USD"));
+        Assert.Equal("USD 1234.50", Offering.FormatPrice(new Money(1234.5m, "USD")));
+        Assert.Equal("Price on request", Offering.FormatPrice(null, "USD"));
+    }
+}

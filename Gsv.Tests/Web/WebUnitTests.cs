@@ -55,3 +55,28 @@ public sealed class ProductDescriptionTests
         Assert.Equal("USD 49.00", offering.PriceText);
     }
 }
+
+public sealed class BillingFormTests
+{
+    [Theory]
+    [InlineData("Ada\u0000Lovelace")]
+    [InlineData("Ada\u001b[2JLovelace")]
+    [InlineData("Ada \u202Eecalevol")] // a right-to-left override would make the name read backwards
+    public void A_name_with_control_or_bidirectional_characters_is_refused_at_its_field(string name)
+    {
+        var form = new Gsv.Web.Commerce.BillingForm { FullName = name, Street = "1 Main St", City = "Berlin", PostalCode = "10115", Country = "DE" };
+
+        var (field, message) = Assert.Single(form.Validate());
+
+        Assert.Equal("FullName", field);
+        Assert.Contains("without control characters", message);
+    }
+
+    [Fact]
+    public void A_complete_address_is_valid()
+    {
+        var form = new Gsv.Web.Commerce.BillingForm { FullName = "Ada Lovelace", Street = "1 Main St", City = "Berlin", PostalCode = "10115", Country = "DE" };
+
+        Assert.Empty(form.Validate());
+    }
+}

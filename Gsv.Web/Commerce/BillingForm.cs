@@ -1,4 +1,5 @@
 using Gsv.Saleor;
+using Gsv.ServiceDefaults.Text;
 
 namespace Gsv.Web.Commerce;
 
@@ -30,7 +31,7 @@ public sealed class BillingForm
             {
                 yield return (field, "This field is required.");
             }
-            else if (value.Length > MaxLength || value.Any(char.IsControl))
+            else if (value.Length > MaxLength || FreeText.HasForbidden(value))
             {
                 yield return (field, $"Use at most {MaxLength} characters, without control characters.");
             }

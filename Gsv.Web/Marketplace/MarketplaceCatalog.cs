@@ -8,13 +8,14 @@ public sealed record MarketplaceResults(IReadOnlyList<Offering> Offerings, int T
 
 /// <summary>
 /// The offerings of Saleor channel <c>gsv</c>, read anonymously through the storefront API. Product lists are kept
-/// for <see cref="ListCacheDuration"/> (a product changed in Saleor shows within that time); product pages are read live.
+/// for at most <see cref="ListCacheDuration"/> and dropped as soon as Saleor reports a product change
+/// (<see cref="ProductListGeneration"/>); product pages are read live.
 /// </summary>
-public sealed partial class MarketplaceCatalog(SaleorClient saleor, IMemoryCache cache, ILogger<MarketplaceCatalog> logger)
+public sealed partial class MarketplaceCatalog(SaleorClient saleor, IMemoryCache cache, ProductListGeneration generation, ILogger<MarketplaceCatalog> logger)
 {
     public const string Channel = "gsv";
     public const int PageSize = 9;
-    public static readonly TimeSpan ListCacheDuration = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan ListCacheDuration = TimeSpan.FromSeconds(60);
 
     /// <summary>Every offering visible in the channel, or null when Saleor cannot be read right now.</summary>
     public async Task<IReadOnlyList<Offering>?> OfferingsAsync(CancellationToken cancellationToken = default) =>
@@ -51,7 +52,7 @@ public sealed partial class MarketplaceCatalog(SaleorClient saleor, IMemoryCache
             };
             var connection = await cache.GetOrCreateAsync(("page", filter.ToUrl()), entry =>
             {
-                entry.AbsoluteExpirationRelativeToNow = ListCacheDuration;
+                ExpireWithGeneration(entry);
                 return saleor.ProductsPageAsync(Channel, query with { SortField = field, SortDirection = direction }, PageSize, filter.After, cancellationToken);
             });
             return new MarketplaceResults(
@@ -71,7 +72,7 @@ public sealed partial class MarketplaceCatalog(SaleorClient saleor, IMemoryCache
         {
             var categories = await cache.GetOrCreateAsync("categories", async entry =>
             {
-                entry.AbsoluteExpirationRelativeToNow = ListCacheDuration;
+                ExpireWithGeneration(entry);
                 var all = new Dictionary<string, string>(StringComparer.Ordinal);
                 await foreach (var category in saleor.CategoriesAsync(cancellationToken))
                 {
@@ -98,7 +99,7 @@ public sealed partial class MarketplaceCatalog(SaleorClient saleor, IMemoryCache
     private async Task<IReadOnlyList<CatalogProduct>> AllAsync(ProductQuery query, string key, CancellationToken cancellationToken) =>
         (await cache.GetOrCreateAsync(("all", key), async entry =>
         {
-            entry.AbsoluteExpirationRelativeToNow = ListCacheDuration;
+            ExpireWithGeneration(entry);
             var products = new List<CatalogProduct>();
             await foreach (var product in saleor.ProductsAsync(Channel, query, cancellationToken: cancellationToken))
             {
@@ -107,6 +108,13 @@ public sealed partial class MarketplaceCatalog(SaleorClient saleor, IMemoryCache
 
             return (IReadOnlyList<CatalogProduct>)products;
         }))!;
+
+    /// <summary>Called before the read: a product change during the read leaves the entry already expired.</summary>
+    private void ExpireWithGeneration(ICacheEntry entry)
+    {
+        entry.AbsoluteExpirationRelativeToNow = ListCacheDuration;
+        entry.AddExpirationToken(generation.Token);
+    }
 
     private async Task<T?> Unavailable<T>(Func<Task<T>> read, CancellationToken cancellationToken) where T : class
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Gsv.ServiceDefaults.Text;
 
 namespace Gsv.Web.Marketplace;
 
@@ -79,7 +80,8 @@ public sealed record MarketplaceFilter(
             }
             else if (key == "q")
             {
-                search = values.LastOrDefault()?.Trim() is { Length: > 0 } q ? Clean(q) : null;
+                // One-line text as every GSV service keeps it (no control or bidirectional characters), cut to the limit.
+                search = FreeText.Clean(values.LastOrDefault(), MaxSearchLength) is { Length: > 0 } q ? q : null;
             }
             else if (key == "sort")
             {
@@ -178,11 +180,4 @@ public sealed record MarketplaceFilter(
 
     private static bool IsSlug(string? value) =>
         value is { Length: > 0 and <= 100 } && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
-
-    /// <summary>Search text without control or formatting characters, at most <see cref="MaxSearchLength"/>.</summary>
-    private static string? Clean(string text)
-    {
-        var kept = new string(text.Where(c => !char.IsControl(c) && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format).ToArray()).Trim();
-        return kept.Length == 0 ? null : kept.Length > MaxSearchLength ? kept[..MaxSearchLength] : kept;
-    }
 }

@@ -126,6 +126,7 @@ public sealed class BuyerJourneyBrowserTests(PlatformFixture platform, ITestOutp
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
         await Expect(page.GetByText("Added 500 credits.")).ToBeVisibleAsync(new() { Timeout = 180_000 });
         await Expect(page.GetByText($"Your balance is now {before + 500} credits.")).ToBeVisibleAsync();
+        await Expect(session.CreditsBadge).ToHaveTextAsync($"Credits: {before + 500}"); // live, without a reload
         await session.CheckPageAsync("buyer-order-credit-pack");
 
         await page.GotoAsync(session.Url("/marketplace/credits-500"));

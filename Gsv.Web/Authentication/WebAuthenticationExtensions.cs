@@ -2,6 +2,7 @@ using Gsv.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -22,6 +23,8 @@ public static partial class WebAuthenticationExtensions
     {
         builder.Services.Configure<KeycloakOptions>(builder.Configuration.GetSection(KeycloakOptions.SectionName));
         builder.Services.AddHttpClient(AuthenticationExtensions.KeycloakBackchannel);
+        builder.Services.AddSingleton<AccessTokenRefresher>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddAuthentication(options =>
             {
@@ -35,6 +38,8 @@ public static partial class WebAuthenticationExtensions
                 options.Cookie.SameSite = SameSiteMode.Lax;
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.LoginPath = "/account/login";
+                options.Events.OnValidatePrincipal = context =>
+                    context.HttpContext.RequestServices.GetRequiredService<AccessTokenRefresher>().ValidatePrincipalAsync(context);
             })
             .AddOpenIdConnect();
 

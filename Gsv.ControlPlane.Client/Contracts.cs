@@ -58,7 +58,8 @@ public sealed record RunDto(
     long DurationMs,
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt,
-    string? Error);
+    string? Error,
+    IReadOnlyList<string>? CitedDocumentIds = null);
 
 public sealed record UpsertOfferingRequest(
     string? ProductId,

@@ -83,6 +83,44 @@ public sealed class ControlPlaneUserClient(HttpClient http)
     public Task<RunDto?> GetRunAsync(string userToken, Guid runId, CancellationToken cancellationToken = default) =>
         GetOrNullAsync<RunDto>(userToken, $"runs/{runId}", cancellationToken);
 
+    /// <summary>Uploads documents to the instance's knowledge (multipart, one <c>file</c> part each); parsing starts at once.</summary>
+    public async Task<List<KnowledgeDocumentDto>> UploadKnowledgeAsync(
+        string userToken, Guid instanceId, IReadOnlyCollection<(string FileName, byte[] Content)> files, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Post, userToken, $"instances/{instanceId}/knowledge/documents");
+        var form = new MultipartFormDataContent();
+        foreach (var (fileName, content) in files)
+        {
+            form.Add(new ByteArrayContent(content), "file", fileName);
+        }
+
+        request.Content = form;
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<List<KnowledgeDocumentDto>>(response, cancellationToken);
+    }
+
+    /// <summary>The instance's documents with their parse status, newest first; null when the instance is not the caller's.</summary>
+    public Task<KnowledgeDocumentPageDto?> ListKnowledgeAsync(
+        string userToken, Guid instanceId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync<KnowledgeDocumentPageDto>(userToken, $"instances/{instanceId}/knowledge/documents?page={page}&pageSize={pageSize}", cancellationToken);
+
+    public async Task DeleteKnowledgeAsync(string userToken, Guid instanceId, string documentId, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Delete, userToken, $"instances/{instanceId}/knowledge/documents/{Uri.EscapeDataString(documentId)}");
+        using var response = await http.SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    /// <summary>The chunks of the instance's documents that best answer <paramref name="question"/> (what a run would be given).</summary>
+    public async Task<KnowledgeSearchResultDto> SearchKnowledgeAsync(
+        string userToken, Guid instanceId, string question, int? topK = null, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Post, userToken, $"instances/{instanceId}/knowledge/search");
+        request.Content = JsonContent.Create(new KnowledgeSearchRequest(question, topK), options: Json);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<KnowledgeSearchResultDto>(response, cancellationToken);
+    }
+
     private HttpRequestMessage Request(HttpMethod method, string userToken, string path)
     {
         var request = new HttpRequestMessage(method, Base + path);

@@ -1,6 +1,7 @@
 using Gsv.ControlPlane.Apis;
 using Gsv.ControlPlane.Data;
 using Gsv.ControlPlane.Email;
+using Gsv.ControlPlane.Knowledge;
 using Gsv.ControlPlane.Services;
 using Gsv.ServiceDefaults.Authentication;
 using Scalar.AspNetCore;
@@ -27,6 +28,9 @@ builder.Services.AddScoped<UserDirectory>();
 builder.Services.AddScoped<LedgerService>();
 builder.Services.AddScoped<InstanceService>();
 builder.Services.AddScoped<ApiKeyService>();
+// RAGFlow holds each knowledge instance's documents (contracts/ragflow).
+builder.Services.AddRagflowClient();
+builder.Services.AddScoped<KnowledgeService>();
 builder.Services.AddOptions<StaleHoldOptions>().BindConfiguration(StaleHoldOptions.SectionName);
 builder.Services.AddHostedService<StaleHoldSweeper>();
 builder.Services.AddOptions<MailOptions>().BindConfiguration(MailOptions.SectionName);
@@ -47,6 +51,7 @@ if (app.Environment.IsDevelopment())
 }
 
 app.MapPublicApi();
+app.MapKnowledgeApi();
 app.MapInternalApi();
 app.MapDefaultEndpoints();
 

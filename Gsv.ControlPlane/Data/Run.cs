@@ -25,13 +25,16 @@ public sealed class Run
 
     public string? Error { get; set; }
 
+    /// <summary>The knowledge documents whose chunks the run was given (knowledge offerings only).</summary>
+    public List<string>? CitedDocumentIds { get; set; }
+
     /// <summary>The record of a finished run as the Gateway sent it, charged <paramref name="creditsCharged"/>.</summary>
     public static Run From(RunDto record, long creditsCharged) => new()
     {
         RunId = record.RunId, InstanceId = record.InstanceId, WorkspaceId = record.WorkspaceId, Caller = record.Caller, Status = record.Status,
         CreditsCharged = creditsCharged, DurationMs = record.DurationMs, StartedAt = record.StartedAt, FinishedAt = record.FinishedAt,
-        Error = record.Error,
+        Error = record.Error, CitedDocumentIds = record.CitedDocumentIds is { Count: > 0 } cited ? [.. cited] : null,
     };
 
-    public RunDto ToDto() => new(RunId, InstanceId, WorkspaceId, Caller, Status, CreditsCharged, DurationMs, StartedAt, FinishedAt, Error);
+    public RunDto ToDto() => new(RunId, InstanceId, WorkspaceId, Caller, Status, CreditsCharged, DurationMs, StartedAt, FinishedAt, Error, CitedDocumentIds);
 }

@@ -25,6 +25,9 @@ public static class GsvProblems
     public const string RateLimited = "rate_limited";
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
+    public const string KnowledgeNotSupported = "knowledge_not_supported";
+    public const string KnowledgeNotReady = "knowledge_not_ready";
+    public const string KnowledgeUnavailable = "knowledge_unavailable";
 
     public static IResult Problem(
         string code, int status, string title, string? detail = null, IDictionary<string, object?>? extensions = null)

@@ -417,6 +417,9 @@ namespace Gsv.ControlPlane.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.PrimitiveCollection<List<string>>("CitedDocumentIds")
+                        .HasColumnType("text[]");
+
                     b.Property<long>("CreditsCharged")
                         .HasColumnType("bigint");
 

@@ -26,6 +26,7 @@ builder.Services.AddHostedService<OfferingSyncService>();
 builder.Services.AddHealthChecks().AddCheck<OfferingSyncHealthCheck>("offering-sync");
 builder.Services.AddControlPlaneClient();
 builder.Services.AddLangflowClient();
+builder.Services.AddRagflowClient();
 builder.Services.AddFlowTemplates();
 
 builder.Services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.SectionName);
@@ -40,6 +41,7 @@ builder.Services.AddScoped<InboxStore>();
 builder.Services.AddScoped<OrderProcessor>();
 builder.Services.AddScoped<InstanceProvisioning>();
 builder.Services.AddScoped<InstanceDeployer>();
+builder.Services.AddScoped<KnowledgeBaseDeployer>();
 builder.Services.AddHostedService<InboxWorker>();
 builder.Services.AddHostedService<Reconciler>();
 

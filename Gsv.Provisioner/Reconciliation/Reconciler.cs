@@ -11,9 +11,9 @@ using Microsoft.Extensions.Options;
 namespace Gsv.Provisioner.Reconciliation;
 
 /// <summary>
-/// Converges what is deployed (Control Plane instance records, Langflow flows) on the desired state committed in the
-/// GitOps repository: a manifest whose instance is <c>PROVISIONING</c> gets its flow deployed and the instance
-/// <c>ACTIVE</c>; a deployed instance whose manifest was removed loses its flow and is <c>TERMINATED</c>; a
+/// Converges what is deployed (Control Plane instance records, Langflow flows, RAGFlow datasets of knowledge instances) on the desired state committed in the
+/// GitOps repository: a manifest whose instance is <c>PROVISIONING</c> gets its flow (and knowledge base) deployed and the instance
+/// <c>ACTIVE</c>; a deployed instance whose manifest was removed loses its flow and knowledge base and is <c>TERMINATED</c>; a
 /// <c>PENDING</c> trial is declared, and a <c>PENDING</c> instance whose manifest is already committed moves on. Failed deployments stay
 /// <c>PROVISIONING</c> with the last error and are retried with backoff, then <c>FAILED</c> after N failures.
 /// </summary>
@@ -187,9 +187,14 @@ public sealed partial class Reconciler(
     {
         var controlPlane = services.GetRequiredService<ControlPlaneClient>();
         Guid flowId;
+        string? knowledgeBaseId = null;
         try
         {
             flowId = await services.GetRequiredService<InstanceDeployer>().DeployAsync(manifest, templates, cancellationToken);
+            if (instance.Knowledge)
+            {
+                knowledgeBaseId = await services.GetRequiredService<KnowledgeBaseDeployer>().DeployAsync(instance, cancellationToken);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -198,7 +203,10 @@ public sealed partial class Reconciler(
         }
 
         await controlPlane.TransitionInstanceAsync(
-            instance.Id, new TransitionRequest(InstanceState.Active, "flow deployed to Langflow", LangflowFlowId: flowId.ToString()), cancellationToken);
+            instance.Id,
+            new TransitionRequest(InstanceState.Active, knowledgeBaseId is null ? "flow deployed to Langflow" : "flow deployed to Langflow, knowledge base created in RAGFlow",
+                LangflowFlowId: flowId.ToString(), KnowledgeBaseId: knowledgeBaseId),
+            cancellationToken);
         if (failure is not null)
         {
             db.ReconcileFailures.Remove(failure);
@@ -243,6 +251,11 @@ public sealed partial class Reconciler(
     private async Task TerminateAsync(IServiceProvider services, InstanceDto instance, CancellationToken cancellationToken)
     {
         await services.GetRequiredService<InstanceDeployer>().DeleteAsync(instance, cancellationToken);
+        if (instance.Knowledge)
+        {
+            await services.GetRequiredService<KnowledgeBaseDeployer>().DeleteAsync(instance, cancellationToken);
+        }
+
         await services.GetRequiredService<ControlPlaneClient>().TransitionInstanceAsync(
             instance.Id, new TransitionRequest(InstanceState.Terminated, "manifest removed from the GitOps repository"), cancellationToken);
         LogTerminated(logger, instance.Id);

@@ -18,7 +18,7 @@ var controlPlane = builder.AddProject<Projects.Gsv_ControlPlane>("controlplane")
     .WithHttpHealthCheck("/health")
     .WithReference(infra.ControlPlaneDatabase).WaitFor(infra.ControlPlaneDatabase)
     .WithKeycloak(infra.Keycloak)
-    .WithReference(infra.RagflowHttp)
+    .WithReference(infra.RagflowHttp).WaitFor(infra.Ragflow)
     .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey)
     .WithMail(mail);
 
@@ -31,6 +31,9 @@ var gateway = builder.AddProject<Projects.Gsv_Gateway>("gateway")
     .WithReference(controlPlane).WaitFor(controlPlane)
     .WithReference(infra.LangflowHttp).WaitFor(infra.Langflow)
     .WithEnvironment("Langflow__ApiKey", secrets.LangflowApiKey)
+    // Knowledge instances' runs retrieve passages of the buyer's documents.
+    .WithReference(infra.RagflowHttp).WaitFor(infra.Ragflow)
+    .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey)
     .WithEnvironment("Gateway__RunsPerMinute", gatewayRunsPerMinute)
     .WithKeycloak(infra.Keycloak, "gsv-gateway", secrets.GatewayClientSecret);
 

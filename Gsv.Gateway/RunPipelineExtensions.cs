@@ -1,17 +1,19 @@
 using Gsv.Gateway.Credits;
 using Gsv.Gateway.Idempotency;
 using Gsv.Gateway.Instances;
+using Gsv.Gateway.Knowledge;
 using Gsv.Gateway.Observability;
 using Gsv.Gateway.RateLimiting;
 using Gsv.Gateway.Runs;
 using Gsv.Langflow;
+using Gsv.Ragflow;
 using Microsoft.Extensions.Options;
 
 namespace Gsv.Gateway;
 
 public static class RunPipelineExtensions
 {
-    /// <summary>Everything a run goes through: instance lookup, rate limit, idempotency, hold (or one held ahead), Langflow, settlement (batched, in the background), metrics.</summary>
+    /// <summary>Everything a run goes through: instance lookup, rate limit, idempotency, hold (or one held ahead), knowledge retrieval, Langflow, settlement (batched, in the background), metrics.</summary>
     public static WebApplicationBuilder AddRunPipeline(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName)
@@ -36,7 +38,12 @@ public static class RunPipelineExtensions
         // Registered after the batcher, so stopped before it: its ready holds are released while the batcher still sends.
         builder.Services.AddSingleton<CreditReserve>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CreditReserve>());
-        builder.Services.AddSingleton(provider => new TweakPolicy(LoadFlowTemplates(provider)));
+        builder.Services.AddSingleton(provider => new LoadedFlowTemplates(LoadFlowTemplates(provider)));
+        builder.Services.AddSingleton(provider => new TweakPolicy(provider.GetRequiredService<LoadedFlowTemplates>().Templates));
+        // Knowledge instances' runs are given passages of the buyer's documents (RAGFlow retrieval, a read: retried as usual).
+        builder.Services.AddRagflowClient();
+        builder.Services.AddScoped(provider => new KnowledgeRetriever(
+            provider.GetRequiredService<RagflowClient>(), provider.GetRequiredService<LoadedFlowTemplates>().Templates));
         builder.Services.AddScoped<RunAdmission>();
         builder.Services.AddScoped<RunExecutor>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
@@ -57,8 +64,11 @@ public static class RunPipelineExtensions
         return builder;
     }
 
+    /// <summary>The flow templates the gateway loaded (null when none were found), shared by the tweak policy and knowledge retrieval.</summary>
+    private sealed record LoadedFlowTemplates(FlowTemplates? Templates);
+
     /// <summary>
-    /// The flow templates, for their tweak allow-lists (<c>Langflow:FlowTemplatesPath</c>, else <c>flows/</c> above the
+    /// The flow templates, for their tweak allow-lists and context inputs (<c>Langflow:FlowTemplatesPath</c>, else <c>flows/</c> above the
     /// content root). Without them no tweak is allowed: the safe default.
     /// </summary>
     private static FlowTemplates? LoadFlowTemplates(IServiceProvider provider)

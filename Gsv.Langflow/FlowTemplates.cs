@@ -19,6 +19,16 @@ public sealed record FlowTemplate(string Name, JsonObject Document)
     /// </summary>
     public IReadOnlyDictionary<string, int> AllowedTweaks { get; } = ReadAllowedTweaks(Name, Document);
 
+    /// <summary>
+    /// Top-level key naming the prompt field that receives the passages retrieved from the buyer's documents
+    /// (<c>"gsv_context_input": "Prompt-x1.context"</c>); only knowledge offerings' templates declare it. Set by the
+    /// Gateway, never by a caller (it is not an allowed tweak), never sent to Langflow.
+    /// </summary>
+    public const string ContextInputKey = "gsv_context_input";
+
+    /// <summary>The component and field that take the retrieved passages, or null when the flow uses no knowledge.</summary>
+    public (string Component, string Field)? ContextInput { get; } = ReadContextInput(Name, Document);
+
     public string DisplayName => (string?)Document["name"] ?? Name;
 
     public string? Description => (string?)Document["description"];
@@ -31,6 +41,30 @@ public sealed record FlowTemplate(string Name, JsonObject Document)
         new(flowName, Data, description ?? Description, endpointName, folderId,
             Document["tags"] is JsonArray tags ? [.. tags.Select(t => (string?)t).OfType<string>()] : null,
             (string?)Document["icon"]);
+
+    private static (string, string)? ReadContextInput(string name, JsonObject document)
+    {
+        if (document[ContextInputKey] is null)
+        {
+            return null;
+        }
+
+        var declared = document[ContextInputKey] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        var dot = declared?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        if (declared is null || dot <= 0 || dot == declared.Length - 1)
+        {
+            throw new InvalidDataException($"Flow template '{name}': {ContextInputKey} must be \"component.field\".");
+        }
+
+        var (component, field) = (declared[..dot], declared[(dot + 1)..]);
+        var node = (document["data"]?["nodes"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(n => (string?)n["id"] == component);
+        if (node?["data"]?["node"]?["template"]?[field] is null)
+        {
+            throw new InvalidDataException($"Flow template '{name}': {ContextInputKey} names '{declared}', which is not a field of the flow.");
+        }
+
+        return (component, field);
+    }
 
     private static Dictionary<string, int> ReadAllowedTweaks(string name, JsonObject document)
     {

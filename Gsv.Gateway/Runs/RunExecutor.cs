@@ -1,9 +1,12 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gsv.ControlPlane.Client;
 using Gsv.Gateway.Credits;
 using Gsv.Gateway.Idempotency;
+using Gsv.Gateway.Knowledge;
 using Gsv.Gateway.Observability;
 using Gsv.Langflow;
+using Gsv.Ragflow;
 using Gsv.ServiceDefaults.Problems;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +20,7 @@ namespace Gsv.Gateway.Runs;
 /// </summary>
 public sealed partial class RunExecutor(
     LangflowClient langflow,
+    KnowledgeRetriever knowledge,
     CreditReserve credits,
     ControlPlaneClient controlPlane,
     IdempotencyStore idempotency,
@@ -30,6 +34,12 @@ public sealed partial class RunExecutor(
     /// <summary>Plain run: the answer as JSON (UTF-8), or a 502 <c>runtime_error</c> problem.</summary>
     public async Task<IResult> RunAsync(HttpContext context, AdmittedRun run, RunRequestBody body, ServerTiming timing)
     {
+        var (passages, refusal) = await RetrieveAsync(context, run, body, timing, streamed: false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
         RunResponse response;
         var since = timing.Begin();
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
@@ -37,7 +47,7 @@ public sealed partial class RunExecutor(
             timeout.CancelAfter(_timeout);
             try
             {
-                response = await langflow.RunAsync(run.FlowId, ToLangflow(body), timeout.Token);
+                response = await langflow.RunAsync(run.FlowId, ToLangflow(body, passages), timeout.Token);
             }
             catch (Exception exception)
             {
@@ -49,7 +59,7 @@ public sealed partial class RunExecutor(
         }
 
         timing.AddRuntime(since);
-        var result = await SucceedAsync(run, response.Text, response.SessionId, response.Usage, streamed: false, timing);
+        var result = await SucceedAsync(run, response.Text, response.SessionId, response.Usage, passages, streamed: false, timing);
         context.Response.Headers["Server-Timing"] = timing.Header();
         return Results.Bytes(result, "application/json");
     }
@@ -61,10 +71,17 @@ public sealed partial class RunExecutor(
     /// </summary>
     public async Task StreamAsync(HttpContext context, AdmittedRun run, RunRequestBody body, ServerTiming timing)
     {
+        var (passages, refusal) = await RetrieveAsync(context, run, body, timing, streamed: true);
+        if (refusal is not null)
+        {
+            await refusal.ExecuteAsync(context);
+            return;
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(_timeout);
         var since = timing.Begin();
-        await using var events = langflow.StreamAsync(run.FlowId, ToLangflow(body), timeout.Token).GetAsyncEnumerator(timeout.Token);
+        await using var events = langflow.StreamAsync(run.FlowId, ToLangflow(body, passages), timeout.Token).GetAsyncEnumerator(timeout.Token);
 
         bool any;
         try
@@ -127,7 +144,7 @@ public sealed partial class RunExecutor(
         timing.AddRuntime(since);
         if (end is not null)
         {
-            var result = await SucceedAsync(run, end.Text, end.SessionId, end.Usage, streamed: true, timing);
+            var result = await SucceedAsync(run, end.Text, end.SessionId, end.Usage, passages, streamed: true, timing);
             await TryWriteAsync(() => sse.WriteRawAsync("done", result, context.RequestAborted));
             return;
         }
@@ -167,16 +184,56 @@ public sealed partial class RunExecutor(
         await sse.WriteRawAsync("done", result, context.RequestAborted);
     }
 
-    private static Gsv.Langflow.RunRequest ToLangflow(RunRequestBody body) => new(body.Input, body.SessionId, body.Tweaks);
+    /// <summary>
+    /// The passages of the buyer's documents for a knowledge instance (null for others). When they cannot be searched
+    /// the run is not started: its hold is released and the caller gets a 503 <c>knowledge_unavailable</c>.
+    /// </summary>
+    private async Task<(RunContext? Passages, IResult? Refusal)> RetrieveAsync(
+        HttpContext context, AdmittedRun run, RunRequestBody body, ServerTiming timing, bool streamed)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(_timeout);
+        try
+        {
+            return (await knowledge.RetrieveAsync(run.Instance, body.Input!, timing, timeout.Token), null);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or RagflowException or OperationCanceledException or TimeoutException)
+        {
+            var reason = exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested ? "caller_gone" : "knowledge_unavailable";
+            await FailAsync(run, reason, $"Knowledge retrieval failed: {exception.Message}", streamed, timing);
+            return (null, GsvProblems.Problem(GsvProblems.KnowledgeUnavailable, StatusCodes.Status503ServiceUnavailable, "Knowledge unavailable",
+                "The instance's documents could not be searched; the run was not started and not charged. Try again shortly.",
+                new Dictionary<string, object?> { ["runId"] = run.RunId, ["correlationId"] = GatewayTelemetry.CorrelationId(context) }));
+        }
+    }
+
+    /// <summary>The caller's request for Langflow, plus the retrieved passages in the flow's context field.</summary>
+    private static Gsv.Langflow.RunRequest ToLangflow(RunRequestBody body, RunContext? passages)
+    {
+        if (passages is null)
+        {
+            return new(body.Input, body.SessionId, body.Tweaks);
+        }
+
+        var tweaks = body.Tweaks?.DeepClone().AsObject() ?? [];
+        if (tweaks[passages.Component] is not JsonObject fields)
+        {
+            tweaks[passages.Component] = fields = [];
+        }
+
+        fields[passages.Field] = passages.Text;
+        return new(body.Input, body.SessionId, tweaks);
+    }
 
     /// <summary>
     /// Hands the capture of the hold and the run record to the background settlement (one batched Control Plane item),
     /// then the answer, with the workspace's credits as they stand once the runs in progress are charged.
     /// </summary>
-    private async Task<byte[]> SucceedAsync(AdmittedRun run, string? output, string? sessionId, TokenUsage? usage, bool streamed, ServerTiming timing)
+    private async Task<byte[]> SucceedAsync(
+        AdmittedRun run, string? output, string? sessionId, TokenUsage? usage, RunContext? passages, bool streamed, ServerTiming timing)
     {
         var since = timing.Begin();
-        var record = Record(run, RunStatuses.Succeeded, run.Amount, error: null);
+        var record = Record(run, RunStatuses.Succeeded, run.Amount, error: null) with { CitedDocumentIds = passages?.DocumentIds };
         RunCredits runCredits;
         if (run.Credits is { } held)
         {
@@ -196,7 +253,8 @@ public sealed partial class RunExecutor(
         timing.AddControlPlane(since);
 
         var body = new RunResultBody(run.RunId, output, sessionId,
-            usage is null ? null : new RunUsage(usage.InputTokens, usage.OutputTokens, usage.TotalTokens), runCredits);
+            usage is null && passages is null ? null : new RunUsage(usage?.InputTokens, usage?.OutputTokens, usage?.TotalTokens, passages?.ChunksUsed),
+            runCredits);
         var json = JsonSerializer.SerializeToUtf8Bytes(body, GatewayJsonContext.Default.RunResultBody);
         if (run.Idempotent is { } idempotent)
         {

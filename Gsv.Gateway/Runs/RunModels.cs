@@ -76,7 +76,8 @@ public sealed record RunRequestBody(string? Input, string? SessionId, JsonObject
     }
 }
 
-public sealed record RunUsage(int? InputTokens, int? OutputTokens, int? TotalTokens);
+/// <summary>Tokens the model used and, for a knowledge instance, how many passages of the buyer's documents it was given.</summary>
+public sealed record RunUsage(int? InputTokens, int? OutputTokens, int? TotalTokens, int? KnowledgeChunks = null);
 
 public sealed record RunCredits(long Charged, long Balance, bool Low);
 

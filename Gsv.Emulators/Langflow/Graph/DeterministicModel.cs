@@ -63,12 +63,17 @@ public static class DeterministicModel
         return Shorten(sentence, 120);
     }
 
-    /// <summary>The whole prompt on one line (whitespace collapsed), so the answer reflects everything the model was given.</summary>
+    /// <summary>
+    /// The prompt on one line (whitespace collapsed), so the answer reflects what the model was given — up to
+    /// <see cref="MaxEcho"/> characters: enough for a question and the first passages of a knowledge prompt.
+    /// </summary>
     private static string? OneLine(string text)
     {
         var line = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return line.Length == 0 ? null : Shorten(line, 240);
+        return line.Length == 0 ? null : Shorten(line, MaxEcho);
     }
+
+    public const int MaxEcho = 1000;
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }

@@ -75,16 +75,8 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
     {
         const long creditsPerRun = 1;
         var controlPlane = await ServiceControlPlaneAsync();
-        var buyerToken = await GetTokenAsync(new()
-        {
-            ["grant_type"] = "password",
-            ["client_id"] = "gsv-cli",
-            ["username"] = "buyer@gsv.local",
-            ["password"] = await ParameterAsync("demo-buyer-password"),
-            ["scope"] = "openid",
-        });
-
-        var userControlPlane = new ControlPlaneUserClient(Client("controlplane", null));
+        var buyerToken = await BuyerTokenAsync();
+        var userControlPlane = UserControlPlane();
         var workspaceId = (await userControlPlane.GetMeAsync(buyerToken)).Workspaces[0].Id;
 
         const string slug = "bench-agent";
@@ -111,6 +103,19 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
 
 
     public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
+
+    /// <summary>An access token of the demo buyer (<c>buyer@gsv.local</c>), as the CLI client gets one.</summary>
+    public async Task<string> BuyerTokenAsync() => await GetTokenAsync(new()
+    {
+        ["grant_type"] = "password",
+        ["client_id"] = "gsv-cli",
+        ["username"] = "buyer@gsv.local",
+        ["password"] = await ParameterAsync("demo-buyer-password"),
+        ["scope"] = "openid",
+    });
+
+    /// <summary>The Control Plane's public API (a user's token goes with each call).</summary>
+    public ControlPlaneUserClient UserControlPlane() => new(Client("controlplane", null));
 
     /// <summary>
     /// The wallet once nothing is held (at most 30 s): the gateway settles runs in the background and releases the holds

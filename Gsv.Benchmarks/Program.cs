@@ -4,6 +4,12 @@ using Gsv.Benchmarks;
 // and an API key, then runs the same load straight at the Langflow emulator and through the gateway.
 var options = BenchmarkOptions.Parse(args);
 await using var platform = await BenchmarkPlatform.StartAsync(options);
+if (args.Contains("--knowledge"))
+{
+    // Retrieval latency through the Control Plane instead (README, "Benchmarks").
+    return await new KnowledgeBenchmark(platform).RunAsync(Console.Out) ? 0 : 1;
+}
+
 var target = await platform.PrepareInstanceAsync(options);
 var report = await new GatewayBenchmark(platform, target, options).RunAsync();
 report.Print(Console.Out);

@@ -26,6 +26,33 @@ public sealed class FlowGraphExecutorTests
         Assert.Equal(LangflowTestSupport.TemplateNames.Order(), LangflowTestSupport.LoadTemplates().Names.Order());
     }
 
+    [Theory]
+    [InlineData("support-agent")]
+    [InlineData("content-writer")]
+    [InlineData("code-reviewer")]
+    public async Task Knowledge_templates_take_the_retrieved_passages_in_their_declared_context_input(string name)
+    {
+        var template = LangflowTestSupport.LoadTemplates().Get(name);
+        var (component, field) = template.ContextInput ?? throw new Xunit.Sdk.XunitException($"{name} declares no context input");
+        var tweaks = new JsonObject { [component] = new JsonObject { [field] = "[1] faq.md: The office code is ZETA-9." } };
+
+        var runs = await RunAsync(FlowGraph.Parse(template.Data), "What is the office code?", tweaks);
+
+        var prompt = runs.Single(r => r.Vertex.Type == "Prompt");
+        Assert.Contains("What is the office code?", prompt.Text);
+        Assert.Contains("[1] faq.md: The office code is ZETA-9.", prompt.Text);
+        Assert.Contains("ZETA-9", runs.Single(r => r.Vertex.Type == "ChatOutput").Text);     // the model was given it
+        Assert.DoesNotContain(field, template.AllowedTweaks.Keys.Select(k => k[(k.IndexOf('.') + 1)..]));   // callers cannot set it
+    }
+
+    [Theory]
+    [InlineData("research-agent")]
+    [InlineData("lead-qualifier")]
+    public void Templates_without_knowledge_declare_no_context_input(string name)
+    {
+        Assert.Null(LangflowTestSupport.LoadTemplates().Get(name).ContextInput);
+    }
+
     [Fact]
     public async Task Input_flows_through_the_prompt_variable_into_the_model_and_out()
     {
@@ -34,7 +61,8 @@ public sealed class FlowGraphExecutorTests
         var prompt = runs.Single(r => r.Vertex.Type == "Prompt");
         var model = runs.Single(r => r.Vertex.Type == "OpenAIModel");
         var output = runs.Single(r => r.Vertex.Type == "ChatOutput");
-        Assert.Equal("Customer message:\nMy printer is offline\n\nReply to the customer.", prompt.Text);
+        Assert.StartsWith("Customer message:\nMy printer is offline\n\n", prompt.Text);
+        Assert.EndsWith("\n\nReply to the customer.", prompt.Text);
         Assert.Equal(model.Text, output.Text);
         Assert.Contains("You are GSV Support Agent", output.Text);
         Assert.Contains("My printer is offline", output.Text);

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Gsv.ControlPlane.Client;
+using Gsv.Provisioner.Reconciliation;
 using Gsv.Saleor;
 using Gsv.Tests.Infrastructure;
+using Gsv.Tests.Knowledge;
 using Xunit.Abstractions;
 
 namespace Gsv.Tests.Provisioner;
@@ -67,12 +69,18 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
     }
 
     [Fact]
-    public async Task Removing_the_manifest_from_the_repository_deletes_the_flow_and_terminates_the_instance()
+    public async Task Removing_the_manifest_from_the_repository_deletes_the_flow_and_knowledge_base_and_terminates_the_instance()
     {
         var email = ProvisionerHarness.NewEmail("removal");
         var workspaceId = await _harness.WorkspaceOfAsync(email);
         var order = await _harness.BuyAsync(email, ("code-review-assistant", 1));
         var active = await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Active);
+
+        // A knowledge offering: its dataset was created with the flow, named after the instance.
+        var ragflow = await _harness.Platform.CreateRagflowClientAsync();
+        Assert.True(active.Knowledge);
+        var dataset = Assert.Single(await ragflow.FindDatasetsByNameAsync(KnowledgeBaseDeployer.DatasetName(active.Id)));
+        Assert.Equal(active.KnowledgeBaseId, dataset.Id);
 
         // An operator's change to the desired state, made with git alone.
         var path = $"instances/{workspaceId}/{active.Id}.yaml";
@@ -82,6 +90,7 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
         var terminated = await _harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Terminated);
         Assert.Equal(active.Id, terminated.Id);
         Assert.Null(await (await _harness.LangflowAsync()).FindFlowAsync(Guid.Parse(active.LangflowFlowId!)));
+        Assert.Empty(await ragflow.FindDatasetsByNameAsync(KnowledgeBaseDeployer.DatasetName(active.Id)));
     }
 
     [Fact]

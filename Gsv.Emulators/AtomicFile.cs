@@ -10,4 +10,12 @@ public static class AtomicFile
         File.WriteAllText(temporary, content);
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>The same for bytes (uploaded files).</summary>
+    public static void Write(string path, byte[] content)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, content);
+        File.Move(temporary, path, overwrite: true);
+    }
 }

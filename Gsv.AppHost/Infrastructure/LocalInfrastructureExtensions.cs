@@ -42,7 +42,8 @@ public static class LocalInfrastructureExtensions
             // Streamed answers come at a model's pace (about 50 tokens a second), not all in one network packet.
             .WithEnvironment("Langflow__TokenIntervalMs", "20");
         var ragflow = builder.AddEmulator("ragflow", "/api/v1/system/healthz")
-            .WithEnvironment("RAGFLOW_API_KEY", secrets.RagflowApiKey);
+            .WithEnvironment("RAGFLOW_API_KEY", secrets.RagflowApiKey)
+            .WithEnvironment("Ragflow__DataPath", Path.Combine(data.Root, "ragflow"));
 
         return new PlatformInfrastructure(
             controlPlaneDb, provisionerDb, redis,

@@ -7,7 +7,7 @@ public sealed record TextChunk(int Index, string Content, int Start, int End, in
 /// Splits text into chunks of about <c>chunk_token_num</c> tokens (estimated at <see cref="CharsPerToken"/> characters
 /// a token), cutting at the best boundary in the second half of the window — a blank line, else a line break, else a
 /// sentence end, else a space — and starting each chunk about <see cref="OverlapPercent"/> % before the previous one
-/// ended (at a word start), so a sentence cut in two is whole in one of them. Pure and deterministic.
+/// ended (at a sentence start when one is near, else a word start), so a sentence cut in two is whole in one of them. Pure and deterministic.
 /// </summary>
 public static class Chunker
 {
@@ -82,13 +82,26 @@ public static class Chunker
         return -1;
     }
 
-    /// <summary>The first word start in <c>[from, limit)</c> (a sentence start preferred), or <paramref name="limit"/>.</summary>
+    private static bool IsSentenceEnd(string text, int i) => text[i] is '.' or '!' or '?' or '\n' && char.IsWhiteSpace(text[i + 1]);
+
+    /// <summary>
+    /// Where the next chunk starts, for an overlap from <paramref name="from"/> up to <paramref name="limit"/>: a sentence
+    /// start in <c>[from, limit)</c>, else the last one up to an overlap further back, else the first word start.
+    /// </summary>
     private static int WordStartAtOrAfter(string text, int from, int limit)
     {
         from = Math.Max(from, 0);
         for (var i = from; i < limit - 1; i++)
         {
-            if (text[i] is '.' or '!' or '?' or '\n' && char.IsWhiteSpace(text[i + 1]))
+            if (IsSentenceEnd(text, i))
+            {
+                return i + 1;
+            }
+        }
+
+        for (var i = from - 1; i >= Math.Max(from - (limit - from), 1); i--)
+        {
+            if (IsSentenceEnd(text, i))
             {
                 return i + 1;
             }

@@ -51,7 +51,7 @@ public sealed class RagflowClient(HttpClient http)
         foreach (var file in files)
         {
             var part = new StreamContent(file.Content);
-            part.Headers.ContentType = new MediaTypeHeaderValue(file.ContentType ?? "application/octet-stream");
+            part.Headers.ContentType = MediaTypeHeaderValue.TryParse(file.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
             form.Add(part, "file", file.FileName);
         }
 

@@ -171,12 +171,16 @@ public sealed class CreditBatchSession : IAsyncDisposable
         if (writes.Runs is { Count: > 0 } runs)
         {
             batch.BatchCommands.Add(Command("""
-                INSERT INTO runs ("RunId", "InstanceId", "WorkspaceId", "Caller", "Status", "CreditsCharged", "DurationMs", "StartedAt", "FinishedAt", "Error")
-                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::text[])
+                INSERT INTO runs ("RunId", "InstanceId", "WorkspaceId", "Caller", "Status", "CreditsCharged", "DurationMs", "StartedAt", "FinishedAt", "Error", "CitedDocumentIds")
+                SELECT r.id, r.instance, r.workspace, r.caller, r.status, r.charged, r.duration, r.started, r.finished, r.error, string_to_array(r.cited, ',')
+                FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
+                    AS r(id, instance, workspace, caller, status, charged, duration, started, finished, error, cited)
                 ON CONFLICT ("RunId") DO NOTHING
                 """, Column(runs, r => r.RunId), Column(runs, r => r.InstanceId), Column(runs, r => r.WorkspaceId), Column(runs, r => r.Caller),
                 Column(runs, r => r.Status), Column(runs, r => r.CreditsCharged), Column(runs, r => r.DurationMs), Column(runs, r => Utc(r.StartedAt)),
-                Column(runs, r => Utc(r.FinishedAt)), Column(runs, r => r.Error)));
+                Column(runs, r => Utc(r.FinishedAt)), Column(runs, r => r.Error),
+                // A run's cited documents as one comma-joined text (unnest cannot take an array per row): RAGFlow ids are hex.
+                Column(runs, r => r.CitedDocumentIds is { Count: > 0 } cited ? string.Join(',', cited) : null)));
         }
 
         if (writes.ChangedWallets.SelectMany(w => w.Trials).ToList() is { Count: > 0 } trials)

@@ -32,7 +32,14 @@ public sealed class KnowledgeFlowTests(PlatformFixture platform)
         Assert.Contains(code, (string?)answer["output"]);
         Assert.True((int)answer["usage"]!["knowledgeChunks"]! >= 1);
         Assert.Contains("retrieval;dur=", timing);
-        var run = await buyer.ControlPlane.GetRunAsync(buyer.User.AccessToken, Guid.Parse((string)answer["runId"]!));
+        // The run record reaches the Control Plane with the run's settlement, moments after the answer.
+        RunDto? run = null;
+        var runId = Guid.Parse((string)answer["runId"]!);
+        for (var waited = 0; run is null && waited < 100; waited++)
+        {
+            run = await buyer.ControlPlane.GetRunAsync(buyer.User.AccessToken, runId) ?? await Task.Delay(100).ContinueWith(_ => (RunDto?)null);
+        }
+
         Assert.Equal([document.Id], run!.CitedDocumentIds);
 
         await buyer.ControlPlane.DeleteKnowledgeAsync(buyer.User.AccessToken, buyer.Instance.Id, document.Id);

@@ -1,7 +1,8 @@
 using Gsv.Benchmarks;
 
 // Gateway overhead benchmark (README, "Benchmarks"): brings the platform up, prepares an ACTIVE instance with credits
-// and an API key, then runs the same load straight at the Langflow emulator and through the gateway.
+// and an API key, then runs the same load straight at the Langflow emulator and through the gateway. With --knowledge:
+// knowledge retrieval latency through the Control Plane instead.
 var options = BenchmarkOptions.Parse(args);
 await using var platform = await BenchmarkPlatform.StartAsync(options);
 if (args.Contains("--knowledge"))

@@ -12,9 +12,18 @@ namespace Gsv.Langflow;
 /// </summary>
 public sealed class LangflowClient(HttpClient http)
 {
+    /// <summary>
+    /// The request option (<c>gsv.send-once</c>) that tells the service defaults' resilience handler not to send a request
+    /// twice (creates and runs); the callers retry those themselves.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> SendOnce = new("gsv.send-once");
+
     public async Task<FlowRead> CreateFlowAsync(FlowCreate flow, CancellationToken cancellationToken = default)
     {
-        using var response = await http.PostAsJsonAsync("api/v1/flows/", flow, LangflowJson.Options, cancellationToken);
+        // Sent once: a retried create whose first attempt reached Langflow would leave a duplicate flow.
+        using var message = new HttpRequestMessage(HttpMethod.Post, "api/v1/flows/") { Content = JsonContent.Create(flow, options: LangflowJson.Options) };
+        message.Options.Set(SendOnce, true);
+        using var response = await http.SendAsync(message, cancellationToken);
         return await ReadAsync<FlowRead>(response, cancellationToken);
     }
 
@@ -55,8 +64,9 @@ public sealed class LangflowClient(HttpClient http)
     /// <summary>Runs a flow by id or endpoint name and returns Langflow's <c>RunResponse</c>.</summary>
     public async Task<RunResponse> RunAsync(string flowIdOrEndpointName, RunRequest request, CancellationToken cancellationToken = default)
     {
-        using var content = RunContent(request);
-        using var response = await http.PostAsync(RunPath(flowIdOrEndpointName, stream: false), content, cancellationToken);
+        using var message = new HttpRequestMessage(HttpMethod.Post, RunPath(flowIdOrEndpointName, stream: false)) { Content = RunContent(request) };
+        message.Options.Set(SendOnce, true);
+        using var response = await http.SendAsync(message, cancellationToken);
         return await ReadAsync<RunResponse>(response, cancellationToken);
     }
 
@@ -71,6 +81,7 @@ public sealed class LangflowClient(HttpClient http)
         {
             Content = RunContent(request),
         };
+        message.Options.Set(SendOnce, true);
         using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
 

@@ -12,9 +12,17 @@ namespace Gsv.Ragflow;
 /// </summary>
 public sealed class RagflowClient(HttpClient http)
 {
+    /// <summary>
+    /// The request option (<c>gsv.send-once</c>) that tells the service defaults' resilience handler not to send a request
+    /// twice: dataset creates (RAGFlow renames a duplicate instead of refusing it) and uploads. Reads, retrieval included, are retried.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> SendOnce = new("gsv.send-once");
+
     public async Task<RagflowDataset> CreateDatasetAsync(CreateDatasetRequest request, CancellationToken cancellationToken = default)
     {
-        using var response = await http.PostAsJsonAsync("api/v1/datasets", request, RagflowJson.Options, cancellationToken);
+        using var message = new HttpRequestMessage(HttpMethod.Post, "api/v1/datasets") { Content = JsonContent.Create(request, options: RagflowJson.Options) };
+        message.Options.Set(SendOnce, true);
+        using var response = await http.SendAsync(message, cancellationToken);
         return Data<RagflowDataset>(await ReadEnvelopeAsync(response, cancellationToken));
     }
 
@@ -55,7 +63,9 @@ public sealed class RagflowClient(HttpClient http)
             form.Add(part, "file", file.FileName);
         }
 
-        using var response = await http.PostAsync($"api/v1/datasets/{Id(datasetId)}/documents", form, cancellationToken);
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"api/v1/datasets/{Id(datasetId)}/documents") { Content = form };
+        message.Options.Set(SendOnce, true);
+        using var response = await http.SendAsync(message, cancellationToken);
         return Data<List<RagflowDocument>>(await ReadEnvelopeAsync(response, cancellationToken));
     }
 

@@ -40,7 +40,7 @@ public static class Extensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            http.AddGsvStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
 

@@ -141,12 +141,12 @@ public sealed class KnowledgeUnitTests
 
     private sealed class Answering(HttpStatusCode status, string body) : HttpMessageHandler
     {
-        public HttpRequestMessage? Request { get; private set; }
+        public string? RequestBody { get; private set; }
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Request = request;
-            return Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+            RequestBody = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
+            return new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         }
     }
 
@@ -184,7 +184,7 @@ public sealed class KnowledgeUnitTests
         var chunk = Assert.Single(result.Chunks);
         Assert.Equal(("c41f7d02c1d311f0b8d20242ac120006", "printer-faq.pdf", 0.8312), (chunk.DocumentId, chunk.DocumentKeyword, chunk.Similarity));
         Assert.Equal(5, Assert.Single(result.DocumentHits).Count);
-        var sent = JsonNode.Parse(await handler.Request!.Content!.ReadAsStringAsync())!;
+        var sent = JsonNode.Parse(handler.RequestBody!)!;
         Assert.Equal("9c0e5a44c1d211f0b8d20242ac120006", (string?)sent["dataset_ids"]![0]);
         Assert.Equal(5, (int)sent["page_size"]!);
         Assert.Equal(0.2, (double)sent["similarity_threshold"]!);

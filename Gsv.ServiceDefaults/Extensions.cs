@@ -43,6 +43,8 @@ public static class Extensions
             http.AddGsvStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
+        // Injected faults for the clients of other systems, inside their retries (Gsv:Chaos, off by default).
+        builder.Services.AddChaosProfile(builder.Configuration);
 
         builder.Services.AddProblemDetails();
         // UseExceptionHandler() in every service: a request that cannot be read stays a 4xx (not a 500), in any environment.

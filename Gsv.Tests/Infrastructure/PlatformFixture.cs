@@ -29,12 +29,19 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>Extra AppHost arguments (later ones win: <c>--Parameters:x=y</c>, <c>--Gsv:Ephemeral=false</c>).</summary>
     private string[] Arguments { get; init; } = [];
 
+    /// <summary>Environment for every GSV service (controlplane, gateway, provisioner, web), e.g. <c>Gsv__Chaos__Enabled</c>.</summary>
+    private IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>A platform of a test's own, on the given data folder and with extra AppHost arguments (call <see cref="InitializeAsync"/>).</summary>
     public static PlatformFixture On(string dataPath, params string[] arguments) => new() { DataPath = dataPath, Arguments = arguments };
 
+    /// <summary>The same, with environment variables for every GSV service.</summary>
+    public static PlatformFixture On(string dataPath, IReadOnlyDictionary<string, string> serviceEnvironment, params string[] arguments) =>
+        new() { DataPath = dataPath, Arguments = arguments, ServiceEnvironment = serviceEnvironment };
+
     public async Task InitializeAsync()
     {
-        App = await StartPlatformAsync(DataPath, Arguments);
+        App = await StartPlatformAsync(DataPath, Arguments, ServiceEnvironment);
         Identity = new IdentityClient(App);
     }
 
@@ -89,10 +96,11 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     /// <summary>Starts the AppHost in local mode on a throw-away data folder and waits until every resource is healthy.</summary>
     public static Task<DistributedApplication> StartPlatformAsync(string dataPath, CancellationToken cancellationToken = default) =>
-        StartPlatformAsync(dataPath, [], cancellationToken);
+        StartPlatformAsync(dataPath, [], null, cancellationToken);
 
-    /// <summary>The same with extra AppHost arguments, which override the defaults above.</summary>
-    public static async Task<DistributedApplication> StartPlatformAsync(string dataPath, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+    /// <summary>The same with extra AppHost arguments, which override the defaults above, and environment for the GSV services.</summary>
+    public static async Task<DistributedApplication> StartPlatformAsync(
+        string dataPath, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? serviceEnvironment = null, CancellationToken cancellationToken = default)
     {
         // Created with the default mode (not 0700 like CreateTempSubdirectory) so the 'postgres' OS user can reach it.
         Directory.CreateDirectory(dataPath);
@@ -102,6 +110,14 @@ public sealed class PlatformFixture : IAsyncLifetime
             cancellationToken);
         // Small pages for the reconciler: every provisioning in the suite goes through several pages of the instance list.
         builder.CreateResourceBuilder<ProjectResource>("provisioner").WithEnvironment("Reconciler__PageSize", "2");
+        foreach (var service in Services)
+        {
+            foreach (var (name, value) in serviceEnvironment ?? new Dictionary<string, string>())
+            {
+                builder.CreateResourceBuilder<ProjectResource>(service).WithEnvironment(name, value);
+            }
+        }
+
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));

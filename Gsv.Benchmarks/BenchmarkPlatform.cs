@@ -88,7 +88,8 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
         var langflow = CreateLangflowClient(langflowKey);
         var templates = new FlowTemplates(FlowTemplates.FindDirectory(AppContext.BaseDirectory)
             ?? throw new DirectoryNotFoundException("flows/ not found above the benchmark's output folder."));
-        var flow = await langflow.CreateFlowAsync(templates.Get("support-agent").ToFlowCreate("benchmark support agent", $"bench-{Guid.NewGuid():N}"));
+        var flow = await langflow.CreateFlowAsync(templates.Get("support-agent").ToFlowCreate(
+            await langflow.GetComponentCatalogAsync(), "benchmark support agent", $"bench-{Guid.NewGuid():N}"));
 
         await controlPlane.TransitionInstanceAsync(instance.Id, new TransitionRequest(InstanceState.Provisioning, "benchmark"));
         await controlPlane.TransitionInstanceAsync(instance.Id, new TransitionRequest(InstanceState.Active, "benchmark", LangflowFlowId: flow.Id.ToString()));

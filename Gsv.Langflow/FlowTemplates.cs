@@ -36,9 +36,61 @@ public sealed record FlowTemplate(string Name, JsonObject Document)
     /// <summary>A fresh copy of the graph (<c>data</c>), safe to change.</summary>
     public JsonObject Data => (JsonObject)Document["data"]!.DeepClone();
 
+    /// <summary>
+    /// The graph (<c>data</c>) with each node completed from <paramref name="catalog"/>: the component's template as the
+    /// target Langflow defines it (its <c>code</c> included), with this template's fields laid over it — their values
+    /// and settings win, except <c>code</c>, which is always the target's. Fields the component does not define (a
+    /// prompt's variables) are kept as they are.
+    /// </summary>
+    public JsonObject Hydrate(ComponentCatalog catalog)
+    {
+        var data = Data;
+        foreach (var node in (data["nodes"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if ((string?)node["type"] == "noteNode" || node["data"]?["node"] is not JsonObject component)
+            {
+                continue;
+            }
+
+            var type = (string?)node["data"]!["type"] ?? throw new InvalidDataException($"Flow template '{Name}': node {(string?)node["id"]} has no type.");
+            var definition = catalog.Find(type) ?? throw new MissingComponentException(Name, type);
+            var template = definition["template"]!.DeepClone().AsObject();
+            foreach (var (field, ours) in component["template"] as JsonObject ?? [])
+            {
+                if (field == "code")
+                {
+                    continue;
+                }
+
+                if (template[field] is JsonObject theirs && ours is JsonObject mine)
+                {
+                    foreach (var (key, value) in mine)
+                    {
+                        theirs[key] = value?.DeepClone();
+                    }
+                }
+                else
+                {
+                    template[field] = ours?.DeepClone();
+                }
+            }
+
+            component["template"] = template;
+        }
+
+        return data;
+    }
+
     /// <summary>The create request for one deployment of this template (e.g. one per instance, with its own name and endpoint).</summary>
     public FlowCreate ToFlowCreate(string flowName, string? endpointName = null, string? description = null, Guid? folderId = null) =>
-        new(flowName, Data, description ?? Description, endpointName, folderId,
+        ToFlowCreate(Data, flowName, endpointName, description, folderId);
+
+    /// <summary>The same, hydrated against the target Langflow's <paramref name="catalog"/> (what a deployment should post).</summary>
+    public FlowCreate ToFlowCreate(ComponentCatalog catalog, string flowName, string? endpointName = null, string? description = null, Guid? folderId = null) =>
+        ToFlowCreate(Hydrate(catalog), flowName, endpointName, description, folderId);
+
+    private FlowCreate ToFlowCreate(JsonObject data, string flowName, string? endpointName, string? description, Guid? folderId) =>
+        new(flowName, data, description ?? Description, endpointName, folderId,
             Document["tags"] is JsonArray tags ? [.. tags.Select(t => (string?)t).OfType<string>()] : null,
             (string?)Document["icon"]);
 

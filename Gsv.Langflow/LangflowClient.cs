@@ -48,6 +48,13 @@ public sealed class LangflowClient(HttpClient http)
         return await ReadAsync<List<FlowRead>>(response, cancellationToken);
     }
 
+    /// <summary>The components this Langflow has (<c>GET /api/v1/all</c>), to hydrate flow templates against.</summary>
+    public async Task<ComponentCatalog> GetComponentCatalogAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync("api/v1/all", cancellationToken);
+        return new ComponentCatalog(await ReadAsync<System.Text.Json.Nodes.JsonObject>(response, cancellationToken));
+    }
+
     /// <summary>Deletes the flow; false when it did not exist (so deleting twice is harmless).</summary>
     public async Task<bool> DeleteFlowAsync(Guid id, CancellationToken cancellationToken = default)
     {

@@ -29,8 +29,19 @@ public static class LangflowContainerExtensions
             .WithEnvironment("LANGFLOW_API_KEY", secrets.LangflowApiKey)
             .WithEnvironment("LANGFLOW_CONFIG_DIR", "/app/langflow")
             .WithEnvironment("LANGFLOW_DO_NOT_TRACK", "true")
+            .WithModelCredentials(secrets)
             .WithVolume("gsv-langflow-data", "/app/langflow")
             .WithHttpHealthCheck("/health_check")
             .WaitFor(database);
     }
+
+    /// <summary>
+    /// The flows' model nodes read their key from the Langflow global variable <c>OPENAI_API_KEY</c>
+    /// (<c>load_from_db</c>); Langflow creates it from the environment variable of that name at startup.
+    /// </summary>
+    public static IResourceBuilder<T> WithModelCredentials<T>(this IResourceBuilder<T> langflow, PlatformSecrets secrets)
+        where T : IResourceWithEnvironment =>
+        langflow
+            .WithEnvironment("OPENAI_API_KEY", secrets.OpenAiApiKey)
+            .WithEnvironment("LANGFLOW_VARIABLES_TO_GET_FROM_ENVIRONMENT", "OPENAI_API_KEY");
 }

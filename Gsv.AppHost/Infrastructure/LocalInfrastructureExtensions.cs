@@ -40,7 +40,8 @@ public static class LocalInfrastructureExtensions
             .WithEnvironment("LANGFLOW_API_KEY", secrets.LangflowApiKey)
             .WithEnvironment("Langflow__DataPath", Path.Combine(data.Root, "langflow"))
             // Streamed answers come at a model's pace (about 50 tokens a second), not all in one network packet.
-            .WithEnvironment("Langflow__TokenIntervalMs", "20");
+            .WithEnvironment("Langflow__TokenIntervalMs", "20")
+            .WithModelCredentials(secrets);
         var ragflow = builder.AddEmulator("ragflow", "/api/v1/system/healthz")
             .WithEnvironment("RAGFLOW_API_KEY", secrets.RagflowApiKey)
             .WithEnvironment("Ragflow__DataPath", Path.Combine(data.Root, "ragflow"));

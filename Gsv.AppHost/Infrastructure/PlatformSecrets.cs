@@ -13,7 +13,8 @@ public sealed record PlatformSecrets(
     IResourceBuilder<ParameterResource> DemoAdminPassword,
     IResourceBuilder<ParameterResource> SaleorAdminPassword,
     IResourceBuilder<ParameterResource> LangflowApiKey,
-    IResourceBuilder<ParameterResource> RagflowApiKey)
+    IResourceBuilder<ParameterResource> RagflowApiKey,
+    IResourceBuilder<ParameterResource> OpenAiApiKey)
 {
     /// <summary>Development defaults for the demo users, documented in the README.</summary>
     public const string DefaultDemoBuyerPassword = "buyer-dev-password";
@@ -33,6 +34,9 @@ public sealed record PlatformSecrets(
             DemoAdminPassword: builder.AddParameterWithDefault("demo-admin-password", DefaultDemoAdminPassword, secret: true),
             SaleorAdminPassword: Generated("saleor-admin-password"),
             LangflowApiKey: Generated("langflow-api-key"),
-            RagflowApiKey: Generated("ragflow-api-key"));
+            RagflowApiKey: Generated("ragflow-api-key"),
+            // The flows' models read it from the Langflow global variable OPENAI_API_KEY. The local emulator needs only
+            // that it exists; a deployment sets the real key (--Parameters:openai-api-key or the manifest's input).
+            OpenAiApiKey: builder.AddParameterWithDefault("openai-api-key", "sk-local-emulator-has-no-model", secret: true));
     }
 }

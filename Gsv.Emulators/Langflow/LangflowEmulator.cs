@@ -46,6 +46,7 @@ public static class LangflowEmulator
         app.MapGroup("/api/v1")
             .AddEndpointFilter<LangflowApiKeyFilter>()
             .MapFlowsApi()
+            .MapComponentCatalogApi()
             .MapRunApi();
         return app;
     }

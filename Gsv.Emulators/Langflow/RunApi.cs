@@ -112,6 +112,16 @@ public static class RunApi
             "literal_error", ["body", field], $"Input should be {expected}", input, new JsonObject { ["expected"] = expected }));
     }
 
+    /// <summary>
+    /// The global variables that exist: as the AppHost configures Langflow, those named in
+    /// <c>LANGFLOW_VARIABLES_TO_GET_FROM_ENVIRONMENT</c> (comma-separated) that are set in the environment.
+    /// </summary>
+    private static readonly Lazy<IReadOnlySet<string>> GlobalVariables = new(() =>
+        (Environment.GetEnvironmentVariable("LANGFLOW_VARIABLES_TO_GET_FROM_ENVIRONMENT") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(name => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)))
+            .ToHashSet(StringComparer.Ordinal));
+
     /// <summary><c>Langflow:TokenIntervalMs</c>: the pace of streamed tokens (0, all at once, unless the AppHost sets one).</summary>
     private static int TokenInterval(HttpContext context) =>
         Math.Clamp(context.RequestServices.GetRequiredService<IConfiguration>().GetValue("Langflow:TokenIntervalMs", 0), 0, 1000);
@@ -126,7 +136,8 @@ public static class RunApi
 
         var graph = FlowGraph.Parse(data);
         return FlowExecutor.RunAsync(
-            graph, new FlowRunRequest(options.InputValue, options.InputType, options.Tweaks, tokenInterval), aiMessageId, observer, cancellationToken);
+            graph, new FlowRunRequest(options.InputValue, options.InputType, options.Tweaks, tokenInterval, GlobalVariables.Value), aiMessageId, observer,
+            cancellationToken);
     }
 
     /// <summary>

@@ -5,7 +5,8 @@ using Gsv.Provisioner.GitOps;
 namespace Gsv.Provisioner.Reconciliation;
 
 /// <summary>
-/// What "deployed" means for an instance: one Langflow flow, created from the manifest's flow template and named after
+/// What "deployed" means for an instance: one Langflow flow, created from the manifest's flow template (hydrated against
+/// the target Langflow's component catalog) and named after
 /// the instance (<c>gsv-instance-&lt;id&gt;</c>), so a deployment interrupted before it was recorded is found, not repeated.
 /// </summary>
 public sealed class InstanceDeployer(LangflowClient langflow)
@@ -36,8 +37,11 @@ public sealed class InstanceDeployer(LangflowClient langflow)
             return existing[0].Id;
         }
 
+        // The compact template, completed from this Langflow's own components (their code included).
+        var catalog = await langflow.GetComponentCatalogAsync(cancellationToken);
         var flow = await langflow.CreateFlowAsync(
             template.ToFlowCreate(
+                catalog,
                 $"{template.DisplayName} · {manifest.InstanceId}",
                 EndpointName(manifest.InstanceId),
                 $"GSV instance {manifest.InstanceId} of {manifest.Spec.Offering} (workspace {manifest.Spec.Workspace})"),

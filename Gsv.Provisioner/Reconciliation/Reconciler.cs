@@ -228,7 +228,7 @@ public sealed partial class Reconciler(
         failure.Failures++;
         failure.LastError = $"deployment failed: {error.Message}";
         failure.NextAttemptAt = time.GetUtcNow() + InboxOptions.Backoff(options.Value.InitialBackoff, options.Value.MaxBackoff, failure.Failures);
-        var giveUp = error is MissingFlowTemplateException || failure.Failures >= options.Value.MaxFailures;
+        var giveUp = error is MissingFlowTemplateException or MissingComponentException || failure.Failures >= options.Value.MaxFailures;
         await db.SaveChangesAsync(cancellationToken);
 
         if (giveUp)

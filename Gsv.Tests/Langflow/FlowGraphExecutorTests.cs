@@ -1,12 +1,18 @@
 using System.Text.Json.Nodes;
+using Gsv.Emulators.Langflow;
 using Gsv.Emulators.Langflow.Graph;
+using Gsv.Langflow;
 
 namespace Gsv.Tests.Langflow;
 
 /// <summary>Unit tests of the emulator's graph executor on the repository's templates and on small hand-made graphs.</summary>
 public sealed class FlowGraphExecutorTests
 {
-    private static FlowGraph Template(string name) => FlowGraph.Parse(LangflowTestSupport.LoadTemplates().Get(name).Data);
+    /// <summary>The emulator's own component catalog (what it serves as <c>GET /api/v1/all</c>).</summary>
+    private static readonly ComponentCatalog Catalog = new(ComponentCatalogApi.Components);
+
+    /// <summary>A template as the Provisioner deploys it: hydrated against the catalog.</summary>
+    private static FlowGraph Template(string name) => FlowGraph.Parse(LangflowTestSupport.LoadTemplates().Get(name).Hydrate(Catalog));
 
     private static Task<IReadOnlyList<VertexRun>> RunAsync(FlowGraph graph, string? input, JsonObject? tweaks = null, string inputType = "chat", IFlowRunObserver? observer = null) =>
         FlowExecutor.RunAsync(graph, new FlowRunRequest(input, inputType, tweaks), "ai-message", observer, CancellationToken.None);
@@ -36,7 +42,7 @@ public sealed class FlowGraphExecutorTests
         var (component, field) = template.ContextInput ?? throw new Xunit.Sdk.XunitException($"{name} declares no context input");
         var tweaks = new JsonObject { [component] = new JsonObject { [field] = "[1] faq.md: The office code is ZETA-9." } };
 
-        var runs = await RunAsync(FlowGraph.Parse(template.Data), "What is the office code?", tweaks);
+        var runs = await RunAsync(FlowGraph.Parse(template.Hydrate(Catalog)), "What is the office code?", tweaks);
 
         var prompt = runs.Single(r => r.Vertex.Type == "Prompt");
         Assert.Contains("What is the office code?", prompt.Text);
@@ -112,7 +118,7 @@ public sealed class FlowGraphExecutorTests
         var model = runs.Single(r => r.Vertex.Type == "OpenAIModel");
         Assert.Equal("gpt-4.1", model.ModelName);
         Assert.False(model.Vertex.Fields.ContainsKey("not_a_field"));
-        Assert.False(model.Vertex.Fields.ContainsKey("code"));
+        Assert.Equal((string?)Catalog.Find("OpenAIModel")!["template"]!["code"]!["value"], model.Vertex.Code);   // the tweak did not replace it
         Assert.Equal("Write about tea!", runs.Single(r => r.Vertex.Type == "Prompt").Text);
     }
 
@@ -158,7 +164,7 @@ public sealed class FlowGraphExecutorTests
     }
 
     [Fact]
-    public async Task Streaming_emits_the_user_message_then_tokens_that_rebuild_the_answer_only_when_the_model_streams()
+    public async Task A_streamed_run_emits_the_user_message_then_tokens_that_rebuild_the_answer_whatever_the_model_s_stream_field()
     {
         var observer = new RecordingObserver();
         var runs = await RunAsync(Template("lead-qualifier"), "ACME, 500 seats", observer: observer);
@@ -167,9 +173,47 @@ public sealed class FlowGraphExecutorTests
         Assert.Equal("start:ai-message", observer.Calls[1]);
         Assert.Equal(runs.Single(r => r.Vertex.Type == "ChatOutput").Text, string.Concat(observer.Tokens));
 
-        var quiet = new RecordingObserver();
-        await RunAsync(Template("lead-qualifier"), "ACME", new JsonObject { ["OpenAI"] = new JsonObject { ["stream"] = false } }, observer: quiet);
-        Assert.Empty(quiet.Tokens);
+        // Langflow decides from the request (?stream=true), not from the model's own 'stream' input.
+        var off = new RecordingObserver();
+        var same = await RunAsync(Template("lead-qualifier"), "ACME, 500 seats", new JsonObject { ["OpenAI"] = new JsonObject { ["stream"] = false } }, observer: off);
+        Assert.Equal(same.Single(r => r.Vertex.Type == "ChatOutput").Text, string.Concat(off.Tokens));
+    }
+
+    [Fact]
+    public async Task A_node_without_component_code_or_with_a_missing_global_variable_fails_the_build_before_anything_runs()
+    {
+        var raw = FlowGraph.Parse(LangflowTestSupport.LoadTemplates().Get("research-agent").Data);     // compact: no code
+        var codeless = await Assert.ThrowsAsync<ComponentBuildException>(() => RunAsync(raw, "x"));
+        Assert.Contains("no component code", codeless.Message);
+
+        var observer = new RecordingObserver();
+        var missing = await Assert.ThrowsAsync<ComponentBuildException>(() => FlowExecutor.RunAsync(
+            Template("research-agent"), new FlowRunRequest("x", "chat", null, Variables: new HashSet<string> { "ANTHROPIC_API_KEY" }), "m", observer, CancellationToken.None));
+        Assert.Contains("variable OPENAI_API_KEY not found", missing.Message);
+        Assert.Empty(observer.Calls);                                              // nothing ran: not even the input was stored
+
+        var runs = await FlowExecutor.RunAsync(
+            Template("research-agent"), new FlowRunRequest("x", "chat", null, Variables: new HashSet<string> { "OPENAI_API_KEY" }), "m", null, CancellationToken.None);
+        Assert.NotEmpty(runs);
+    }
+
+    [Theory]
+    [MemberData(nameof(LangflowTestSupport.Templates), MemberType = typeof(LangflowTestSupport))]
+    public void Every_template_hydrates_against_the_emulator_s_catalog_keeping_its_values_and_taking_the_catalog_s_code(string name)
+    {
+        var template = LangflowTestSupport.LoadTemplates().Get(name);
+        var hydrated = template.Hydrate(Catalog);
+
+        foreach (var (compact, full) in template.Data["nodes"]!.AsArray().Zip(hydrated["nodes"]!.AsArray()))
+        {
+            var fields = full!["data"]!["node"]!["template"]!.AsObject();
+            var type = (string)full["data"]!["type"]!;
+            Assert.Equal((string?)Catalog.Find(type)!["template"]!["code"]!["value"], (string?)fields["code"]!["value"]);
+            foreach (var (field, value) in compact!["data"]!["node"]!["template"]!.AsObject().Where(f => f.Value is JsonObject))
+            {
+                Assert.Equal(value!["value"]?.ToJsonString(), fields[field]!["value"]?.ToJsonString());
+            }
+        }
     }
 
     [Fact]
@@ -178,8 +222,8 @@ public sealed class FlowGraphExecutorTests
         var data = JsonNode.Parse("""
         {
           "nodes": [
-            { "id": "TextInput-a", "data": { "type": "TextInput", "node": { "template": { "input_value": { "value": "" } } } } },
-            { "id": "TextOutput-b", "data": { "type": "TextOutput", "node": { "template": { "input_value": { "value": "" } } } } },
+            { "id": "TextInput-a", "data": { "type": "TextInput", "node": { "template": { "input_value": { "value": "" }, "code": { "value": "# text input" } } } } },
+            { "id": "TextOutput-b", "data": { "type": "TextOutput", "node": { "template": { "input_value": { "value": "" }, "code": { "value": "# text output" } } } } },
             { "id": "Note-c", "type": "noteNode", "data": { "type": "note" } }
           ],
           "edges": [

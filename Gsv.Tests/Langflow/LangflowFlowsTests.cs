@@ -46,9 +46,10 @@ public sealed class LangflowFlowsTests(PlatformFixture platform)
         var endpoint = LangflowTestSupport.UniqueEndpoint("leads");
         var name = $"Leads {endpoint}";
 
-        var first = await client.CreateFlowAsync(template.ToFlowCreate(name, endpoint));
-        var second = await client.CreateFlowAsync(template.ToFlowCreate(name, endpoint));
-        var third = await client.CreateFlowAsync(template.ToFlowCreate(name, endpoint));
+        var catalog = await client.GetComponentCatalogAsync();
+        var first = await client.CreateFlowAsync(template.ToFlowCreate(catalog, name, endpoint));
+        var second = await client.CreateFlowAsync(template.ToFlowCreate(catalog, name, endpoint));
+        var third = await client.CreateFlowAsync(template.ToFlowCreate(catalog, name, endpoint));
 
         Assert.Equal((name, endpoint), (first.Name, first.EndpointName));
         Assert.Equal(($"{name} (1)", $"{endpoint}-1"), (second.Name, second.EndpointName));

@@ -158,6 +158,43 @@ public sealed class LangflowRunTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task The_catalog_serves_each_component_with_its_code_and_a_compact_flow_without_code_does_not_build()
+    {
+        var client = await platform.CreateLangflowClientAsync();
+        var catalog = await client.GetComponentCatalogAsync();
+        Assert.Superset(new HashSet<string> { "ChatInput", "Prompt", "OpenAIModel", "ChatOutput" }, catalog.Types.ToHashSet());
+        Assert.All(catalog.Types, type => Assert.False(string.IsNullOrWhiteSpace((string?)catalog.Find(type)!["template"]!["code"]!["value"])));
+
+        // Posted as it is in flows/ (no code): Langflow accepts the flow but cannot build its nodes.
+        var compact = await client.CreateFlowAsync(LangflowTestSupport.LoadTemplates().Get("research-agent")
+            .ToFlowCreate("compact research agent", LangflowTestSupport.UniqueEndpoint("compact")));
+        var error = await Assert.ThrowsAsync<LangflowException>(() => client.RunAsync(compact.Id.ToString(), new RunRequest("hello")));
+        Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
+        Assert.Contains("Error building Component", error.Detail);
+        Assert.Contains("no component code", error.Detail);
+
+        // Hydrated against the catalog, it runs, its model reading OPENAI_API_KEY, the global variable the AppHost provides.
+        var hydrated = await client.DeployAsync("research-agent");
+        Assert.False(string.IsNullOrEmpty((await client.RunAsync(hydrated.Id.ToString(), new RunRequest("hello"))).Text));
+    }
+
+    [Fact]
+    public async Task A_model_whose_key_names_a_missing_global_variable_does_not_build()
+    {
+        var client = await platform.CreateLangflowClientAsync();
+        var flow = await client.DeployAsync("research-agent", data =>
+        {
+            var model = data["nodes"]!.AsArray().Single(n => ((string)n!["id"]!).StartsWith("OpenAIModel-", StringComparison.Ordinal))!;
+            model["data"]!["node"]!["template"]!["api_key"]!["value"] = "NO_SUCH_VARIABLE";
+        });
+
+        var error = await Assert.ThrowsAsync<LangflowException>(() => client.RunAsync(flow.Id.ToString(), new RunRequest("hello")));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
+        Assert.Contains("variable NO_SUCH_VARIABLE not found", error.Detail);
+    }
+
+    [Fact]
     public async Task Failure_injected_by_tweak_surfaces_as_LangflowException_and_as_a_stream_error_event()
     {
         var client = await platform.CreateLangflowClientAsync();

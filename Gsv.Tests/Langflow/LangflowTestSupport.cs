@@ -62,12 +62,13 @@ public static class LangflowTestSupport
     public static string UniqueEndpoint(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
 
     /// <summary>Deploys a template (optionally changed) and returns the created flow.</summary>
-    public static Task<FlowRead> DeployAsync(this LangflowClient client, string template, Action<JsonObject>? change = null, string? endpointName = null)
+    public static async Task<FlowRead> DeployAsync(this LangflowClient client, string template, Action<JsonObject>? change = null, string? endpointName = null)
     {
+        // As the Provisioner deploys: the compact template completed from this Langflow's components.
         var flowTemplate = LoadTemplates().Get(template);
-        var create = flowTemplate.ToFlowCreate($"{template} test", endpointName ?? UniqueEndpoint(template));
+        var create = flowTemplate.ToFlowCreate(await client.GetComponentCatalogAsync(), $"{template} test", endpointName ?? UniqueEndpoint(template));
         change?.Invoke(create.Data!);
-        return client.CreateFlowAsync(create);
+        return await client.CreateFlowAsync(create);
     }
 
     /// <summary>Sets a template field value on the template's model component (the emulator's failure/delay knobs go here).</summary>

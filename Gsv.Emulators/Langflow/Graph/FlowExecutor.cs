@@ -7,7 +7,10 @@ namespace Gsv.Emulators.Langflow.Graph;
 /// <summary>What a run asks for (the <c>SimplifiedAPIRequest</c> fields that change execution).</summary>
 /// <param name="TokenIntervalMs">The streaming model's pace when the flow sets none (<c>gsv_token_delay_ms</c>): a real model
 /// streams tens of tokens a second, not all at once.</param>
-public sealed record FlowRunRequest(string? InputValue, string InputType, JsonObject? Tweaks, int TokenIntervalMs = 0);
+/// <param name="Variables">The Langflow global variables that exist (a field with <c>load_from_db</c> naming another fails the
+/// build, as in Langflow); null when the caller does not resolve them (unit tests of the graph alone).</param>
+public sealed record FlowRunRequest(
+    string? InputValue, string InputType, JsonObject? Tweaks, int TokenIntervalMs = 0, IReadOnlySet<string>? Variables = null);
 
 /// <summary>One executed component: its output text, the sender for chat components and, for models, the usage.</summary>
 public sealed record VertexRun(FlowVertex Vertex, string Text, TokenUsage? Usage, string? ModelName, string? Sender, string? SenderName);
@@ -48,6 +51,7 @@ public static partial class FlowExecutor
         ApplyTweaks(graph, request.Tweaks);
         var runs = new Dictionary<string, VertexRun>(StringComparer.Ordinal);
         var order = graph.TopologicalOrder();
+        Build(order, request.Variables);
 
         foreach (var vertex in order)
         {
@@ -80,6 +84,28 @@ public static partial class FlowExecutor
         }
 
         return [.. order.Select(v => runs[v.Id])];
+    }
+
+    /// <summary>
+    /// What Langflow checks when it builds the graph, before anything runs: every node has its component's code, and every
+    /// global variable a field refers to exists.
+    /// </summary>
+    private static void Build(IEnumerable<FlowVertex> vertices, IReadOnlySet<string>? variables)
+    {
+        foreach (var vertex in vertices)
+        {
+            if (string.IsNullOrWhiteSpace(vertex.Code))
+            {
+                throw new ComponentBuildException(vertex.DisplayName,
+                    "The node has no component code (template.code). Export flows from this Langflow version, or hydrate them against GET /api/v1/all.");
+            }
+
+            if (variables is not null && vertex.GlobalVariables.FirstOrDefault(v => !variables.Contains(v.Value)) is { Key: not null } missing)
+            {
+                throw new ComponentBuildException(vertex.DisplayName,
+                    $"{missing.Key}: variable {missing.Value} not found. Create the global variable or pass it with LANGFLOW_VARIABLES_TO_GET_FROM_ENVIRONMENT.");
+            }
+        }
     }
 
     public enum Kind { ChatInput, TextInput, Prompt, Model, ChatOutput, TextOutput, Unsupported }
@@ -174,8 +200,8 @@ public static partial class FlowExecutor
         var modelName = vertex.GetString("model_name") ?? vertex.GetString("model") ?? vertex.Type;
         var answer = DeterministicModel.Answer(modelName, vertex.GetString("system_message") ?? "", vertex.GetString("input_value") ?? "");
 
-        // Like Langflow, tokens are only streamed by a model whose 'stream' input is on.
-        if (observer is not null && vertex.GetBool("stream"))
+        // Like Langflow, the request decides: a run asked with ?stream=true streams the model's tokens.
+        if (observer is not null)
         {
             await observer.StreamStartAsync(aiMessageId, cancellationToken);
             var tokenDelay = vertex.GetString(TokenDelayField) is null ? tokenInterval : vertex.GetInt(TokenDelayField);

@@ -4,11 +4,18 @@ using System.Text.Json.Nodes;
 namespace Gsv.Emulators.Langflow.Graph;
 
 /// <summary>One component of a flow: its id (<c>ChatInput-Xa12b</c>), class (<c>data.type</c>) and template field values.</summary>
-public sealed class FlowVertex(string id, string type, string displayName, Dictionary<string, JsonNode?> fields)
+public sealed class FlowVertex(
+    string id, string type, string displayName, Dictionary<string, JsonNode?> fields, IReadOnlyDictionary<string, string>? globalVariables = null)
 {
     public string Id { get; } = id;
     public string Type { get; } = type;
     public string DisplayName { get; } = displayName;
+
+    /// <summary>Fields whose value names a Langflow global variable (<c>load_from_db: true</c>, e.g. <c>api_key</c> → <c>OPENAI_API_KEY</c>).</summary>
+    public IReadOnlyDictionary<string, string> GlobalVariables { get; } = globalVariables ?? new Dictionary<string, string>();
+
+    /// <summary>The component's source (<c>template.code</c>): Langflow builds each node from it, so a node without it cannot run.</summary>
+    public string? Code => GetString("code");
 
     /// <summary>Template field name → <c>value</c> (after tweaks).</summary>
     public Dictionary<string, JsonNode?> Fields { get; } = fields;
@@ -70,6 +77,7 @@ public sealed class FlowGraph
             var displayName = (string?)component?["display_name"] ?? type;
 
             var fields = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
             if (component?["template"] is JsonObject template)
             {
                 foreach (var (name, field) in template)
@@ -77,11 +85,17 @@ public sealed class FlowGraph
                     if (field is JsonObject fieldObject && fieldObject.ContainsKey("value"))
                     {
                         fields[name] = fieldObject["value"]?.DeepClone();
+                        if (fieldObject["load_from_db"] is JsonValue fromDb && fromDb.GetValueKind() == JsonValueKind.True
+                            && fieldObject["value"] is JsonValue variable && variable.GetValueKind() == JsonValueKind.String
+                            && variable.GetValue<string>() is { Length: > 0 } variableName)
+                        {
+                            variables[name] = variableName;
+                        }
                     }
                 }
             }
 
-            vertices.Add(new FlowVertex(id, type, displayName, fields));
+            vertices.Add(new FlowVertex(id, type, displayName, fields, variables));
         }
 
         var ids = vertices.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);

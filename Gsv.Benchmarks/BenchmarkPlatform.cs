@@ -1,12 +1,9 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Serialization;
 using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Gsv.ControlPlane.Client;
 using Gsv.Langflow;
-using Microsoft.Extensions.Configuration;
+using Gsv.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -21,48 +18,29 @@ public sealed record BenchmarkTarget(Guid InstanceId, Guid WorkspaceId, string F
 /// </summary>
 public sealed class BenchmarkPlatform : IAsyncDisposable
 {
-    private static readonly string[] Services = ["controlplane", "gateway", "provisioner", "web"];
-
     private readonly string _dataPath;
 
     private BenchmarkPlatform(DistributedApplication app, string dataPath) => (App, _dataPath) = (app, dataPath);
 
     public DistributedApplication App { get; }
 
+    /// <summary>Tokens and parameters of the running platform.</summary>
+    public IdentityClient Identity => new(App);
+
     public static async Task<BenchmarkPlatform> StartAsync(BenchmarkOptions options)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), $"gsv-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dataPath);
         Console.WriteLine($"Starting the platform (local mode, data in {dataPath})...");
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Gsv_AppHost>(
-        [
-            "--Gsv:Infrastructure=local", $"--Gsv:DataPath={dataPath}", "--Gsv:Ephemeral=true",
-            "--Parameters:gateway-runs-per-minute=100000000",
-        ]);
-        // Category rules beat the minimum level, and the AppHost's settings say Information: name the chatty ones. The
-        // services' own logs (forwarded per resource) would otherwise cost this process CPU during the measurement,
-        // and the infrastructure's readiness probes fail by design until each server is up.
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("Aspire.Hosting", LogLevel.Warning)
-            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
-            .AddFilter("Gsv.AppHost.Resources", LogLevel.Warning)
-            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
-        foreach (var project in builder.Resources.OfType<ProjectResource>())
-        {
-            foreach (var (name, value) in options.ServiceEnvironment)
-            {
-                builder.CreateResourceBuilder(project).WithEnvironment(name, value);
-            }
-        }
-
-        var app = await builder.BuildAsync();
-        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await app.StartAsync(startup.Token);
-        foreach (var service in Services)
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
-        }
-
+        var app = await PlatformStarter.StartAsync(dataPath, ["--Parameters:gateway-runs-per-minute=100000000"], options.ServiceEnvironment, builder =>
+            // Category rules beat the minimum level, and the AppHost's settings say Information: name the chatty ones. The
+            // services' own logs (forwarded per resource) would otherwise cost this process CPU during the measurement,
+            // and the infrastructure's readiness probes fail by design until each server is up.
+            builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
+                .AddFilter("Aspire.Hosting", LogLevel.Warning)
+                .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
+                .AddFilter("Gsv.AppHost.Resources", LogLevel.Warning)
+                .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)),
+            TimeSpan.FromMinutes(5));
         Console.WriteLine("Platform is up.");
         return new BenchmarkPlatform(app, dataPath);
     }
@@ -84,8 +62,8 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
             null, "Benchmark agent", "agent", "support-agent", creditsPerRun, 0, 0, [], false));
         var instance = await controlPlane.CreateInstanceAsync(new CreateInstanceRequest(workspaceId, slug, null, null, $"bench-{Guid.NewGuid():N}", "line-1"));
 
-        var langflowKey = await ParameterAsync("langflow-api-key");
-        var langflow = CreateLangflowClient(langflowKey);
+        var langflowKey = await Identity.GetParameterAsync("langflow-api-key");
+        var langflow = await App.CreateLangflowClientAsync(langflowKey);
         var templates = new FlowTemplates(FlowTemplates.FindDirectory(AppContext.BaseDirectory)
             ?? throw new DirectoryNotFoundException("flows/ not found above the benchmark's output folder."));
         var flow = await langflow.CreateFlowAsync(templates.Get("support-agent").ToFlowCreate(
@@ -106,14 +84,8 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
     public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
 
     /// <summary>An access token of the demo buyer (<c>buyer@gsv.local</c>), as the CLI client gets one.</summary>
-    public async Task<string> BuyerTokenAsync() => await GetTokenAsync(new()
-    {
-        ["grant_type"] = "password",
-        ["client_id"] = "gsv-cli",
-        ["username"] = "buyer@gsv.local",
-        ["password"] = await ParameterAsync("demo-buyer-password"),
-        ["scope"] = "openid",
-    });
+    public async Task<string> BuyerTokenAsync() =>
+        await Identity.GetUserTokenAsync("buyer@gsv.local", await Identity.GetParameterAsync("demo-buyer-password"));
 
     /// <summary>The Control Plane's public API (a user's token goes with each call).</summary>
     public ControlPlaneUserClient UserControlPlane() => new(Client("controlplane", null));
@@ -139,12 +111,7 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
     }
 
     /// <summary>The Control Plane's internal API with the Provisioner's client-credentials token.</summary>
-    private async Task<ControlPlaneClient> ServiceControlPlaneAsync() => new(Client("controlplane", await GetTokenAsync(new()
-    {
-        ["grant_type"] = "client_credentials",
-        ["client_id"] = "gsv-provisioner",
-        ["client_secret"] = await ParameterAsync("keycloak-provisioner-client-secret"),
-    })));
+    private async Task<ControlPlaneClient> ServiceControlPlaneAsync() => new(Client("controlplane", await Identity.GetServiceTokenAsync("gsv-provisioner")));
 
     public async ValueTask DisposeAsync()
     {
@@ -166,38 +133,4 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
         return http;
     }
 
-    private LangflowClient CreateLangflowClient(string apiKey)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Langflow:BaseAddress"] = Endpoint("langflow").ToString(),
-            ["Langflow:ApiKey"] = apiKey,
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLangflowClient();
-        return services.BuildServiceProvider().GetRequiredService<LangflowClient>();
-    }
-
-    private async Task<string> ParameterAsync(string name)
-    {
-        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
-        var parameter = model.Resources.OfType<ParameterResource>().Single(p => p.Name == name);
-        return await parameter.GetValueAsync(CancellationToken.None) ?? throw new InvalidOperationException($"{name} has no value.");
-    }
-
-    private async Task<string> GetTokenAsync(Dictionary<string, string> form)
-    {
-        using var keycloak = Client("keycloak", null);
-        using var response = await keycloak.PostAsync("/realms/gsv/protocol/openid-connect/token", new FormUrlEncodedContent(form));
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"Keycloak refused {form["grant_type"]}: {(int)response.StatusCode} {body}");
-        }
-
-        return System.Text.Json.JsonSerializer.Deserialize<TokenResponse>(body)!.AccessToken;
-    }
-
-    private sealed record TokenResponse([property: JsonPropertyName("access_token")] string AccessToken);
 }

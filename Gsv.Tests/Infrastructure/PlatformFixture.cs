@@ -1,6 +1,5 @@
 using Aspire.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Gsv.Tests.Infrastructure;
 
@@ -17,7 +16,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         "controlplane", "gateway", "provisioner", "web",
     ];
 
-    public static readonly string[] Services = ["controlplane", "gateway", "provisioner", "web"];
+    public static readonly string[] Services = PlatformStarter.Services;
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -99,41 +98,15 @@ public sealed class PlatformFixture : IAsyncLifetime
         StartPlatformAsync(dataPath, [], null, cancellationToken);
 
     /// <summary>The same with extra AppHost arguments, which override the defaults above, and environment for the GSV services.</summary>
-    public static async Task<DistributedApplication> StartPlatformAsync(
-        string dataPath, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? serviceEnvironment = null, CancellationToken cancellationToken = default)
-    {
-        // Created with the default mode (not 0700 like CreateTempSubdirectory) so the 'postgres' OS user can reach it.
-        Directory.CreateDirectory(dataPath);
-
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Gsv_AppHost>(
-            ["--Gsv:Infrastructure=local", $"--Gsv:DataPath={dataPath}", "--Gsv:Ephemeral=true", .. arguments],
-            cancellationToken);
-        // Small pages for the reconciler: every provisioning in the suite goes through several pages of the instance list.
-        builder.CreateResourceBuilder<ProjectResource>("provisioner").WithEnvironment("Reconciler__PageSize", "2");
-        foreach (var service in Services)
+    public static Task<DistributedApplication> StartPlatformAsync(
+        string dataPath, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? serviceEnvironment = null, CancellationToken cancellationToken = default) =>
+        PlatformStarter.StartAsync(dataPath, arguments, serviceEnvironment, builder =>
         {
-            foreach (var (name, value) in serviceEnvironment ?? new Dictionary<string, string>())
-            {
-                builder.CreateResourceBuilder<ProjectResource>(service).WithEnvironment(name, value);
-            }
-        }
-
-        builder.Services.AddLogging(logging => logging
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
-
-        var app = await builder.BuildAsync(cancellationToken);
-        using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        startup.CancelAfter(TimeSpan.FromMinutes(8));
-        await app.StartAsync(startup.Token);
-        foreach (var service in Services)
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
-        }
-
-        return app;
-    }
+            // Small pages for the reconciler: every provisioning in the suite goes through several pages of the instance list.
+            builder.CreateResourceBuilder<ProjectResource>("provisioner").WithEnvironment("Reconciler__PageSize", "2");
+            builder.Services.AddLogging(PlatformStarter.QuietLogging);
+            builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+        }, cancellationToken: cancellationToken);
 
     public static void DeleteDataFolder(string dataPath)
     {

@@ -4,8 +4,6 @@ using System.Text.Json.Nodes;
 using Gsv.ControlPlane.Client;
 using Gsv.Ragflow;
 using Gsv.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Gsv.Tests.Knowledge;
 
@@ -81,16 +79,5 @@ public sealed record KnowledgeScenario(PlatformFixture Platform, TestUser User, 
 public static class KnowledgeTestSupport
 {
     /// <summary>A client for the platform's RAGFlow with its API key (what the services use).</summary>
-    public static async Task<RagflowClient> CreateRagflowClientAsync(this PlatformFixture platform)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ragflow:BaseAddress"] = platform.App.GetEndpoint("ragflow", "http").ToString(),
-            ["Ragflow:ApiKey"] = await platform.Identity.GetParameterAsync("ragflow-api-key"),
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddRagflowClient();
-        return services.BuildServiceProvider().GetRequiredService<RagflowClient>();
-    }
+    public static Task<RagflowClient> CreateRagflowClientAsync(this PlatformFixture platform) => platform.App.CreateRagflowClientAsync();
 }

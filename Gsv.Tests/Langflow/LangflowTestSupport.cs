@@ -2,8 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Gsv.Langflow;
 using Gsv.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Gsv.Tests.Langflow;
 
@@ -45,18 +43,8 @@ public static class LangflowTestSupport
     }
 
     /// <summary><see cref="LangflowClient"/> registered as a service would register it (<c>AddLangflowClient</c>), pointed at the emulator.</summary>
-    public static async Task<LangflowClient> CreateLangflowClientAsync(this PlatformFixture platform, string? apiKey = null)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Langflow:BaseAddress"] = platform.App.GetEndpoint("langflow", "http").ToString(),
-            ["Langflow:ApiKey"] = apiKey ?? await platform.GetApiKeyAsync(),
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLangflowClient();
-        return services.BuildServiceProvider().GetRequiredService<LangflowClient>();
-    }
+    public static Task<LangflowClient> CreateLangflowClientAsync(this PlatformFixture platform, string? apiKey = null) =>
+        platform.App.CreateLangflowClientAsync(apiKey);
 
     /// <summary>A unique endpoint name per test, so tests never depend on each other's flows.</summary>
     public static string UniqueEndpoint(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];

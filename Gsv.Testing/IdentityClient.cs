@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using Aspire.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Gsv.Tests.Infrastructure;
+namespace Gsv.Testing;
 
 /// <summary>A user created for one test, with a fresh access token (password grant, client <c>gsv-cli</c>).</summary>
 public sealed record TestUser(string Sub, string Email, string Password, string AccessToken);

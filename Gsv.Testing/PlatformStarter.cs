@@ -1,0 +1,54 @@
+using Aspire.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gsv.Testing;
+
+/// <summary>
+/// Starts the real AppHost in local mode on a throw-away data folder (<c>Gsv:Ephemeral</c>), as the integration tests
+/// and the benchmark do, and waits until the GSV services are healthy.
+/// </summary>
+public static class PlatformStarter
+{
+    /// <summary>The GSV services (projects) of the resource graph.</summary>
+    public static readonly string[] Services = ["controlplane", "gateway", "provisioner", "web"];
+
+    /// <param name="arguments">Extra AppHost arguments, after the defaults (later ones win: <c>--Parameters:x=y</c>).</param>
+    /// <param name="serviceEnvironment">Environment for every GSV service (e.g. <c>Gsv__Chaos__Enabled</c>).</param>
+    /// <param name="configure">Last changes to the builder (logging, one service's environment…).</param>
+    public static async Task<DistributedApplication> StartAsync(
+        string dataPath,
+        IReadOnlyList<string>? arguments = null,
+        IReadOnlyDictionary<string, string>? serviceEnvironment = null,
+        Action<IDistributedApplicationTestingBuilder>? configure = null,
+        TimeSpan? startupTimeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        // Created with the default mode (not 0700 like CreateTempSubdirectory) so the 'postgres' OS user can reach it.
+        Directory.CreateDirectory(dataPath);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Gsv_AppHost>(
+            ["--Gsv:Infrastructure=local", $"--Gsv:DataPath={dataPath}", "--Gsv:Ephemeral=true", .. arguments ?? []],
+            cancellationToken);
+        foreach (var service in Services)
+        {
+            foreach (var (name, value) in serviceEnvironment ?? new Dictionary<string, string>())
+            {
+                builder.CreateResourceBuilder<ProjectResource>(service).WithEnvironment(name, value);
+            }
+        }
+
+        configure?.Invoke(builder);
+        var app = await builder.BuildAsync(cancellationToken);
+        using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        startup.CancelAfter(startupTimeout ?? TimeSpan.FromMinutes(8));
+        await app.StartAsync(startup.Token);
+        foreach (var service in Services)
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
+        }
+
+        return app;
+    }
+
+    /// <summary>Logging for a platform under test: warnings, and DCP's own chatter only when it fails.</summary>
+    public static void QuietLogging(ILoggingBuilder logging) => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Aspire.Hosting.Dcp", LogLevel.Error);
+}

@@ -14,7 +14,7 @@ public static class KnowledgeText
 
     /// <summary>The limits of one upload, in words.</summary>
     public static string Limits =>
-        $"Text (.txt), Markdown (.md), HTML (.html, .htm) or PDF (.pdf) files, at most {Size(KnowledgeLimits.MaxFileBytes)} each "
+        $"Text (.txt), Markdown (.md), HTML (.html, .htm) or PDF (.pdf) files, at most {Mebibytes(KnowledgeLimits.MaxFileBytes)} each "
         + $"and {KnowledgeLimits.MaxFilesPerUpload} files at once; an instance keeps at most {KnowledgeLimits.MaxDocumentsPerInstance} documents.";
 
     /// <summary>"512 bytes", "12.3 KB", "4 MB" (binary units: 1 KB = 1,024 bytes, 1 MB = 1,024 KB, as the limits are stated).</summary>
@@ -50,8 +50,8 @@ public static class KnowledgeText
         return code switch
         {
             KnowledgeUploadErrors.TooLarge => named is null
-                ? $"The upload is too large: each file may have at most {Size(KnowledgeLimits.MaxFileBytes)}, and one upload at most {Size(UploadBodyLimit)}."
-                : $"{named} is larger than {Size(KnowledgeLimits.MaxFileBytes)}. Nothing was uploaded.",
+                ? $"The upload is too large: each file may have at most {Mebibytes(KnowledgeLimits.MaxFileBytes)}, and one upload at most {Mebibytes(2 * KnowledgeLimits.MaxFileBytes)} in all."
+                : $"{named} is larger than {Mebibytes(KnowledgeLimits.MaxFileBytes)}. Nothing was uploaded.",
             KnowledgeUploadErrors.Unsupported => named is null
                 ? $"A file is of a type that cannot be read. Upload {ExtensionList} files. Nothing was uploaded."
                 : $"{named} is of a type that cannot be read. Upload {ExtensionList} files. Nothing was uploaded.",
@@ -69,6 +69,9 @@ public static class KnowledgeText
 
     /// <summary>The web app's limit for one upload request: the Control Plane's (two files at the per-file limit, plus the framing).</summary>
     public const long UploadBodyLimit = 2 * KnowledgeLimits.MaxFileBytes + 64 * 1024;
+
+    /// <summary>A limit as it is stated: "16 MiB".</summary>
+    private static string Mebibytes(long bytes) => (bytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture) + " MiB";
 
     private static string ExtensionList => string.Join(", ", KnowledgeLimits.Extensions);
 

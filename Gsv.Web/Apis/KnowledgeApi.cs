@@ -130,7 +130,7 @@ public static class KnowledgeApi
     }
 
     /// <summary>The refusals the web app makes itself, before anything is sent (the Control Plane makes them again).</summary>
-    internal static (string Code, string? File)? Check(IFormFileCollection files)
+    public static (string Code, string? File)? Check(IFormFileCollection files)
     {
         if (files.Count == 0)
         {

@@ -34,6 +34,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapAccountApi();
 app.MapCartApi();
+app.MapKnowledgeApi();
 app.MapProductWebhookApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapDefaultEndpoints();

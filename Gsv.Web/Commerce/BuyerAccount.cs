@@ -59,6 +59,22 @@ public sealed class BuyerAccount(ControlPlaneUserClient controlPlane, GatewayRun
     public async Task RevokeApiKeyAsync(Guid instanceId, Guid keyId, CancellationToken cancellationToken = default) =>
         await controlPlane.RevokeApiKeyAsync(await TokenAsync(), instanceId, keyId, cancellationToken);
 
+    /// <summary>The instance's knowledge documents with their parse status, newest first; null when it is not the buyer's.</summary>
+    public async Task<KnowledgeDocumentPageDto?> KnowledgeAsync(Guid instanceId, CancellationToken cancellationToken = default) =>
+        await controlPlane.ListKnowledgeAsync(await TokenAsync(), instanceId, 1, 100, cancellationToken);
+
+    /// <summary>Uploads documents to the instance's knowledge base (the Control Plane checks them again and starts parsing).</summary>
+    public async Task<List<KnowledgeDocumentDto>> UploadKnowledgeAsync(
+        Guid instanceId, IReadOnlyCollection<(string FileName, byte[] Content)> files, CancellationToken cancellationToken = default) =>
+        await controlPlane.UploadKnowledgeAsync(await TokenAsync(), instanceId, files, cancellationToken);
+
+    public async Task DeleteKnowledgeAsync(Guid instanceId, string documentId, CancellationToken cancellationToken = default) =>
+        await controlPlane.DeleteKnowledgeAsync(await TokenAsync(), instanceId, documentId, cancellationToken);
+
+    /// <summary>The passages of the instance's documents that best answer <paramref name="question"/> (what a run is given).</summary>
+    public async Task<KnowledgeSearchResultDto> SearchKnowledgeAsync(Guid instanceId, string question, int topK, CancellationToken cancellationToken = default) =>
+        await controlPlane.SearchKnowledgeAsync(await TokenAsync(), instanceId, question, topK, cancellationToken);
+
     public async Task<List<RunDto>> RunsPageAsync(Guid instanceId, int page, int pageSize, CancellationToken cancellationToken = default) =>
         await controlPlane.ListRunsPageAsync(await TokenAsync(), instanceId, page, pageSize, cancellationToken);
 

@@ -44,7 +44,9 @@ public static class LocalInfrastructureExtensions
             .WithModelCredentials(secrets);
         var ragflow = builder.AddEmulator("ragflow", "/api/v1/system/healthz")
             .WithEnvironment("RAGFLOW_API_KEY", secrets.RagflowApiKey)
-            .WithEnvironment("Ragflow__DataPath", Path.Combine(data.Root, "ragflow"));
+            .WithEnvironment("Ragflow__DataPath", Path.Combine(data.Root, "ragflow"))
+            // Parsing takes RAGFlow seconds (layout analysis, embeddings): a buyer sees a document "parsing" before it is ready.
+            .WithEnvironment("Ragflow__ParseDelayMs", "1200");
 
         return new PlatformInfrastructure(
             controlPlaneDb, provisionerDb, redis,

@@ -65,7 +65,11 @@ public sealed partial class KnowledgeBrowserTests(PlatformFixture platform, ITes
         await Expect(handbook.Locator(".doc-status")).ToHaveTextAsync(ReadyStatus());
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The status should change in the open page, not by a reload.");
         await Expect(handbook.GetByRole(AriaRole.Cell).First).ToHaveTextAsync($"{content.Length} bytes");
-        output.WriteLine("Statuses seen in the open page: " + string.Join(" → ", await page.EvaluateAsync<string[]>("() => window.__statuses")));
+        var statuses = await page.EvaluateAsync<string[]>("() => window.__statuses");
+        output.WriteLine("Statuses seen in the open page: " + string.Join(" → ", statuses));
+        // The buyer saw it parse, then become ready, in the same page.
+        Assert.Contains(statuses, s => s.StartsWith("Parsing", StringComparison.Ordinal) || s.StartsWith("Queued", StringComparison.Ordinal));
+        Assert.Matches(ReadyStatus(), statuses[^1]);
         await session.CheckPageAsync("knowledge-ready");
 
         // The tab's own search shows the passage a run would be given.

@@ -4,6 +4,7 @@ using Gsv.Provisioner.Catalog;
 using Gsv.Provisioner.Data;
 using Gsv.Provisioner.GitOps;
 using Gsv.Provisioner.Inbox;
+using Gsv.Provisioner.Observability;
 using Gsv.Provisioner.Offerings;
 using Gsv.Provisioner.Orders;
 using Gsv.Provisioner.Reconciliation;
@@ -35,6 +36,7 @@ builder.Services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOpt
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<InboxSignal>();
 builder.Services.AddSingleton<ReconcilerSignal>();
+builder.Services.AddSingleton<ProvisionerMetrics>();
 builder.Services.AddSingleton<GitRepository>();
 builder.Services.AddSingleton<DesiredState>();
 builder.Services.AddScoped<InboxStore>();
@@ -60,5 +62,6 @@ app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapSaleorWebhookApi();
 app.MapWhoAmIApi();
+app.MapAdminApi();
 
 app.Run();

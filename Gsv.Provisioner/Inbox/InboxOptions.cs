@@ -12,7 +12,10 @@ public sealed class InboxOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Transient failures beyond this many attempts mark the event failed.</summary>
+    /// <summary>
+    /// Unexplained failures (neither permanent nor a transient fault, see <c>TransientFaults</c>) beyond this many attempts
+    /// mark the event failed; transient faults are retried without limit.
+    /// </summary>
     public int MaxAttempts { get; set; } = 20;
 
     public static TimeSpan Backoff(TimeSpan initial, TimeSpan max, int attempt)

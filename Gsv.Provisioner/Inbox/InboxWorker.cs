@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gsv.Provisioner.Data;
+using Gsv.Provisioner.Observability;
 using Gsv.Provisioner.Offerings;
 using Gsv.Provisioner.Orders;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace Gsv.Provisioner.Inbox;
 /// </summary>
 public sealed partial class InboxWorker(
     IServiceScopeFactory scopes, InboxSignal signal, OfferingSyncState offerings, IOptions<InboxOptions> options, TimeProvider time,
-    ILogger<InboxWorker> logger)
+    ProvisionerMetrics metrics, ILogger<InboxWorker> logger)
     : BackgroundService
 {
     private static readonly ActivitySource Activity = new("Gsv.Provisioner.Inbox");
@@ -97,21 +98,27 @@ public sealed partial class InboxWorker(
         {
             message.Status = InboxStatus.Failed;
             message.LastError = e.Message;
+            metrics.OrderFailed();
             LogPermanentFailure(logger, message.OrderId, e);
         }
         catch (Exception e)
         {
+            // A transient fault (an outage of the Control Plane, Keycloak, Langflow…) is retried for as long as it lasts;
+            // an unexplained error only up to MaxAttempts.
             message.LastError = e.Message;
-            if (message.Attempts >= options.Value.MaxAttempts)
+            var transient = TransientFaults.IsTransient(e);
+            if (!transient && message.Attempts >= options.Value.MaxAttempts)
             {
                 message.Status = InboxStatus.Failed;
+                metrics.OrderFailed();
                 LogGaveUp(logger, message.OrderId, message.Attempts, e);
             }
             else
             {
-                var delay = InboxOptions.Backoff(options.Value.InitialBackoff, options.Value.MaxBackoff, message.Attempts);
+                var delay = TransientFaults.JitteredBackoff(options.Value.InitialBackoff, options.Value.MaxBackoff, message.Attempts);
                 message.NextAttemptAt = time.GetUtcNow() + delay;
-                LogTransientFailure(logger, message.OrderId, message.Attempts, delay, e.Message);
+                metrics.TransientFailure("order");
+                LogTransientFailure(logger, message.OrderId, message.Attempts, delay, transient ? "transient" : "unexplained", e.Message);
             }
         }
 
@@ -126,11 +133,11 @@ public sealed partial class InboxWorker(
     [LoggerMessage(LogLevel.Error, "Order {OrderId} cannot be provisioned; marked failed in the inbox")]
     private static partial void LogPermanentFailure(ILogger logger, string orderId, Exception exception);
 
-    [LoggerMessage(LogLevel.Error, "Order {OrderId} still failing after {Attempts} attempts; marked failed in the inbox")]
+    [LoggerMessage(LogLevel.Error, "Order {OrderId} still failing after {Attempts} attempts (not a transient fault); marked failed in the inbox")]
     private static partial void LogGaveUp(ILogger logger, string orderId, int attempts, Exception exception);
 
-    [LoggerMessage(LogLevel.Warning, "Order {OrderId} attempt {Attempt} failed, retrying in {Delay}: {Error}")]
-    private static partial void LogTransientFailure(ILogger logger, string orderId, int attempt, TimeSpan delay, string error);
+    [LoggerMessage(LogLevel.Warning, "Order {OrderId} attempt {Attempt} failed ({Kind}), retrying in {Delay}: {Error}")]
+    private static partial void LogTransientFailure(ILogger logger, string orderId, int attempt, TimeSpan delay, string kind, string error);
 
     [LoggerMessage(LogLevel.Error, "Inbox worker loop failed")]
     private static partial void LogLoopError(ILogger logger, Exception exception);

@@ -4,6 +4,7 @@ using Gsv.Langflow;
 using Gsv.Provisioner.Data;
 using Gsv.Provisioner.GitOps;
 using Gsv.Provisioner.Inbox;
+using Gsv.Provisioner.Observability;
 using Gsv.Provisioner.Orders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -15,11 +16,12 @@ namespace Gsv.Provisioner.Reconciliation;
 /// GitOps repository: a manifest whose instance is <c>PROVISIONING</c> gets its flow (and knowledge base) deployed and the instance
 /// <c>ACTIVE</c>; a deployed instance whose manifest was removed loses its flow and knowledge base and is <c>TERMINATED</c>; a
 /// <c>PENDING</c> trial is declared, and a <c>PENDING</c> instance whose manifest is already committed moves on. Failed deployments stay
-/// <c>PROVISIONING</c> with the last error and are retried with backoff, then <c>FAILED</c> after N failures.
+/// <c>PROVISIONING</c> with the last error and are retried with jittered backoff: without limit while the cause is a
+/// transient fault, else <c>FAILED</c> after N failures (at once when retrying cannot help).
 /// </summary>
 public sealed partial class Reconciler(
     IServiceScopeFactory scopes, DesiredState desiredState, ReconcilerSignal signal, IOptions<ReconcilerOptions> options,
-    TimeProvider time, ILogger<Reconciler> logger) : BackgroundService
+    TimeProvider time, ProvisionerMetrics metrics, ILogger<Reconciler> logger) : BackgroundService
 {
     private static readonly ActivitySource Activity = new("Gsv.Provisioner.Reconciler");
     private static readonly InstanceState[] InProgress = [InstanceState.Pending, InstanceState.Provisioning];
@@ -227,8 +229,11 @@ public sealed partial class Reconciler(
 
         failure.Failures++;
         failure.LastError = $"deployment failed: {error.Message}";
-        failure.NextAttemptAt = time.GetUtcNow() + InboxOptions.Backoff(options.Value.InitialBackoff, options.Value.MaxBackoff, failure.Failures);
-        var giveUp = error is MissingFlowTemplateException or MissingComponentException || failure.Failures >= options.Value.MaxFailures;
+        failure.NextAttemptAt = time.GetUtcNow() + TransientFaults.JitteredBackoff(options.Value.InitialBackoff, options.Value.MaxBackoff, failure.Failures);
+        // What retrying cannot fix fails at once; a transient fault (Langflow or RAGFlow down, slow, overloaded) never
+        // fails the instance, however long it lasts; anything else after MaxFailures attempts.
+        var giveUp = error is MissingFlowTemplateException or MissingComponentException
+            || !TransientFaults.IsTransient(error) && failure.Failures >= options.Value.MaxFailures;
         await db.SaveChangesAsync(cancellationToken);
 
         if (giveUp)
@@ -237,6 +242,7 @@ public sealed partial class Reconciler(
                 instance.Id, new TransitionRequest(InstanceState.Failed, $"gave up after {failure.Failures} failed deployments", Error: failure.LastError), cancellationToken);
             db.ReconcileFailures.Remove(failure);
             await db.SaveChangesAsync(cancellationToken);
+            metrics.InstanceFailed();
             LogFailed(logger, instance.Id, failure.Failures, failure.LastError);
         }
         else
@@ -244,6 +250,7 @@ public sealed partial class Reconciler(
             // Same state + error: the Control Plane only records the error (retry bookkeeping).
             await controlPlane.TransitionInstanceAsync(
                 instance.Id, new TransitionRequest(InstanceState.Provisioning, "deployment failed, will retry", Error: failure.LastError), cancellationToken);
+            metrics.TransientFailure("instance");
             LogRetry(logger, instance.Id, failure.Failures, failure.NextAttemptAt, failure.LastError);
         }
     }

@@ -16,7 +16,10 @@ public sealed class ReconcilerOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>After this many consecutive failed deployments the instance is <c>FAILED</c>.</summary>
+    /// <summary>
+    /// After this many consecutive failed deployments the instance is <c>FAILED</c> — unless the failures are transient
+    /// faults (Langflow or RAGFlow unreachable, 5xx, timeouts), which are retried without limit.
+    /// </summary>
     public int MaxFailures { get; set; } = 5;
 
     /// <summary>Instances per page read from the Control Plane (1–1000; every page is read, small values only cost round trips).</summary>

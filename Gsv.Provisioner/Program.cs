@@ -45,6 +45,10 @@ builder.Services.AddScoped<InstanceProvisioning>();
 builder.Services.AddScoped<InstanceDeployer>();
 builder.Services.AddScoped<KnowledgeBaseDeployer>();
 builder.Services.AddHostedService<InboxWorker>();
+// Recovers paid orders whose webhook never arrived (Saleor gave up on it, the Provisioner was down).
+builder.Services.AddOptions<PaidOrderPullOptions>().BindConfiguration(PaidOrderPullOptions.SectionName);
+builder.Services.AddSingleton<PaidOrderPuller>();
+builder.Services.AddHostedService(provider => provider.GetRequiredService<PaidOrderPuller>());
 builder.Services.AddHostedService<Reconciler>();
 
 var app = builder.Build();

@@ -77,4 +77,17 @@ public sealed partial class SaleorClient
     private sealed record CompletePayload(SaleorOrder? Order, bool ConfirmationNeeded) : SaleorMutationPayload;
     private sealed record CheckoutCompleteData(CompletePayload CheckoutComplete);
     private sealed record OrderData(SaleorOrder? Order);
+
+    /// <summary>
+    /// One page of the orders paid in full (charge status FULL or OVERCHARGED) and changed at or after
+    /// <paramref name="updatedAfter"/>, oldest change first; each order as raw JSON in the shape of the ORDER_FULLY_PAID
+    /// subscription's <c>order</c> (plus <c>updatedAt</c>). Needs MANAGE_ORDERS.
+    /// </summary>
+    public async Task<SaleorPaidOrdersPage> PaidOrdersAsync(DateTimeOffset? updatedAfter, string? after, CancellationToken cancellationToken = default)
+    {
+        var orders = (await ExecuteAsync<PaidOrdersData>("PaidOrders", new { updatedAfter, after }, cancellationToken)).Orders;
+        return new SaleorPaidOrdersPage([.. orders.Nodes], orders.PageInfo is { HasNextPage: true } page ? page.EndCursor : null);
+    }
+
+    private sealed record PaidOrdersData(Connection<System.Text.Json.JsonElement> Orders);
 }

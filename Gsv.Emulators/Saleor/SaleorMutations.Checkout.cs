@@ -310,6 +310,7 @@ public sealed partial class SaleorMutations
         var order = new OrderRow
         {
             Number = store.NextOrderNumber(), ChannelPk = channel.Pk, Email = checkout.Email, UserPk = checkout.UserPk, Created = time.GetUtcNow(),
+            Updated = time.GetUtcNow(),
             Total = total, Charged = payment?.ChargeStatus == "FULLY_CHARGED" ? payment.Amount : 0,
             PaymentStatus = payment?.ChargeStatus ?? "NOT_CHARGED",
             // channel.automaticallyConfirmAllNewOrders defaults to true.

@@ -269,6 +269,11 @@ public sealed partial class SaleorMutations
                 Require(ctx, "MANAGE_ORDERS");
                 var order = store.Orders.FirstOrDefault(o => o.Id == GuidPk(id, "Order"));
                 target = order?.Metadata;
+                if (order is not null)
+                {
+                    order.Updated = time.GetUtcNow();
+                }
+
                 item = order is null ? null : () => views.Order(order);
                 break;
             case "Product":

@@ -69,12 +69,48 @@ public sealed class SaleorQueries(SaleorStore store, SaleorViews views)
 
             return order is null ? null : views.Order(order);
         }),
+        ["orders"] = (SaleorSchema.FieldResolver)Orders,
         ["checkout"] = (SaleorSchema.FieldResolver)(ctx =>
         {
             var token = GuidPk(Arg(ctx, "id") as string, "Checkout") ?? (Guid.TryParse(Arg(ctx, "token")?.ToString(), out var t) ? t : null);
             var checkout = store.Checkouts.FirstOrDefault(c => c.Token == token && !c.Completed);
             return checkout is null ? null : views.Checkout(checkout);
         }),
+    };
+
+    /// <summary>
+    /// Staff/app order list (MANAGE_ORDERS): <c>filter.updatedAt</c> (gte/lte), <c>filter.chargeStatus</c>, and
+    /// <c>sortBy</c> NUMBER (default, newest first) or LAST_MODIFIED_AT / CREATED_AT, ascending or descending.
+    /// </summary>
+    private Node Orders(IResolveFieldContext ctx)
+    {
+        Require(ctx, "MANAGE_ORDERS");
+        var filter = Obj(Arg(ctx, "filter"));
+        var updated = Obj(Get(filter, "updatedAt"));
+        var (from, to) = (Time(Get(updated, "gte")), Time(Get(updated, "lte")));
+        var charge = Strings(filter, "chargeStatus");
+        DateTimeOffset UpdatedOf(OrderRow o) => o.Updated == default ? o.Created : o.Updated;
+        var rows = store.Orders.Where(o => (from is null || UpdatedOf(o) >= from) && (to is null || UpdatedOf(o) <= to)
+            && (charge.Count == 0 || charge.Contains(SaleorViews.ChargeStatus(o))));
+
+        var sort = Obj(Arg(ctx, "sortBy"));
+        var descending = Str(sort, "direction") != "ASC";
+        Func<OrderRow, object[]> key = Str(sort, "field") switch
+        {
+            "LAST_MODIFIED_AT" => o => [UpdatedOf(o).UtcTicks, o.Number],
+            "CREATED_AT" or "CREATION_DATE" => o => [o.Created.UtcTicks, o.Number],
+            _ => o => [o.Number],
+        };
+        var sorted = (descending ? rows.OrderByDescending(o => key(o)[0]).ThenByDescending(o => o.Number) : rows.OrderBy(o => key(o)[0]).ThenBy(o => o.Number)).ToList();
+        return Connection(ctx, sorted, key, views.Order);
+    }
+
+    private static DateTimeOffset? Time(object? value) => value switch
+    {
+        DateTimeOffset time => time,
+        DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+        string text when DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time) => time,
+        _ => null,
     };
 
     private Node? Channel(IResolveFieldContext ctx)

@@ -61,6 +61,8 @@ public sealed class OrderLineRow { public Guid Id = Guid.NewGuid(); public int? 
 public sealed class OrderRow
 {
     public Guid Id = Guid.NewGuid(); public int Number; public int ChannelPk; public string? Email; public int? UserPk; public DateTimeOffset Created;
+    /// <summary>Last change (creation, payment, metadata): Saleor's <c>updatedAt</c>.</summary>
+    public DateTimeOffset Updated;
     public string Status = "UNFULFILLED"; public decimal Total; public decimal Charged; public string PaymentStatus = "NOT_CHARGED";
     public List<OrderLineRow> Lines = []; public Dictionary<string, string> Metadata = []; public Dictionary<string, string> PrivateMetadata = [];
 }

@@ -156,7 +156,8 @@ public sealed class SaleorViews(SaleorStore store)
         {
             ["__typename"] = "Order", ["id"] = Gid("Order", o.Id), ["number"] = o.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["status"] = o.Status, ["isPaid"] = o.Charged >= o.Total, ["chargeStatus"] = ChargeStatus(o), ["authorizeStatus"] = "FULL",
-            ["paymentStatus"] = o.PaymentStatus, ["created"] = o.Created.ToString("O"), ["userEmail"] = o.Email,
+            ["paymentStatus"] = o.PaymentStatus, ["created"] = o.Created.ToString("O"),
+            ["updatedAt"] = (o.Updated == default ? o.Created : o.Updated).ToString("O"), ["userEmail"] = o.Email,
             ["user"] = user is null ? null : new Node { ["__typename"] = "User", ["id"] = Gid("User", user.Pk), ["email"] = user.Email },
             ["channel"] = Channel(channel), ["total"] = Taxed(o.Total, channel.Currency), ["subtotal"] = Taxed(o.Total, channel.Currency),
             ["totalCharged"] = Money(o.Charged, channel.Currency),

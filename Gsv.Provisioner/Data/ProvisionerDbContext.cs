@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gsv.Provisioner.Data;
 
-/// <summary>The Provisioner's own database: its webhook inbox, the reconciler's retry bookkeeping and its Saleor app token.</summary>
+/// <summary>The Provisioner's own database: its webhook inbox, the reconciler's retry bookkeeping, its Saleor app token and pull watermarks.</summary>
 public sealed class ProvisionerDbContext(DbContextOptions<ProvisionerDbContext> options) : DbContext(options)
 {
     public DbSet<InboxMessage> Inbox => Set<InboxMessage>();
@@ -10,6 +10,8 @@ public sealed class ProvisionerDbContext(DbContextOptions<ProvisionerDbContext> 
     public DbSet<ReconcileFailure> ReconcileFailures => Set<ReconcileFailure>();
 
     public DbSet<SaleorAppToken> SaleorAppTokens => Set<SaleorAppToken>();
+
+    public DbSet<PullWatermark> PullWatermarks => Set<PullWatermark>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -30,6 +32,14 @@ public sealed class ProvisionerDbContext(DbContextOptions<ProvisionerDbContext> 
             inbox.Property(m => m.LastError).HasColumnName("last_error");
             inbox.HasIndex(m => new { m.OrderId, m.EventType }).IsUnique();
             inbox.HasIndex(m => new { m.Status, m.NextAttemptAt });
+        });
+
+        modelBuilder.Entity<PullWatermark>(watermark =>
+        {
+            watermark.ToTable("pull_watermarks");
+            watermark.HasKey(w => w.Name);
+            watermark.Property(w => w.Name).HasColumnName("name").HasMaxLength(100);
+            watermark.Property(w => w.Value).HasColumnName("value");
         });
 
         modelBuilder.Entity<ReconcileFailure>(failure =>

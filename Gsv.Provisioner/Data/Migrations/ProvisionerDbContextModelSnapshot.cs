@@ -84,6 +84,22 @@ namespace Gsv.Provisioner.Data.Migrations
                     b.ToTable("inbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Gsv.Provisioner.Data.PullWatermark", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("Value")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("pull_watermarks", (string)null);
+                });
+
             modelBuilder.Entity("Gsv.Provisioner.Data.ReconcileFailure", b =>
                 {
                     b.Property<Guid>("InstanceId")

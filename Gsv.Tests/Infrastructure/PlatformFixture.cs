@@ -34,13 +34,17 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>A platform of a test's own, on the given data folder and with extra AppHost arguments (call <see cref="InitializeAsync"/>).</summary>
     public static PlatformFixture On(string dataPath, params string[] arguments) => new() { DataPath = dataPath, Arguments = arguments };
 
-    /// <summary>The same, with environment variables for every GSV service.</summary>
-    public static PlatformFixture On(string dataPath, IReadOnlyDictionary<string, string> serviceEnvironment, params string[] arguments) =>
-        new() { DataPath = dataPath, Arguments = arguments, ServiceEnvironment = serviceEnvironment };
+    /// <summary>The same, with environment variables for every GSV service and other changes to the resource graph.</summary>
+    public static PlatformFixture On(
+        string dataPath, IReadOnlyDictionary<string, string> serviceEnvironment, Action<IDistributedApplicationTestingBuilder>? configure = null,
+        params string[] arguments) =>
+        new() { DataPath = dataPath, Arguments = arguments, ServiceEnvironment = serviceEnvironment, Configure = configure };
+
+    private Action<IDistributedApplicationTestingBuilder>? Configure { get; init; }
 
     public async Task InitializeAsync()
     {
-        App = await StartPlatformAsync(DataPath, Arguments, ServiceEnvironment);
+        App = await StartPlatformAsync(DataPath, Arguments, ServiceEnvironment, Configure);
         Identity = new IdentityClient(App);
     }
 
@@ -95,11 +99,12 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     /// <summary>Starts the AppHost in local mode on a throw-away data folder and waits until every resource is healthy.</summary>
     public static Task<DistributedApplication> StartPlatformAsync(string dataPath, CancellationToken cancellationToken = default) =>
-        StartPlatformAsync(dataPath, [], null, cancellationToken);
+        StartPlatformAsync(dataPath, [], null, null, cancellationToken);
 
-    /// <summary>The same with extra AppHost arguments, which override the defaults above, and environment for the GSV services.</summary>
+    /// <summary>The same with extra AppHost arguments, which override the defaults above, environment for the GSV services and other changes.</summary>
     public static Task<DistributedApplication> StartPlatformAsync(
-        string dataPath, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? serviceEnvironment = null, CancellationToken cancellationToken = default) =>
+        string dataPath, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? serviceEnvironment = null,
+        Action<IDistributedApplicationTestingBuilder>? configure = null, CancellationToken cancellationToken = default) =>
         PlatformStarter.StartAsync(dataPath, arguments, serviceEnvironment, builder =>
         {
             // Small pages for the reconciler: every provisioning in the suite goes through several pages of the instance list.
@@ -108,6 +113,7 @@ public sealed class PlatformFixture : IAsyncLifetime
                 .WithEnvironment("Provisioner__PaidOrderPull__Interval", "00:00:02");
             builder.Services.AddLogging(PlatformStarter.QuietLogging);
             builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+            configure?.Invoke(builder);
         }, cancellationToken: cancellationToken);
 
     public static void DeleteDataFolder(string dataPath)

@@ -10,12 +10,12 @@ using Xunit.Abstractions;
 namespace Gsv.Tests.Resilience;
 
 /// <summary>
-/// The purchase-and-run journey of many buyers on a platform whose services meet faults on every call to Saleor,
-/// Langflow, RAGFlow and the Control Plane (the chaos profile: 10 % connection failures, 5 % 503 answers, 200 ms on
-/// 10 %). What must hold anyway: every paid order provisioned exactly once with its credits granted once, no run
+/// The purchase-and-run journey of many buyers on a platform whose services meet faults on their calls to Saleor,
+/// Langflow, RAGFlow and the Control Plane (<see cref="ResiliencePlatform"/>). What must hold anyway: every paid order provisioned exactly once with its credits granted once, no run
 /// charged without an answer, no overspend, the ledger adding up to the wallet, and no hold left open.
 /// </summary>
-public sealed class ChaosJourneyTests(ITestOutputHelper output) : IAsyncLifetime
+[Collection(ResilienceCollection.Name)]
+public sealed class ChaosJourneyTests(ResiliencePlatform resilience, ITestOutputHelper output)
 {
     private const int Buyers = 6;
     private const int RunsPerBuyer = 8;
@@ -23,25 +23,12 @@ public sealed class ChaosJourneyTests(ITestOutputHelper output) : IAsyncLifetime
     private const long IncludedCredits = 200;
     private const long CreditsPerRun = 2;
 
-    private static readonly Dictionary<string, string> Chaos = new()
-    {
-        ["Gsv__Chaos__Enabled"] = "true",
-        ["Gsv__Chaos__FaultRate"] = "0.1",
-        ["Gsv__Chaos__OutcomeRate"] = "0.05",
-        ["Gsv__Chaos__LatencyRate"] = "0.1",
-        ["Gsv__Chaos__Latency"] = "00:00:00.200",
-    };
-
-    private readonly PlatformFixture _platform = PlatformFixture.On(Path.Combine(Path.GetTempPath(), $"gsv-chaos-{Guid.NewGuid():N}"), Chaos);
-
-    public Task InitializeAsync() => _platform.InitializeAsync();
-
-    public Task DisposeAsync() => _platform.DisposeAsync();
+    private PlatformFixture Platform => resilience.Platform;
 
     [Fact]
     public async Task Under_chaos_every_order_is_provisioned_once_and_every_credit_is_accounted_for()
     {
-        await CommercePlatform.WaitForBootstrapAsync(_platform);
+        await CommercePlatform.WaitForBootstrapAsync(Platform);
         var results = await Task.WhenAll(Enumerable.Range(0, Buyers).Select(_ => JourneyAsync()));
 
         var answered = results.Sum(r => r.Answered);
@@ -53,9 +40,9 @@ public sealed class ChaosJourneyTests(ITestOutputHelper output) : IAsyncLifetime
 
     private async Task<JourneyResult> JourneyAsync()
     {
-        var harness = new ProvisionerHarness(_platform);
-        var user = await _platform.Identity.CreateUserAsync("chaos");
-        var controlPlane = new ControlPlaneUserClient(_platform.Identity.CreateClient("controlplane", null));
+        var harness = new ProvisionerHarness(Platform);
+        var user = await Platform.Identity.CreateUserAsync("chaos");
+        var controlPlane = new ControlPlaneUserClient(Platform.Identity.CreateClient("controlplane", null));
         var workspaceId = (await controlPlane.GetMeAsync(user.AccessToken)).Workspaces[0].Id;
 
         var order = await harness.BuyAsync(user.Email, (Offering, 1));
@@ -63,7 +50,7 @@ public sealed class ChaosJourneyTests(ITestOutputHelper output) : IAsyncLifetime
         var key = await controlPlane.CreateApiKeyAsync(user.AccessToken, instance.Id, "chaos");
 
         // The runs, one after the other as a program would send them: each answered (charged) or refused (not charged).
-        using var gateway = new HttpClient { BaseAddress = _platform.App.GetEndpoint("gateway", "http"), Timeout = TimeSpan.FromSeconds(120) };
+        using var gateway = new HttpClient { BaseAddress = Platform.App.GetEndpoint("gateway", "http"), Timeout = TimeSpan.FromSeconds(120) };
         gateway.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
         var (answered, refused, charged) = (0, 0, 0L);
         for (var i = 0; i < RunsPerBuyer; i++)

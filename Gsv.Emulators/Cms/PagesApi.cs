@@ -26,7 +26,7 @@ public static class PagesApi
     {
         app.MapGet("/api/v2/pages/", Listing);
         app.MapGet("/api/v2/pages/find/", Find);
-        app.MapGet("/api/v2/pages/{id}/", Detail);
+        app.MapGet("/api/v2/pages/{id:int}/", Detail);
         return app;
     }
 
@@ -134,9 +134,9 @@ public static class PagesApi
         });
     }
 
-    private static IResult Detail(string id, HttpRequest request, CmsContent content)
+    private static IResult Detail(int id, HttpRequest request, CmsContent content)
     {
-        if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var pageId) || content.Find(pageId) is not { } page)
+        if (content.Find(id) is not { } page)
         {
             return WagtailErrors.NotFound();
         }

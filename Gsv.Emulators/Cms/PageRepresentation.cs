@@ -30,42 +30,40 @@ public static class PageRepresentation
     public static (IReadOnlyList<string> Fields, IReadOnlyList<string> Unknown) Select(string type, bool listing, string? parameter)
     {
         var all = AllFields(type, listing);
-        var chosen = new List<string>(listing ? ListingDefaults : all);
-        var unknown = new List<string>();
+        // A detail's defaults are every field but "locale" (WAGTAIL_I18N_ENABLED is off).
+        var chosen = new HashSet<string>(listing ? ListingDefaults : all.Where(f => f != "locale"), StringComparer.Ordinal);
         var items = string.IsNullOrEmpty(parameter) ? [] : parameter.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i < items.Length; i++)
+        // "*" (every field) and "_" (none) count only as the first item.
+        if (items is ["*", ..])
         {
-            var item = items[i];
-            if (item == "_" && i == 0)
-            {
-                chosen.Clear();
-            }
-            else if (item == "*")
-            {
-                chosen = [.. all];
-            }
-            else if (item.StartsWith('-'))
-            {
-                var name = item[1..];
-                if (!all.Contains(name))
-                {
-                    unknown.Add(name);
-                }
-
-                chosen.Remove(name);
-            }
-            else if (!all.Contains(item))
-            {
-                unknown.Add(item);
-            }
-            else if (!chosen.Contains(item))
-            {
-                chosen.Add(item);
-            }
+            chosen = [.. all];
+            items = items[1..];
+        }
+        else if (items is ["_", ..])
+        {
+            chosen.Clear();
+            items = items[1..];
         }
 
-        // "id" is always there; fields come out in the model's order whatever the order asked.
-        return (all.Where(f => f == "id" || chosen.Contains(f)).ToList(), unknown);
+        var mentioned = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var negated = item.StartsWith('-');
+            var name = negated ? item[1..] : item;
+            if (negated)
+            {
+                chosen.Remove(name);
+            }
+            else
+            {
+                chosen.Add(name);
+            }
+
+            mentioned.Add(name);
+        }
+
+        // Fields come out in the model's order whatever the order asked; "id" always.
+        return (all.Where(f => f == "id" || chosen.Contains(f)).ToList(), mentioned.Except(all).ToList());
     }
 
     public static JsonObject Render(CmsPage page, IReadOnlyList<string> fields, CmsContent content, string baseUrl)

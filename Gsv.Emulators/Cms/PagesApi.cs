@@ -20,7 +20,7 @@ public static class PagesApi
     ];
 
     /// <summary>Fields a listing can filter on besides the model's api_fields (<c>FieldsFilter</c>).</summary>
-    private static readonly string[] FilterableFields = ["id", "title", "slug", "show_in_menus", "seo_title", "search_description"];
+    private static readonly string[] FilterableFields = ["id", "title", "slug", "show_in_menus", "seo_title", "search_description", "first_published_at"];
 
     public static IEndpointRouteBuilder MapPagesApi(this IEndpointRouteBuilder app)
     {
@@ -100,7 +100,7 @@ public static class PagesApi
         {
             var descending = order.StartsWith('-');
             var field = descending ? order[1..] : order;
-            if (field != "id" && field != "first_published_at" && !filterable.Contains(field))
+            if (!filterable.Contains(field))
             {
                 return WagtailErrors.BadRequest($"cannot order by '{field}' (unknown field)");
             }
@@ -164,7 +164,7 @@ public static class PagesApi
 
         var rest = string.Join('&', request.Query.Where(q => q.Key != "html_path")
             .SelectMany(q => q.Value.Select(v => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(v ?? "")}")));
-        return Results.Redirect($"/api/v2/pages/{page.Id}/" + (rest.Length > 0 ? "?" + rest : ""));
+        return Results.Redirect($"/api/v2/pages/{page.Id}/?{rest}");
     }
 
     private static string FieldText(CmsPage page, string field) => field switch
@@ -175,13 +175,13 @@ public static class PagesApi
         "show_in_menus" => page.ShowInMenus ? "true" : "false",
         "seo_title" => page.SeoTitle,
         "search_description" => page.SearchDescription,
+        "first_published_at" => page.FirstPublishedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
         _ => page.Fields[field] is JsonValue value ? value.ToString() : "",
     };
 
     private static string SortKey(CmsPage page, string field) => field switch
     {
         "id" => page.Id.ToString("D10", CultureInfo.InvariantCulture),
-        "first_published_at" => page.FirstPublishedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
         _ => FieldText(page, field),
     };
 

@@ -97,7 +97,7 @@ public sealed class CmsEmulatorTests(PlatformFixture platform)
         Assert.NotEmpty(page["body"]!.AsArray());
         var meta = page["meta"]!.AsObject();
         Assert.Equal(
-            ["type", "detail_url", "html_url", "slug", "show_in_menus", "seo_title", "search_description", "first_published_at", "alias_of", "parent", "locale"],
+            ["type", "detail_url", "html_url", "slug", "show_in_menus", "seo_title", "search_description", "first_published_at", "alias_of", "parent"],
             meta.Select(p => p.Key));
         Assert.Equal("home.HomePage", (string?)meta["parent"]!["meta"]!["type"]);
         Assert.Equal("Home", (string?)meta["parent"]!["title"]);

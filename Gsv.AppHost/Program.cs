@@ -64,6 +64,8 @@ var web = builder.AddProject<Projects.Gsv_Web>("web")
     .WithReference(controlPlane).WaitFor(controlPlane)
     .WithReference(gateway).WaitFor(gateway)
     .WithReference(infra.SaleorHttp).WaitFor(infra.Saleor)
+    // Marketing pages (home, pricing, solutions, blog) from the headless CMS's API v2.
+    .WithReference(infra.CmsHttp).WaitFor(infra.Cms)
     .WithEnvironment("Saleor__ApiUrl", infra.SaleorApiUrl)
     // Server-side only: the order confirmation page reads the buyer's order (Saleor lets only staff read orders).
     .WithEnvironment("Saleor__StaffEmail", SaleorContainerExtensions.StaffEmail)

@@ -7,6 +7,7 @@ public enum EmulatorKind
     Saleor,
     Langflow,
     Ragflow,
+    Cms,
 }
 
 public static class EmulatorKinds
@@ -14,5 +15,5 @@ public static class EmulatorKinds
     public static EmulatorKind FromArgument(string? value) =>
         Enum.TryParse<EmulatorKind>(value, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !int.TryParse(value, out _)
             ? kind
-            : throw new ArgumentException($"Unknown emulator '{value}'. Start with --emulator keycloak|saleor|langflow|ragflow.");
+            : throw new ArgumentException($"Unknown emulator '{value}'. Start with --emulator keycloak|saleor|langflow|ragflow|cms.");
 }

@@ -1,3 +1,4 @@
+using Gsv.Emulators.Cms;
 using Gsv.Emulators.Keycloak;
 using Gsv.Emulators.Langflow;
 using Gsv.Emulators.Ragflow;
@@ -15,6 +16,7 @@ public static class EmulatorRegistration
             case EmulatorKind.Saleor: builder.AddSaleorEmulator(); break;
             case EmulatorKind.Langflow: builder.AddLangflowEmulator(); break;
             case EmulatorKind.Ragflow: builder.AddRagflowEmulator(); break;
+            case EmulatorKind.Cms: builder.AddCmsEmulator(); break;
         }
 
         return builder;
@@ -28,6 +30,7 @@ public static class EmulatorRegistration
             case EmulatorKind.Saleor: app.MapSaleorEmulator(); break;
             case EmulatorKind.Langflow: app.MapLangflowEmulator(); break;
             case EmulatorKind.Ragflow: app.MapRagflowEmulator(); break;
+            case EmulatorKind.Cms: app.MapCmsEmulator(); break;
         }
 
         return app;

@@ -1,6 +1,6 @@
 using Gsv.Emulators;
 
-// One executable, four stand-ins: `--emulator keycloak|saleor|langflow|ragflow` picks which system it speaks for.
+// One executable, five stand-ins: `--emulator keycloak|saleor|langflow|ragflow|cms` picks which system it speaks for.
 var builder = WebApplication.CreateBuilder(args);
 var emulator = EmulatorKinds.FromArgument(builder.Configuration["emulator"]);
 

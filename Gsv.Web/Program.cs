@@ -6,6 +6,7 @@ using Gsv.Web.Apis;
 using Gsv.Web.Authentication;
 using Gsv.Web.Commerce;
 using Gsv.Web.Components;
+using Gsv.Web.Content;
 using Gsv.Web.Marketplace;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,8 @@ builder.Services.AddSaleorClient(builder.Configuration);
 builder.Services.AddMemoryCache();
 builder.Services.AddScoped<MarketplaceCatalog>();
 builder.Services.AddSingleton<ProductListGeneration>();
+// Marketing pages from the headless CMS (Wagtail's API v2).
+builder.Services.AddHttpClient<WagtailClient>(http => http.BaseAddress = new Uri(WagtailClient.BaseAddress));
 builder.Services.AddGsvCommerce();
 builder.Services.AddGsvAccount();
 // Circuit errors never carry exception details to the browser, whatever the environment.

@@ -12,6 +12,7 @@ public static class ContainerInfrastructureExtensions
         var saleorDb = postgres.AddDatabase("saleor-db", "saleor");
         var langflowDb = postgres.AddDatabase("langflow-db", "langflow");
         var keycloakDb = postgres.AddDatabase("keycloak-db", "keycloak");
+        var cmsDb = postgres.AddDatabase("cms-db", "cms");
 
         var redis = builder.AddRedis("redis").WithDataVolume("gsv-redis-data");
 
@@ -19,10 +20,11 @@ public static class ContainerInfrastructureExtensions
         var saleor = builder.AddSaleorContainers(postgres, saleorDb, redis, secrets);
         var langflow = builder.AddLangflowContainer(postgres, langflowDb, secrets);
         var ragflow = builder.AddRagflowContainers(redis);
+        var cms = builder.AddCmsContainer(postgres, cmsDb);
 
         return new PlatformInfrastructure(
             controlPlaneDb, provisionerDb, redis,
-            keycloak, saleor.Api, langflow, ragflow,
+            keycloak, saleor.Api, langflow, ragflow, cms,
             SaleorApiUrl: ReferenceExpression.Create($"{saleor.PublicUrl}graphql/"),
             // Saleor's IP filter (on) refuses private webhook targets: a webhook goes to the service's public address,
             // parameter "<service>-public-url" (provisioner-public-url, web-public-url); asked once per service.

@@ -5,7 +5,7 @@ namespace Gsv.AppHost.Infrastructure;
 
 /// <summary>
 /// Local mode: real PostgreSQL and Redis servers from the operating system's packages, started and stopped by
-/// the AppHost, and the in-repo emulators in place of Keycloak, Saleor, Langflow and Ragflow.
+/// the AppHost, and the in-repo emulators in place of Keycloak, Saleor, Langflow, Ragflow and Wagtail.
 /// </summary>
 public static class LocalInfrastructureExtensions
 {
@@ -47,10 +47,13 @@ public static class LocalInfrastructureExtensions
             .WithEnvironment("Ragflow__DataPath", Path.Combine(data.Root, "ragflow"))
             // Parsing takes RAGFlow seconds (layout analysis, embeddings): a buyer sees a document "parsing" before it is ready.
             .WithEnvironment("Ragflow__ParseDelayMs", "1200");
+        // Wagtail's API v2 over the repository's content/ folder (the pages the containers' Wagtail imports).
+        var cms = builder.AddEmulator("cms", "/health/")
+            .WithEnvironment("Cms__ContentPath", CmsContainerExtensions.ContentPath(builder));
 
         return new PlatformInfrastructure(
             controlPlaneDb, provisionerDb, redis,
-            keycloak, saleor, langflow, ragflow,
+            keycloak, saleor, langflow, ragflow, cms,
             SaleorApiUrl: ReferenceExpression.Create($"{saleor.GetEndpoint("http")}/graphql/"),
             UrlSeenBySaleor: endpoint => ReferenceExpression.Create($"{endpoint}"));
     }

@@ -12,6 +12,7 @@ public sealed record PlatformInfrastructure(
     IResourceBuilder<IResourceWithEndpoints> Saleor,
     IResourceBuilder<IResourceWithEndpoints> Langflow,
     IResourceBuilder<IResourceWithEndpoints> Ragflow,
+    IResourceBuilder<IResourceWithEndpoints> Cms,
     ReferenceExpression SaleorApiUrl,
     Func<EndpointReference, ReferenceExpression> UrlSeenBySaleor)
 {
@@ -19,4 +20,6 @@ public sealed record PlatformInfrastructure(
     public EndpointReference SaleorHttp => Saleor.GetEndpoint("http");
     public EndpointReference LangflowHttp => Langflow.GetEndpoint("http");
     public EndpointReference RagflowHttp => Ragflow.GetEndpoint("http");
+    /// <summary>The headless CMS (Wagtail's API v2) the Web app reads its marketing pages from.</summary>
+    public EndpointReference CmsHttp => Cms.GetEndpoint("http");
 }

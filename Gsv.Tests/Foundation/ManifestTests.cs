@@ -42,7 +42,7 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
     [Fact]
     public void Databases_are_published_on_the_postgres_server()
     {
-        foreach (var database in new[] { "controlplane", "provisioner", "saleor", "langflow", "keycloak" })
+        foreach (var database in new[] { "controlplane", "provisioner", "saleor", "langflow", "keycloak", "cms" })
         {
             var entry = Resource($"{database}-db");
             Assert.Equal("value.v0", (string?)entry["type"]);
@@ -59,6 +59,7 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
     [InlineData("provisioner", "ConnectionStrings__provisioner-db", "services__saleor__http__0")]
     [InlineData("provisioner", "Saleor__ApiUrl", "Keycloak__ClientSecret")]
     [InlineData("web", "services__controlplane__http__0", "services__gateway__http__0")]
+    [InlineData("web", "services__cms__http__0", "services__saleor__http__0")]
     public void Services_are_projects_with_their_references_as_environment_variables(string service, string first, string second)
     {
         var entry = Resource(service);
@@ -69,6 +70,21 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
     }
 
     [Fact]
+    public void Cms_is_wagtail_built_from_its_dockerfile_with_its_database_on_postgres()
+    {
+        var cms = Resource("cms");
+        Assert.StartsWith("container.", (string?)cms["type"]);
+        var build = cms["build"]!.AsObject();
+        Assert.EndsWith("deploy/cms/Dockerfile", ((string?)build["dockerfile"])!.Replace('\\', '/'));
+        Assert.Contains("FROM python:3.12-slim", File.ReadAllText(Path.Combine(manifest.ManifestDirectory, (string)build["dockerfile"]!)));
+        var env = cms["env"]!.AsObject();
+        Assert.Contains("{postgres.", (string?)env["DATABASE_URL"]);
+        Assert.Contains("/cms", (string?)env["DATABASE_URL"]);
+        Assert.Equal("{cms-secret-key.value}", (string?)env["DJANGO_SECRET_KEY"]);
+        Assert.Equal(8000, (int?)cms["bindings"]?["http"]?["targetPort"]);
+    }
+
+    [Fact]
     public void Secrets_appear_only_as_parameters()
     {
         string[] secrets =
@@ -76,7 +92,7 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
             "postgres-password", "redis-password", "keycloak-admin-password", "keycloak-web-client-secret",
             "keycloak-gateway-client-secret", "keycloak-provisioner-client-secret", "demo-buyer-password",
             "demo-admin-password", "saleor-secret-key", "saleor-rsa-private-key", "saleor-admin-password",
-            "langflow-api-key", "langflow-secret-key", "ragflow-api-key", "ragflow-mysql-password", "mail-password",
+            "langflow-api-key", "langflow-secret-key", "ragflow-api-key", "ragflow-mysql-password", "mail-password", "cms-secret-key",
         ];
         foreach (var name in secrets)
         {
@@ -214,6 +230,9 @@ public sealed class ManifestTests : IClassFixture<ManifestTests.PublishedManifes
         private readonly string directory = Path.Combine(Path.GetTempPath(), $"gsv-manifest-{Guid.NewGuid():N}");
 
         public JsonObject Resources { get; private set; } = null!;
+
+        /// <summary>Where the manifest was written: its relative paths (build contexts, Dockerfiles) start here.</summary>
+        public string ManifestDirectory => directory;
 
         /// <summary>The realm file in the folder a container bind-mounts as Keycloak's import directory (published with the manifest).</summary>
         public JsonObject ImportedRealm(JsonObject keycloak)

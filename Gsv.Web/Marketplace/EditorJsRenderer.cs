@@ -44,6 +44,9 @@ public static class EditorJsRenderer
         return Sanitizer.Sanitize(html.ToString());
     }
 
+    /// <summary>The same allow-list for HTML from elsewhere (the CMS's rich text).</summary>
+    public static string Sanitize(string html) => Sanitizer.Sanitize(html);
+
     private static string Paragraph(string text) => $"<p>{WebUtility.HtmlEncode(text)}</p>";
 
     private static void AppendBlock(StringBuilder html, JsonElement block)

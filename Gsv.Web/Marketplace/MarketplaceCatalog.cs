@@ -21,6 +21,18 @@ public sealed partial class MarketplaceCatalog(SaleorClient saleor, IMemoryCache
     public async Task<IReadOnlyList<Offering>?> OfferingsAsync(CancellationToken cancellationToken = default) =>
         await Unavailable(async () => (await AllAsync(new ProductQuery(), "all", cancellationToken)).Select(ToOffering).ToList(), cancellationToken);
 
+    /// <summary>
+    /// The offerings grouped by the values of a facet attribute (<c>gsv-outcomes</c>, <c>gsv-capabilities</c>), one
+    /// group per value by label, offerings by name; null when Saleor cannot be read right now.
+    /// </summary>
+    public Task<IReadOnlyList<OfferingGroup>?> GroupedByAsync(string attribute, CancellationToken cancellationToken = default) =>
+        Unavailable<IReadOnlyList<OfferingGroup>>(async () => (await AllAsync(new ProductQuery(), "all", cancellationToken))
+            .SelectMany(product => OfferingDetails.Values(product, attribute).Select(value => (Value: value, Product: product)))
+            .GroupBy(x => x.Value.Slug, StringComparer.Ordinal)
+            .Select(g => new OfferingGroup(g.Key, g.First().Value.Label, g.Select(x => ToOffering(x.Product)).OrderBy(o => o.Name, StringComparer.Ordinal).ToList()))
+            .OrderBy(g => g.Label, StringComparer.Ordinal)
+            .ToList(), cancellationToken);
+
     /// <summary>The page <paramref name="filter"/> asks for, or null when Saleor cannot be read right now.</summary>
     public Task<MarketplaceResults?> SearchAsync(MarketplaceFilter filter, CancellationToken cancellationToken = default) =>
         Unavailable(async () =>

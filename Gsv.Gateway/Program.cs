@@ -2,6 +2,7 @@ using Gsv.ControlPlane.Client;
 using Gsv.Gateway;
 using Gsv.Gateway.Apis;
 using Gsv.Gateway.Authentication;
+using Gsv.Gateway.Problems;
 using Gsv.ServiceDefaults.Authentication;
 using Scalar.AspNetCore;
 
@@ -13,6 +14,8 @@ builder.AddGatewayAuthentication();
 builder.AddRedisClient("redis");
 builder.Services.AddControlPlaneClient();
 builder.AddRunPipeline();
+// The Control Plane not answering (after retries) is a 503 the caller may retry, not a 500.
+builder.Services.AddExceptionHandler<ControlPlaneUnavailableHandler>();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();

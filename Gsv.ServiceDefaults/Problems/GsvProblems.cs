@@ -28,6 +28,7 @@ public static class GsvProblems
     public const string KnowledgeNotSupported = "knowledge_not_supported";
     public const string KnowledgeNotReady = "knowledge_not_ready";
     public const string KnowledgeUnavailable = "knowledge_unavailable";
+    public const string ControlPlaneUnavailable = "control_plane_unavailable";
 
     public static IResult Problem(
         string code, int status, string title, string? detail = null, IDictionary<string, object?>? extensions = null)

@@ -109,8 +109,8 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
             // Small pages for the reconciler: every provisioning in the suite goes through several pages of the instance list.
             builder.CreateResourceBuilder<ProjectResource>("provisioner").WithEnvironment("Reconciler__PageSize", "2")
-                // The paid-order pull every 2 s instead of every minute, so a test sees a missed webhook recovered quickly.
-                .WithEnvironment("Provisioner__PaidOrderPull__Interval", "00:00:02");
+                // The paid-order pull every 5 s instead of every minute, so a test sees a missed webhook recovered quickly.
+                .WithEnvironment("Provisioner__PaidOrderPull__Interval", "00:00:05");
             builder.Services.AddLogging(PlatformStarter.QuietLogging);
             builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
             configure?.Invoke(builder);

@@ -35,7 +35,7 @@ public sealed class PaidOrderPullTests(PlatformFixture platform)
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
 
-        // The pull runs every 2 s here (every minute by default): the order is back and processed within a few intervals.
+        // The pull runs every 5 s here (every minute by default): the order is back and processed within a few intervals.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         IReadOnlyList<(string Status, int Attempts, string? LastError)> rows;
         while ((rows = await _harness.InboxRowsAsync(order.Id)) is not [{ Status: "processed" }])

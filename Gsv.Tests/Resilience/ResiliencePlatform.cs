@@ -7,7 +7,7 @@ namespace Gsv.Tests.Resilience;
 /// A platform of its own for the resilience tests: every service meets injected faults on its calls to Saleor,
 /// Langflow, RAGFlow and the Control Plane (the chaos profile: 10 % connection failures, 5 % 503 answers, 200 ms on
 /// 10 %), Saleor gives up on a webhook after its five retries within about 6 s (backoff 0.2 s instead of 10 s), and the
-/// Provisioner pulls paid orders every 2 s.
+/// Provisioner pulls paid orders every 5 s.
 /// </summary>
 public sealed class ResiliencePlatform : IAsyncLifetime
 {

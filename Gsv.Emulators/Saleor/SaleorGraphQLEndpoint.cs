@@ -44,7 +44,7 @@ public sealed class SaleorGraphQLEndpoint(
             var caller = Authenticate(http.Request);
             if (caller is null)
             {
-                // Saleor answers an invalid/expired JWT or unknown app token with a top-level error.
+                // Saleor answers an invalid or expired JWT with a top-level error (an unknown app token is anonymous, see below).
                 result = new ExecutionResult { Errors = [new ExecutionError("Invalid token.") { Code = "InvalidTokenError" }] };
             }
             else
@@ -93,8 +93,10 @@ public sealed class SaleorGraphQLEndpoint(
 
         if (token.Length == 30)
         {
+            // Saleor 3.23 (graphql/app/dataloaders/utils.py::promise_app): no active app holds the token → no app, the
+            // request runs as anonymous and fails only where a permission is needed (PermissionDenied).
             var app = store.Apps.FirstOrDefault(a => a.IsActive && a.Tokens.Any(t => t.Token == token));
-            return app is null ? null : new SaleorCaller(null, app);
+            return new SaleorCaller(null, app);
         }
 
         if (store.AccessTokens.TryGetValue(token, out var session) && session.Expires > time.GetUtcNow())

@@ -22,13 +22,13 @@ public sealed partial class SaleorWebhookDispatcher(
     private readonly Channel<WebhookEvent> _events = Channel.CreateUnbounded<WebhookEvent>();
 
     /// <summary>Events wait for the mutation's transaction (the store gate) to end before payloads are generated.</summary>
-    public void Enqueue(string eventType, Guid orderId) => _events.Writer.TryWrite(new(eventType, time.GetUtcNow(), OrderId: orderId));
+    public void Enqueue(string eventType, Guid orderId) => _events.Writer.TryWrite(new(eventType, OrderId: orderId));
 
     /// <summary>PRODUCT_CREATED / PRODUCT_UPDATED: the payload's <c>product</c> (and <c>category</c>) as they are when it is generated.</summary>
-    public void EnqueueProduct(string eventType, int productPk) => _events.Writer.TryWrite(new(eventType, time.GetUtcNow(), ProductPk: productPk));
+    public void EnqueueProduct(string eventType, int productPk) => _events.Writer.TryWrite(new(eventType, ProductPk: productPk));
 
     /// <summary>PRODUCT_VARIANT_UPDATED: the payload's <c>productVariant</c>.</summary>
-    public void EnqueueVariant(string eventType, int variantPk) => _events.Writer.TryWrite(new(eventType, time.GetUtcNow(), VariantPk: variantPk));
+    public void EnqueueVariant(string eventType, int variantPk) => _events.Writer.TryWrite(new(eventType, VariantPk: variantPk));
 
     /// <summary>The permission an app needs to receive the event (Saleor's <c>WebhookEventAsyncType.PERMISSIONS</c>).</summary>
     public static string PermissionFor(string eventType) =>
@@ -72,11 +72,14 @@ public sealed partial class SaleorWebhookDispatcher(
             var targets = store.Webhooks.Where(w => w.IsActive && w.AsyncEvents.Contains(eventType) && w.Query is not null)
                 .Select(w => (Webhook: w, App: store.Apps.First(a => a.Pk == w.AppPk)))
                 .Where(t => t.App.IsActive && t.App.Permissions.Contains(permission));
+            // issuedAt is when the delivery's payload is generated (the deferred payload's own time), not when the
+            // triggering mutation ran: a delivery made later says so.
+            var issuedAt = time.GetUtcNow();
             foreach (var (webhook, app) in targets)
             {
                 var @event = new Node(subject)
                 {
-                    ["__typename"] = EventTypeName(eventType), ["issuedAt"] = source.IssuedAt.ToString("yyyy-MM-ddTHH:mm:ss.ffffff+00:00", CultureInfo.InvariantCulture),
+                    ["__typename"] = EventTypeName(eventType), ["issuedAt"] = issuedAt.ToString("yyyy-MM-ddTHH:mm:ss.ffffff+00:00", CultureInfo.InvariantCulture),
                     ["version"] = SaleorViews.Version, ["recipient"] = views.App(app), ["issuingPrincipal"] = null,
                 };
                 var payload = await EvaluateAsync(webhook.Query!, @event, app);
@@ -85,7 +88,7 @@ public sealed partial class SaleorWebhookDispatcher(
                     continue;
                 }
 
-                var delivery = new DeliveryRow { Pk = store.NextPk(), WebhookPk = webhook.Pk, EventType = eventType, CreatedAt = time.GetUtcNow(), Payload = payload };
+                var delivery = new DeliveryRow { Pk = store.NextPk(), WebhookPk = webhook.Pk, EventType = eventType, CreatedAt = issuedAt, Payload = payload };
                 store.Deliveries.Add(delivery);
                 created.Add((delivery, webhook));
             }
@@ -117,8 +120,7 @@ public sealed partial class SaleorWebhookDispatcher(
         return store.Variants.FirstOrDefault(v => v.Pk == source.VariantPk) is { } variant ? new Node { ["productVariant"] = views.Variant(variant, null) } : null;
     }
 
-    /// <param name="IssuedAt">When the triggering request happened (Saleor's <c>issuedAt</c>).</param>
-    private sealed record WebhookEvent(string Type, DateTimeOffset IssuedAt, Guid? OrderId = null, int? ProductPk = null, int? VariantPk = null);
+    private sealed record WebhookEvent(string Type, Guid? OrderId = null, int? ProductPk = null, int? VariantPk = null);
 
     /// <summary>ORDER_FULLY_PAID → OrderFullyPaid: the event's GraphQL type, which the subscription's fragments select.</summary>
     private static string EventTypeName(string eventType) =>

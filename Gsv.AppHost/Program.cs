@@ -35,7 +35,10 @@ var gateway = builder.AddProject<Projects.Gsv_Gateway>("gateway")
     .WithReference(infra.RagflowHttp).WaitFor(infra.Ragflow)
     .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey)
     .WithEnvironment("Gateway__RunsPerMinute", gatewayRunsPerMinute)
+    // Runs of instances with connectors: Langflow calls the buyer's tools at the gateway's /mcp with a run token.
+    .WithEnvironment("Gateway__RunTokenKey", secrets.RunTokenKey)
     .WithKeycloak(infra.Keycloak, "gsv-gateway", secrets.GatewayClientSecret);
+gateway.WithEnvironment("Gateway__McpUrl", ReferenceExpression.Create($"{infra.UrlSeenByContainers(gateway.GetEndpoint("http"))}/mcp"));
 
 var provisioner = builder.AddProject<Projects.Gsv_Provisioner>("provisioner")
     .WithDirectEndpoints(mode)
@@ -51,9 +54,11 @@ var provisioner = builder.AddProject<Projects.Gsv_Provisioner>("provisioner")
     .WithEnvironment("Langflow__ApiKey", secrets.LangflowApiKey)
     .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey)
     .WithKeycloak(infra.Keycloak, "gsv-provisioner", secrets.ProvisionerClientSecret);
-provisioner.WithEnvironment("Provisioner__PublicUrl", infra.UrlSeenBySaleor(provisioner.GetEndpoint("http")));
+provisioner.WithEnvironment("Provisioner__PublicUrl", infra.UrlSeenByContainers(provisioner.GetEndpoint("http")));
 if (mode == InfrastructureMode.Local)
 {
+    // Everything runs on this machine: connectors may call upstreams on loopback (in containers mode, public addresses only).
+    controlPlane.WithEnvironment("Connectors__AllowPrivateNetworks", "true");
     // The GitOps desired-state repository: a local git repository beside the other local data (tests get a fresh one).
     provisioner.WithEnvironment("GitOps__RepositoryPath", Path.Combine(LocalDataSettings.From(builder).Root, "gitops"));
 }
@@ -73,7 +78,7 @@ var web = builder.AddProject<Projects.Gsv_Web>("web")
     .WithKeycloak(infra.Keycloak, "gsv-web", secrets.WebClientSecret);
 infra.Keycloak.WithWebFrontEnd(builder, web.GetEndpoint("http"));
 // The Provisioner registers the Web app's webhook for product changes (they refresh its cached product lists).
-provisioner.WithEnvironment("Provisioner__WebPublicUrl", infra.UrlSeenBySaleor(web.GetEndpoint("http")));
+provisioner.WithEnvironment("Provisioner__WebPublicUrl", infra.UrlSeenByContainers(web.GetEndpoint("http")));
 
 builder.WithServiceEnvironment(mode, controlPlane, gateway, provisioner, web);
 

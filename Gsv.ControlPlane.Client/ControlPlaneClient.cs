@@ -14,6 +14,9 @@ public sealed class ControlPlaneClient(HttpClient http)
 {
     private const string Base = "internal/v1/";
 
+    /// <summary>The request option (<c>gsv.send-once</c>) that tells the service defaults' resilience handler not to retry a request.</summary>
+    public static readonly HttpRequestOptionsKey<bool> SendOnce = new("gsv.send-once");
+
     // Offerings
     public async Task<OfferingDto> UpsertOfferingAsync(string slug, UpsertOfferingRequest offering, CancellationToken cancellationToken = default)
     {
@@ -199,4 +202,26 @@ public sealed class ControlPlaneClient(HttpClient http)
         return await ReadOrNullAsync<RunDto>(response, cancellationToken);
     }
 
+    // Connector tools (the Gateway's MCP endpoint)
+    /// <summary>The tools an instance's runs may call now and the connectors it still needs, or <c>null</c> for an unknown instance.</summary>
+    public async Task<InstanceToolsDto?> GetInstanceToolsAsync(Guid instanceId, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"{Base}instances/{instanceId}/tools", cancellationToken);
+        return await ReadOrNullAsync<InstanceToolsDto>(response, cancellationToken);
+    }
+
+    /// <summary>
+    /// Calls a tool for an instance's run. Sent once (never retried: the upstream may have acted); a revoked connector
+    /// or a tool not allowed is a 403 <c>tool_not_available</c> problem.
+    /// </summary>
+    public async Task<ToolCallResultDto> CallToolAsync(Guid instanceId, string tool, ToolCallRequest request, CancellationToken cancellationToken = default)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"{Base}instances/{instanceId}/tools/{Uri.EscapeDataString(tool)}/call")
+        {
+            Content = JsonContent.Create(request, options: Json),
+        };
+        message.Options.Set(SendOnce, true);
+        using var response = await http.SendAsync(message, cancellationToken);
+        return await ReadAsync<ToolCallResultDto>(response, cancellationToken);
+    }
 }

@@ -1,4 +1,5 @@
 using Gsv.ControlPlane.Apis;
+using Gsv.ControlPlane.Connectors;
 using Gsv.ControlPlane.Data;
 using Gsv.ControlPlane.Email;
 using Gsv.ControlPlane.Knowledge;
@@ -31,6 +32,7 @@ builder.Services.AddScoped<ApiKeyService>();
 // RAGFlow holds each knowledge instance's documents (contracts/ragflow).
 builder.Services.AddRagflowClient();
 builder.Services.AddScoped<KnowledgeService>();
+builder.AddConnectors();
 builder.Services.AddOptions<StaleHoldOptions>().BindConfiguration(StaleHoldOptions.SectionName);
 builder.Services.AddHostedService<StaleHoldSweeper>();
 builder.Services.AddOptions<MailOptions>().BindConfiguration(MailOptions.SectionName);
@@ -52,6 +54,7 @@ if (app.Environment.IsDevelopment())
 
 app.MapPublicApi();
 app.MapKnowledgeApi();
+app.MapConnectorsApi();
 app.MapInternalApi();
 app.MapDefaultEndpoints();
 

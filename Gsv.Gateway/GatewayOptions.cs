@@ -12,6 +12,18 @@ public sealed class GatewayOptions
     public TimeSpan RuntimeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// The Gateway's MCP endpoint as Langflow reaches it (e.g. <c>http://gateway:8080/mcp</c>), given to the flows of
+    /// instances that use connectors. Without it such instances cannot run (503).
+    /// </summary>
+    public string? McpUrl { get; set; }
+
+    /// <summary>The secret (at least 32 characters) that run tokens are signed with; shared by every gateway replica.</summary>
+    public string? RunTokenKey { get; set; }
+
+    /// <summary>How long a run's MCP token is accepted: a little longer than a run may take.</summary>
+    public TimeSpan RunTokenLifetime { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>
     /// How long a resolved API key is trusted without asking the Control Plane again: a revoked key keeps working on
     /// this gateway for at most this long.
     /// </summary>

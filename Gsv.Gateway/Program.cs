@@ -2,6 +2,7 @@ using Gsv.ControlPlane.Client;
 using Gsv.Gateway;
 using Gsv.Gateway.Apis;
 using Gsv.Gateway.Authentication;
+using Gsv.Gateway.Connectors;
 using Gsv.Gateway.Problems;
 using Gsv.ServiceDefaults.Authentication;
 using Scalar.AspNetCore;
@@ -14,6 +15,8 @@ builder.AddGatewayAuthentication();
 builder.AddRedisClient("redis");
 builder.Services.AddControlPlaneClient();
 builder.AddRunPipeline();
+// Runs of instances with connectors call the buyer's tools through the Gateway's MCP endpoint.
+builder.AddMcpTools();
 // The Control Plane not answering (after retries) is a 503 the caller may retry, not a 500.
 builder.Services.AddExceptionHandler<ControlPlaneUnavailableHandler>();
 builder.Services.AddOpenApi();
@@ -32,5 +35,6 @@ if (app.Environment.IsDevelopment())
 
 app.MapDefaultEndpoints();
 app.MapRunsApi();
+app.MapMcpTools();
 
 app.Run();

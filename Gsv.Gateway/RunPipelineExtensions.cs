@@ -1,3 +1,4 @@
+using Gsv.Gateway.Connectors;
 using Gsv.Gateway.Credits;
 using Gsv.Gateway.Idempotency;
 using Gsv.Gateway.Instances;
@@ -26,6 +27,9 @@ public static class RunPipelineExtensions
                 "Gateway:CreditBatchesInFlight must be positive and Gateway:CreditBatchMaxItems between 1 and 500.")
             .Validate(o => o.ApiKeyCacheCapacity > 0 && o.InstanceCacheCapacity > 0 && o.ApiKeyLookupsPerSecond > 0 && o.ApiKeyLookupBurst >= 1,
                 "Gateway:ApiKeyCacheCapacity, Gateway:InstanceCacheCapacity and Gateway:ApiKeyLookupsPerSecond must be positive, Gateway:ApiKeyLookupBurst at least 1.")
+            .Validate(o => o.RunTokenKey is null || o.RunTokenKey.Length >= 32, "Gateway:RunTokenKey must have at least 32 characters.")
+            .Validate(o => o.RunTokenLifetime > o.RuntimeTimeout, "Gateway:RunTokenLifetime must be longer than Gateway:RuntimeTimeout.")
+            .Validate(o => o.McpUrl is null || Uri.TryCreate(o.McpUrl, UriKind.Absolute, out _), "Gateway:McpUrl must be an absolute URL.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayMetrics>();
@@ -44,6 +48,8 @@ public static class RunPipelineExtensions
         builder.Services.AddRagflowClient();
         builder.Services.AddScoped(provider => new KnowledgeRetriever(
             provider.GetRequiredService<RagflowClient>(), provider.GetRequiredService<LoadedFlowTemplates>().Templates));
+        builder.Services.AddSingleton(provider => new RunTools(provider.GetRequiredService<LoadedFlowTemplates>().Templates,
+            provider.GetRequiredService<RunTokens>(), provider.GetRequiredService<IOptions<GatewayOptions>>()));
         builder.Services.AddScoped<RunAdmission>();
         builder.Services.AddScoped<RunExecutor>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));

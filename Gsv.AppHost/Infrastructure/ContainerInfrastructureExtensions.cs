@@ -28,6 +28,6 @@ public static class ContainerInfrastructureExtensions
             SaleorApiUrl: ReferenceExpression.Create($"{saleor.PublicUrl}graphql/"),
             // Saleor's IP filter (on) refuses private webhook targets: a webhook goes to the service's public address,
             // parameter "<service>-public-url" (provisioner-public-url, web-public-url); asked once per service.
-            UrlSeenBySaleor: endpoint => ReferenceExpression.Create($"{builder.AddParameter($"{endpoint.Resource.Name}-public-url")}"));
+            UrlSeenByContainers: endpoint => ReferenceExpression.Create($"{builder.AddParameter($"{endpoint.Resource.Name}-public-url")}"));
     }
 }

@@ -55,7 +55,7 @@ public static class LocalInfrastructureExtensions
             controlPlaneDb, provisionerDb, redis,
             keycloak, saleor, langflow, ragflow, cms,
             SaleorApiUrl: ReferenceExpression.Create($"{saleor.GetEndpoint("http")}/graphql/"),
-            UrlSeenBySaleor: endpoint => ReferenceExpression.Create($"{endpoint}"));
+            UrlSeenByContainers: endpoint => ReferenceExpression.Create($"{endpoint}"));
     }
 
     private static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(

@@ -14,7 +14,8 @@ public sealed record PlatformInfrastructure(
     IResourceBuilder<IResourceWithEndpoints> Ragflow,
     IResourceBuilder<IResourceWithEndpoints> Cms,
     ReferenceExpression SaleorApiUrl,
-    Func<EndpointReference, ReferenceExpression> UrlSeenBySaleor)
+    // A GSV service's address as the infrastructure reaches it: Saleor's webhooks, Langflow's MCP tool calls.
+    Func<EndpointReference, ReferenceExpression> UrlSeenByContainers)
 {
     public EndpointReference KeycloakHttp => Keycloak.GetEndpoint("http");
     public EndpointReference SaleorHttp => Saleor.GetEndpoint("http");

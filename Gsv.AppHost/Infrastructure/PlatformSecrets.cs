@@ -14,7 +14,8 @@ public sealed record PlatformSecrets(
     IResourceBuilder<ParameterResource> SaleorAdminPassword,
     IResourceBuilder<ParameterResource> LangflowApiKey,
     IResourceBuilder<ParameterResource> RagflowApiKey,
-    IResourceBuilder<ParameterResource> OpenAiApiKey)
+    IResourceBuilder<ParameterResource> OpenAiApiKey,
+    IResourceBuilder<ParameterResource> RunTokenKey)
 {
     /// <summary>Development defaults for the demo users, documented in the README.</summary>
     public const string DefaultDemoBuyerPassword = "buyer-dev-password";
@@ -37,6 +38,8 @@ public sealed record PlatformSecrets(
             RagflowApiKey: Generated("ragflow-api-key"),
             // The flows' models read it from the Langflow global variable OPENAI_API_KEY. The local emulator needs only
             // that it exists; a deployment sets the real key (--Parameters:openai-api-key or the manifest's input).
-            OpenAiApiKey: builder.AddParameterWithDefault("openai-api-key", "sk-local-emulator-has-no-model", secret: true));
+            OpenAiApiKey: builder.AddParameterWithDefault("openai-api-key", "sk-local-emulator-has-no-model", secret: true),
+            // Signs the gateway's short-lived run tokens (MCP tool calls); shared by every gateway replica.
+            RunTokenKey: Generated("gateway-run-token-key"));
     }
 }

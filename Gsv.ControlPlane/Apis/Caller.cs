@@ -26,6 +26,10 @@ public sealed class Caller
         : Roles.ContainsKey(id) ? id
         : throw ControlPlaneException.NotFound($"Workspace {id}");
 
+    /// <summary>An instance of one of the caller's workspaces, or null (another workspace's instance is not found).</summary>
+    public Task<Instance?> FindInstanceAsync(ControlPlaneDbContext db, Guid id, CancellationToken cancellationToken) =>
+        db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id && WorkspaceIds.Contains(i.WorkspaceId), cancellationToken);
+
     /// <summary>Endpoint filter for <c>/api/v1</c>: provisions the user on their first request and fills the <see cref="Caller"/>.</summary>
     public static async ValueTask<object?> ResolveAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

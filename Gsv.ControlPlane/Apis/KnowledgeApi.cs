@@ -30,7 +30,7 @@ public static class KnowledgeApi
     private static async Task<IResult> UploadAsync(
         Guid id, HttpRequest request, Caller caller, ControlPlaneDbContext db, KnowledgeService knowledge, CancellationToken cancellationToken)
     {
-        if (await FindAsync(id, caller, db, cancellationToken) is not { } instance)
+        if (await caller.FindInstanceAsync(db, id, cancellationToken) is not { } instance)
         {
             return GsvProblems.NotFoundProblem($"Instance {id}");
         }
@@ -55,7 +55,7 @@ public static class KnowledgeApi
             return GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["page must be at least 1 and pageSize between 1 and 100."] });
         }
 
-        return await FindAsync(id, caller, db, cancellationToken) is { } instance
+        return await caller.FindInstanceAsync(db, id, cancellationToken) is { } instance
             ? TypedResults.Ok(await knowledge.ListAsync(instance, page ?? 1, pageSize ?? 50, cancellationToken))
             : GsvProblems.NotFoundProblem($"Instance {id}");
     }
@@ -63,7 +63,7 @@ public static class KnowledgeApi
     private static async Task<IResult> DeleteAsync(
         Guid id, string documentId, Caller caller, ControlPlaneDbContext db, KnowledgeService knowledge, CancellationToken cancellationToken)
     {
-        if (await FindAsync(id, caller, db, cancellationToken) is not { } instance)
+        if (await caller.FindInstanceAsync(db, id, cancellationToken) is not { } instance)
         {
             return GsvProblems.NotFoundProblem($"Instance {id}");
         }
@@ -74,10 +74,7 @@ public static class KnowledgeApi
 
     private static async Task<IResult> SearchAsync(
         Guid id, KnowledgeSearchRequest request, Caller caller, ControlPlaneDbContext db, KnowledgeService knowledge, CancellationToken cancellationToken) =>
-        await FindAsync(id, caller, db, cancellationToken) is { } instance
+        await caller.FindInstanceAsync(db, id, cancellationToken) is { } instance
             ? TypedResults.Ok(await knowledge.SearchAsync(instance, request, cancellationToken))
             : GsvProblems.NotFoundProblem($"Instance {id}");
-
-    private static Task<Instance?> FindAsync(Guid id, Caller caller, ControlPlaneDbContext db, CancellationToken cancellationToken) =>
-        db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id && caller.WorkspaceIds.Contains(i.WorkspaceId), cancellationToken);
 }

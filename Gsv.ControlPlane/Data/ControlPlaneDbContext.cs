@@ -1,11 +1,12 @@
 using Gsv.ControlPlane.Client;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Gsv.ControlPlane.Data;
 
 /// <summary>The Control Plane's own database: the platform's source of truth.</summary>
-public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext> options) : DbContext(options)
+public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Workspace> Workspaces => Set<Workspace>();
 
@@ -34,6 +35,13 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<Run> Runs => Set<Run>();
+
+    public DbSet<ConnectorBinding> ConnectorBindings => Set<ConnectorBinding>();
+
+    public DbSet<ToolCall> ToolCalls => Set<ToolCall>();
+
+    /// <summary>The Data Protection key ring (connector secrets), shared by every Control Plane replica.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>True when saving failed on a unique index (another request inserted the same thing first).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception) =>
@@ -204,5 +212,31 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             run.HasIndex(r => r.InstanceId);
             run.HasOne<Instance>().WithMany().HasForeignKey(r => r.InstanceId);
         });
+
+        modelBuilder.Entity<ConnectorBinding>(binding =>
+        {
+            binding.ToTable("connector_bindings");
+            binding.HasKey(b => b.Id);
+            binding.Property(b => b.ConnectorKey).HasMaxLength(50);
+            // Small JSON objects by field name, replaced whole on every change.
+            binding.Property(b => b.Settings).HasConversion(JsonText.Converter, JsonText.Comparer).HasColumnType("jsonb");
+            binding.Property(b => b.SecretHints).HasConversion(JsonText.Converter, JsonText.Comparer).HasColumnType("jsonb");
+            binding.HasIndex(b => new { b.InstanceId, b.ConnectorKey }).IsUnique();
+            binding.HasOne<Instance>().WithMany().HasForeignKey(b => b.InstanceId);
+        });
+
+        modelBuilder.Entity<ToolCall>(call =>
+        {
+            call.ToTable("tool_calls");
+            call.HasKey(c => c.Id);
+            call.Property(c => c.ConnectorKey).HasMaxLength(50);
+            call.Property(c => c.Tool).HasMaxLength(100);
+            call.Property(c => c.Outcome).HasMaxLength(20);
+            call.Property(c => c.Error).HasMaxLength(500);
+            call.HasIndex(c => new { c.InstanceId, c.At });
+            call.HasOne<Instance>().WithMany().HasForeignKey(c => c.InstanceId);
+        });
+
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
     }
 }

@@ -25,8 +25,9 @@ public readonly record struct Admission(AdmittedRun? Run, byte[]? Replay, IResul
 
 /// <summary>
 /// The checks before a run, cheapest first: who may see the instance (else 404; 403 when the Control Plane refuses
-/// the caller's token), its tweaks (400), the workspace's rate limit (429), the instance's state and trial (409), the
-/// idempotency key (replay, or 422 when used for another request), then the credit hold (402). Nothing is charged here.
+/// the caller's token), its tweaks (400), the workspace's rate limit (429), the instance's state and trial (409), its
+/// connectors (409 <c>connector_required</c> while one its offering needs is not bound), the idempotency key (replay,
+/// or 422 when used for another request), then the credit hold (402). Nothing is charged here.
 /// </summary>
 public sealed partial class RunAdmission(
     InstanceDirectory instances,
@@ -34,6 +35,7 @@ public sealed partial class RunAdmission(
     IdempotencyStore idempotency,
     TweakPolicy tweaks,
     CreditReserve credits,
+    ControlPlaneClient controlPlane,
     GatewayMetrics metrics,
     TimeProvider time,
     ILogger<RunAdmission> logger)
@@ -95,6 +97,13 @@ public sealed partial class RunAdmission(
         {
             return Refuse(GsvProblems.Problem(GsvProblems.InstanceNotActive, StatusCodes.Status409Conflict, "Instance not active",
                 $"Instance {instanceId} has no deployed flow."));
+        }
+
+        if (instance.Connectors.Count > 0 && await MissingConnectorsAsync(instance, timing) is { Count: > 0 } missing)
+        {
+            return Refuse(GsvProblems.Problem(GsvProblems.ConnectorRequired, StatusCodes.Status409Conflict, "Connector required",
+                $"Instance {instanceId} needs {string.Join(", ", missing)} connected before it can run; connect {(missing.Count == 1 ? "it" : "them")} on the instance's Connect page.",
+                new Dictionary<string, object?> { ["missingConnectors"] = missing }));
         }
 
         // The run's id is given now: a run with an Idempotency-Key claims the key under it, and its credits are held
@@ -169,6 +178,23 @@ public sealed partial class RunAdmission(
         Activity.Current?.SetTag("gsv.workspace.id", instance.WorkspaceId);
         return new Admission(
             new AdmittedRun(runId, instance, instance.LangflowFlowId, caller, amount, hold, time.GetUtcNow(), idempotent), null, null);
+    }
+
+    /// <summary>
+    /// The connectors the instance's offering needs that are not bound, read on every run (not cached): a revoke stops
+    /// the next run at once.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> MissingConnectorsAsync(InstanceDto instance, ServerTiming timing)
+    {
+        var since = timing.Begin();
+        try
+        {
+            return (await controlPlane.GetInstanceToolsAsync(instance.Id, CancellationToken.None))?.MissingConnectors ?? instance.Connectors;
+        }
+        finally
+        {
+            timing.AddControlPlane(since);
+        }
     }
 
     /// <summary>403: the caller's token is valid, but the Control Plane refuses it (answered 401 or 403 to it).</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gsv.ControlPlane.Client;
+using Gsv.Gateway.Connectors;
 using Gsv.Gateway.Credits;
 using Gsv.Gateway.Idempotency;
 using Gsv.Gateway.Knowledge;
@@ -21,6 +22,7 @@ namespace Gsv.Gateway.Runs;
 public sealed partial class RunExecutor(
     LangflowClient langflow,
     KnowledgeRetriever knowledge,
+    RunTools tools,
     CreditReserve credits,
     ControlPlaneClient controlPlane,
     IdempotencyStore idempotency,
@@ -47,7 +49,7 @@ public sealed partial class RunExecutor(
             timeout.CancelAfter(_timeout);
             try
             {
-                response = await langflow.RunAsync(run.FlowId, ToLangflow(body, passages), timeout.Token);
+                response = await langflow.RunAsync(run.FlowId, ToLangflow(run, body, passages), timeout.Token);
             }
             catch (Exception exception)
             {
@@ -81,7 +83,7 @@ public sealed partial class RunExecutor(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(_timeout);
         var since = timing.Begin();
-        await using var events = langflow.StreamAsync(run.FlowId, ToLangflow(body, passages), timeout.Token).GetAsyncEnumerator(timeout.Token);
+        await using var events = langflow.StreamAsync(run.FlowId, ToLangflow(run, body, passages), timeout.Token).GetAsyncEnumerator(timeout.Token);
 
         bool any;
         try
@@ -207,22 +209,33 @@ public sealed partial class RunExecutor(
         }
     }
 
-    /// <summary>The caller's request for Langflow, plus the retrieved passages in the flow's context field.</summary>
-    private static Gsv.Langflow.RunRequest ToLangflow(RunRequestBody body, RunContext? passages)
+    /// <summary>
+    /// The caller's request for Langflow, plus what the Gateway sets itself: the retrieved passages in the flow's
+    /// context field, and the run's MCP server (with its run token) in the flow's MCP Tools field.
+    /// </summary>
+    private Gsv.Langflow.RunRequest ToLangflow(AdmittedRun run, RunRequestBody body, RunContext? passages)
     {
-        if (passages is null)
+        var server = tools.ServerFor(run.Instance, run.RunId);
+        if (passages is null && server is null)
         {
             return new(body.Input, body.SessionId, body.Tweaks);
         }
 
         var tweaks = body.Tweaks?.DeepClone().AsObject() ?? [];
-        if (tweaks[passages.Component] is not JsonObject fields)
+        if (passages is not null)
         {
-            tweaks[passages.Component] = fields = [];
+            Field(tweaks, passages.Component)[passages.Field] = passages.Text;
         }
 
-        fields[passages.Field] = passages.Text;
+        if (server is not null)
+        {
+            Field(tweaks, server.Value.Component)[server.Value.Field] = server.Value.Value;
+        }
+
         return new(body.Input, body.SessionId, tweaks);
+
+        static JsonObject Field(JsonObject tweaks, string component) =>
+            tweaks[component] as JsonObject ?? (JsonObject)(tweaks[component] = new JsonObject());
     }
 
     /// <summary>

@@ -29,6 +29,9 @@ public static class GsvProblems
     public const string KnowledgeNotReady = "knowledge_not_ready";
     public const string KnowledgeUnavailable = "knowledge_unavailable";
     public const string ControlPlaneUnavailable = "control_plane_unavailable";
+    public const string ConnectorRequired = "connector_required";
+    public const string ConnectorNotUsed = "connector_not_used";
+    public const string ToolNotAvailable = "tool_not_available";
 
     public static IResult Problem(
         string code, int status, string title, string? detail = null, IDictionary<string, object?>? extensions = null)

@@ -56,7 +56,7 @@ public sealed class SeedCatalogTests(PlatformFixture fixture)
             Assert.False(string.IsNullOrEmpty(product.Description));
         }
 
-        Assert.Contains("web-search", products.Single(p => p.Slug == "research-agent").ValuesOf("gsv-connectors").Select(v => v.Slug));
+        Assert.Equal(["github"], products.Single(p => p.Slug == "code-review-assistant").ValuesOf("gsv-connectors").Select(v => v.Slug));
         Assert.True(products.Single(p => p.Slug == "support-agent").ValuesOf("gsv-knowledge")[0].Boolean);
     }
 
@@ -90,9 +90,9 @@ public sealed class SeedCatalogTests(PlatformFixture fixture)
             AttributeValueSlugs: new Dictionary<string, IReadOnlyList<string>> { ["gsv-kind"] = ["automation"] }));
         Assert.Equal(["inbox-triage", "invoice-processor"], automations.Select(p => p.Slug).Order());
 
-        var webSearch = await CommercePlatform.AllProductsAsync(client, new ProductQuery(
-            AttributeValueSlugs: new Dictionary<string, IReadOnlyList<string>> { ["gsv-connectors"] = ["web-search"] }));
-        Assert.Equal(["lead-qualifier", "research-agent"], webSearch.Select(p => p.Slug).Order());
+        var withConnectors = await CommercePlatform.AllProductsAsync(client, new ProductQuery(
+            AttributeValueSlugs: new Dictionary<string, IReadOnlyList<string>> { ["gsv-connectors"] = ["github", "http"] }));
+        Assert.Equal(["code-review-assistant", "invoice-processor"], withConnectors.Select(p => p.Slug).Order());
 
         var none = await CommercePlatform.AllProductsAsync(client, new ProductQuery(
             AttributeValueSlugs: new Dictionary<string, IReadOnlyList<string>> { ["gsv-kind"] = ["no-such-kind"] }));

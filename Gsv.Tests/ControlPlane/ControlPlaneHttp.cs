@@ -36,7 +36,7 @@ internal static class ControlPlaneHttp
     /// <summary>A fresh offering (unique slug) with a trial, pushed the way the Provisioner pushes the catalog.</summary>
     public static async Task<OfferingDto> NewOfferingAsync(ControlPlaneClient service, long trialCredits = 20) =>
         await service.UpsertOfferingAsync($"test-agent-{Guid.NewGuid():N}", new UpsertOfferingRequest(
-            "UHJvZHVjdDox", "Test agent", "agent", "research-agent", 2, 200, trialCredits, ["web-search"], false));
+            "UHJvZHVjdDox", "Test agent", "agent", "research-agent", 2, 200, trialCredits, [], false));
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
     {

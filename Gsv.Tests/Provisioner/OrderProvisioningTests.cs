@@ -51,7 +51,7 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
         Assert.Contains("offering: research-agent", manifest, StringComparison.Ordinal);
         Assert.Contains("flowTemplate: research-agent", manifest, StringComparison.Ordinal);
         Assert.Contains("knowledge: false", manifest, StringComparison.Ordinal);
-        Assert.Contains("- web-search", manifest, StringComparison.Ordinal);
+        Assert.Contains("connectors: []", manifest, StringComparison.Ordinal);
         var commits = (await _harness.GitAsync("log", "--format=%s", "--", path)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var commit = Assert.Single(commits);
         Assert.Contains(active.Id.ToString(), commit, StringComparison.Ordinal);
@@ -84,6 +84,7 @@ public sealed class OrderProvisioningTests(PlatformFixture platform, ITestOutput
 
         // An operator's change to the desired state, made with git alone.
         var path = $"instances/{workspaceId}/{active.Id}.yaml";
+        Assert.Contains("- github", await _harness.GitAsync("show", $"HEAD:{path}"), StringComparison.Ordinal);
         await _harness.GitWithRetryAsync("rm", "--quiet", "--", path);
         await _harness.GitWithRetryAsync("-c", "user.name=Operator", "-c", "user.email=operator@gsv.local", "commit", "--quiet", "-m", $"Remove {active.Id}", "--", path);
 

@@ -117,7 +117,7 @@ public sealed partial class MarketplaceBrowseTests(PlatformFixture platform)
         Assert.Equal("150", await FactAsync(page, "Included credits"));
         Assert.Equal("10", await FactAsync(page, "Trial credits"));
         Assert.Equal("No", await FactAsync(page, "Uses knowledge"));
-        Assert.Equal("calendar", await FactAsync(page, "Connectors needed"));
+        Assert.Equal("None", await FactAsync(page, "Connectors needed"));
         await Expect(page.GetByText("Turns meeting transcripts into summaries, decisions and action items."));
         await CheckPageAsync(page, "product-meeting-assistant");
         await page.GetByRole(AriaRole.Region, new() { Name = "Capabilities" }).GetByRole(AriaRole.Link, new() { Name = "action items", Exact = true }).ClickAsync();

@@ -121,6 +121,47 @@ public sealed class ControlPlaneUserClient(HttpClient http)
         return await ReadAsync<KnowledgeSearchResultDto>(response, cancellationToken);
     }
 
+    // Connectors
+    /// <summary>The connectors GSV offers: their fields and tools.</summary>
+    public Task<List<ConnectorDto>> ListConnectorCatalogAsync(string userToken, CancellationToken cancellationToken = default) =>
+        GetAsync<List<ConnectorDto>>(userToken, "connectors", cancellationToken);
+
+    /// <summary>The instance's connectors (needed or bound) with their state; null when the instance is not the user's.</summary>
+    public Task<List<InstanceConnectorDto>?> ListConnectorsAsync(string userToken, Guid instanceId, CancellationToken cancellationToken = default) =>
+        GetOrNullAsync<List<InstanceConnectorDto>>(userToken, $"instances/{instanceId}/connectors", cancellationToken);
+
+    /// <summary>Binds (or rebinds) a connector with credentials; a secret left empty keeps the stored one. Refusals are problems.</summary>
+    public async Task<InstanceConnectorDto> BindConnectorAsync(
+        string userToken, Guid instanceId, string connector, BindConnectorRequest binding, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Put, userToken, $"instances/{instanceId}/connectors/{Uri.EscapeDataString(connector)}");
+        request.Content = JsonContent.Create(binding, options: Json);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<InstanceConnectorDto>(response, cancellationToken);
+    }
+
+    /// <summary>Calls the upstream once with the given credentials (over the stored ones), or the stored binding's when null.</summary>
+    public async Task<ConnectorTestResult> TestConnectorAsync(
+        string userToken, Guid instanceId, string connector, IReadOnlyDictionary<string, string?>? credentials, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Post, userToken, $"instances/{instanceId}/connectors/{Uri.EscapeDataString(connector)}/test");
+        request.Content = JsonContent.Create(new TestConnectorRequest(credentials), options: Json);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<ConnectorTestResult>(response, cancellationToken);
+    }
+
+    /// <summary>Revokes a connector: its credentials are deleted and the instance's runs lose its tools at once.</summary>
+    public async Task RevokeConnectorAsync(string userToken, Guid instanceId, string connector, CancellationToken cancellationToken = default)
+    {
+        using var request = Request(HttpMethod.Delete, userToken, $"instances/{instanceId}/connectors/{Uri.EscapeDataString(connector)}");
+        using var response = await http.SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    /// <summary>The instance's latest tool calls, newest first (no arguments, results or secrets).</summary>
+    public Task<List<ToolCallAuditDto>> ListToolCallsAsync(string userToken, Guid instanceId, int limit = 50, CancellationToken cancellationToken = default) =>
+        GetAsync<List<ToolCallAuditDto>>(userToken, $"instances/{instanceId}/tool-calls?limit={limit}", cancellationToken);
+
     private HttpRequestMessage Request(HttpMethod method, string userToken, string path)
     {
         var request = new HttpRequestMessage(method, Base + path);

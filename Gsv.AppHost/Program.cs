@@ -38,7 +38,12 @@ var gateway = builder.AddProject<Projects.Gsv_Gateway>("gateway")
     // Runs of instances with connectors: Langflow calls the buyer's tools at the gateway's /mcp with a run token.
     .WithEnvironment("Gateway__RunTokenKey", secrets.RunTokenKey)
     .WithKeycloak(infra.Keycloak, "gsv-gateway", secrets.GatewayClientSecret);
-gateway.WithEnvironment("Gateway__McpUrl", ReferenceExpression.Create($"{infra.UrlSeenByContainers(gateway.GetEndpoint("http"))}/mcp"));
+if (mode == InfrastructureMode.Containers)
+{
+    // Langflow's container reaches the gateway at its public address. (In local mode the gateway gives its own
+    // listening address: its proxyless port is only known once it starts.)
+    gateway.WithEnvironment("Gateway__McpUrl", ReferenceExpression.Create($"{infra.UrlSeenByContainers(gateway.GetEndpoint("http"))}/mcp"));
+}
 
 var provisioner = builder.AddProject<Projects.Gsv_Provisioner>("provisioner")
     .WithDirectEndpoints(mode)

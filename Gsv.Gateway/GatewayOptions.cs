@@ -13,7 +13,7 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// The Gateway's MCP endpoint as Langflow reaches it (e.g. <c>http://gateway:8080/mcp</c>), given to the flows of
-    /// instances that use connectors. Without it such instances cannot run (503).
+    /// instances that use connectors. Unset, the gateway's own listening address (a Langflow on the same machine).
     /// </summary>
     public string? McpUrl { get; set; }
 

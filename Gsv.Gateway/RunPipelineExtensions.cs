@@ -49,7 +49,8 @@ public static class RunPipelineExtensions
         builder.Services.AddScoped(provider => new KnowledgeRetriever(
             provider.GetRequiredService<RagflowClient>(), provider.GetRequiredService<LoadedFlowTemplates>().Templates));
         builder.Services.AddSingleton(provider => new RunTools(provider.GetRequiredService<LoadedFlowTemplates>().Templates,
-            provider.GetRequiredService<RunTokens>(), provider.GetRequiredService<IOptions<GatewayOptions>>()));
+            provider.GetRequiredService<RunTokens>(), provider.GetRequiredService<IOptions<GatewayOptions>>(),
+            provider.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()));
         builder.Services.AddScoped<RunAdmission>();
         builder.Services.AddScoped<RunExecutor>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));

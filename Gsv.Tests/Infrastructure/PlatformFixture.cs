@@ -18,6 +18,12 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public static readonly string[] Services = PlatformStarter.Services;
 
+    /// <summary>
+    /// The gateway's run-token key in test platforms (AppHost parameter <c>gateway-run-token-key</c>), so tests can mint
+    /// the tokens Langflow is given — for another instance, or already expired — as only the platform's operator could.
+    /// </summary>
+    public const string RunTokenKey = "test-only-run-token-key-5c1f0e9a8b7d6c4e3f2a";
+
     public DistributedApplication App { get; private set; } = null!;
 
     /// <summary>Test users and tokens from the platform's Keycloak (see <see cref="IdentityClient"/>).</summary>
@@ -105,7 +111,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public static Task<DistributedApplication> StartPlatformAsync(
         string dataPath, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? serviceEnvironment = null,
         Action<IDistributedApplicationTestingBuilder>? configure = null, CancellationToken cancellationToken = default) =>
-        PlatformStarter.StartAsync(dataPath, arguments, serviceEnvironment, builder =>
+        PlatformStarter.StartAsync(dataPath, [$"--Parameters:gateway-run-token-key={RunTokenKey}", .. arguments], serviceEnvironment, builder =>
         {
             // Small pages for the reconciler: every provisioning in the suite goes through several pages of the instance list.
             builder.CreateResourceBuilder<ProjectResource>("provisioner").WithEnvironment("Reconciler__PageSize", "2")

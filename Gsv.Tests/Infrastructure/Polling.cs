@@ -13,4 +13,21 @@ public static class Polling
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Reads <paramref name="read"/> until its value satisfies <paramref name="done"/>; fails the test after <paramref name="timeout"/>.</summary>
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Waited {timeout.TotalSeconds:0} s for {what}; last value: {value}.");
+            await Task.Delay(100);
+        }
+    }
 }

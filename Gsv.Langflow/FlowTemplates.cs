@@ -27,7 +27,18 @@ public sealed record FlowTemplate(string Name, JsonObject Document)
     public const string ContextInputKey = "gsv_context_input";
 
     /// <summary>The component and field that take the retrieved passages, or null when the flow uses no knowledge.</summary>
-    public (string Component, string Field)? ContextInput { get; } = ReadContextInput(Name, Document);
+    public (string Component, string Field)? ContextInput { get; } = ReadFieldReference(Name, Document, ContextInputKey);
+
+    /// <summary>
+    /// Top-level key naming the MCP Tools field that receives the run's MCP server
+    /// (<c>"gsv_mcp_input": "MCPTools-x1.mcp_server"</c>); only templates whose agent uses connector tools declare it.
+    /// For each run the Gateway sets that field as a tweak, <c>{"name": "gsv", "config": {"url": …, "headers":
+    /// {"Authorization": "Bearer &lt;run token&gt;"}}}</c>; never a caller (it is not an allowed tweak), never sent to Langflow.
+    /// </summary>
+    public const string McpInputKey = "gsv_mcp_input";
+
+    /// <summary>The component and field that take the run's MCP server, or null when the flow uses no connector tools.</summary>
+    public (string Component, string Field)? McpInput { get; } = ReadFieldReference(Name, Document, McpInputKey);
 
     public string DisplayName => (string?)Document["name"] ?? Name;
 
@@ -94,25 +105,26 @@ public sealed record FlowTemplate(string Name, JsonObject Document)
             Document["tags"] is JsonArray tags ? [.. tags.Select(t => (string?)t).OfType<string>()] : null,
             (string?)Document["icon"]);
 
-    private static (string, string)? ReadContextInput(string name, JsonObject document)
+    /// <summary>A top-level <c>"component.field"</c> declaration (<paramref name="key"/>), checked to name a field of the flow.</summary>
+    private static (string, string)? ReadFieldReference(string name, JsonObject document, string key)
     {
-        if (document[ContextInputKey] is null)
+        if (document[key] is null)
         {
             return null;
         }
 
-        var declared = document[ContextInputKey] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        var declared = document[key] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
         var dot = declared?.IndexOf('.', StringComparison.Ordinal) ?? -1;
         if (declared is null || dot <= 0 || dot == declared.Length - 1)
         {
-            throw new InvalidDataException($"Flow template '{name}': {ContextInputKey} must be \"component.field\".");
+            throw new InvalidDataException($"Flow template '{name}': {key} must be \"component.field\".");
         }
 
         var (component, field) = (declared[..dot], declared[(dot + 1)..]);
         var node = (document["data"]?["nodes"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(n => (string?)n["id"] == component);
         if (node?["data"]?["node"]?["template"]?[field] is null)
         {
-            throw new InvalidDataException($"Flow template '{name}': {ContextInputKey} names '{declared}', which is not a field of the flow.");
+            throw new InvalidDataException($"Flow template '{name}': {key} names '{declared}', which is not a field of the flow.");
         }
 
         return (component, field);

@@ -30,13 +30,14 @@ public sealed record FlowTemplate(string Name, JsonObject Document)
     public (string Component, string Field)? ContextInput { get; } = ReadFieldReference(Name, Document, ContextInputKey);
 
     /// <summary>
-    /// Top-level key naming the MCP Tools component's server field (<c>"gsv_mcp_input": "MCPTools-x1.mcp_server"</c>) in
-    /// the templates of offerings that use connectors. For each run the Gateway sets it to its own MCP endpoint with a
-    /// run token; callers cannot (it is not an allowed tweak), and it is never sent to Langflow as part of the flow.
+    /// Top-level key naming the MCP Tools field that receives the run's MCP server
+    /// (<c>"gsv_mcp_input": "MCPTools-x1.mcp_server"</c>); only templates whose agent uses connector tools declare it.
+    /// For each run the Gateway sets that field as a tweak, <c>{"name": "gsv", "config": {"url": …, "headers":
+    /// {"Authorization": "Bearer &lt;run token&gt;"}}}</c>; never a caller (it is not an allowed tweak), never sent to Langflow.
     /// </summary>
     public const string McpInputKey = "gsv_mcp_input";
 
-    /// <summary>The component and field that take the run's MCP server, or null when the flow calls no tools.</summary>
+    /// <summary>The component and field that take the run's MCP server, or null when the flow uses no connector tools.</summary>
     public (string Component, string Field)? McpInput { get; } = ReadFieldReference(Name, Document, McpInputKey);
 
     public string DisplayName => (string?)Document["name"] ?? Name;
@@ -104,6 +105,7 @@ public sealed record FlowTemplate(string Name, JsonObject Document)
             Document["tags"] is JsonArray tags ? [.. tags.Select(t => (string?)t).OfType<string>()] : null,
             (string?)Document["icon"]);
 
+    /// <summary>A top-level <c>"component.field"</c> declaration (<paramref name="key"/>), checked to name a field of the flow.</summary>
     private static (string, string)? ReadFieldReference(string name, JsonObject document, string key)
     {
         if (document[key] is null)

@@ -9,12 +9,13 @@ namespace Gsv.Emulators.Langflow;
 /// <item><c>POST /api/v1/run/{flow_id_or_endpoint_name}[?stream=true]</c> executes the flow's <c>data.nodes</c>/
 /// <c>data.edges</c> (<see cref="Graph.FlowExecutor"/>): Chat/Text Input, Prompt (<c>{variable}</c> substitution),
 /// any <c>*Model</c>/<c>LanguageModelComponent</c> answered by <see cref="Graph.DeterministicModel"/> (same prompt,
-/// same answer; usage in <c>properties.usage</c>; tokens streamed only when the model's <c>stream</c> field is true),
-/// Chat/Text Output.</item>
+/// same answer; usage in <c>properties.usage</c>; tokens streamed when the run asks <c>?stream=true</c>),
+/// MCP Tools (a real MCP client of the server its <c>mcp_server</c> configures) feeding an Agent's <c>tools</c>
+/// (<see cref="Graph.DeterministicAgent"/>: a deterministic rule calls the tool its input names), Chat/Text Output.</item>
 /// <item>Errors as Langflow: 403 key bodies, 404 <c>Flow identifier x not found</c>, 422 pydantic lists,
 /// 500 with a JSON-encoded <c>detail</c>.</item>
 /// </list>
-/// Failure injection for tests, without leaving the protocol — two fields on a model component, set in the flow's
+/// Failure injection for tests, without leaving the protocol — fields on a model or agent component, set in the flow's
 /// template (<c>"gsv_fail": {"value": "…"}</c>) or per run through ordinary <c>tweaks</c>
 /// (<c>{"OpenAIModel-x1Yz2": {"gsv_delay_ms": 3000}}</c>); a real Langflow ignores both:
 /// <list type="bullet">

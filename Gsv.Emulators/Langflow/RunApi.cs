@@ -301,7 +301,7 @@ public static class LangflowMessages
 
     /// <summary>
     /// Chat Output → <c>results.message</c>; Text Output → <c>results.text</c>; other vertices (debug) → their output by name.
-    /// <c>token_usage</c> is filled on model vertices and null on Chat Output, as in Langflow.
+    /// <c>token_usage</c> is filled on model and agent vertices and null on Chat Output, as in Langflow.
     /// </summary>
     public static JsonObject ResultData(VertexRun run, string sessionId, string flowId, string messageId)
     {
@@ -329,6 +329,8 @@ public static class LangflowMessages
                 var name = kind switch
                 {
                     FlowExecutor.Kind.Model => "text_output",
+                    FlowExecutor.Kind.Agent => "response",
+                    FlowExecutor.Kind.McpTools => "component_as_tool",
                     FlowExecutor.Kind.Prompt => "prompt",
                     _ => "text",
                 };
@@ -350,7 +352,7 @@ public static class LangflowMessages
             ["component_display_name"] = run.Vertex.DisplayName,
             ["component_id"] = run.Vertex.Id,
             ["used_frozen_result"] = false,
-            ["token_usage"] = kind == FlowExecutor.Kind.Model ? Usage(run.Usage) : null,
+            ["token_usage"] = kind is FlowExecutor.Kind.Model or FlowExecutor.Kind.Agent ? Usage(run.Usage) : null,
         };
     }
 }

@@ -6,7 +6,7 @@ using Gsv.Langflow;
 namespace Gsv.Tests.Langflow;
 
 /// <summary>Unit tests of the emulator's graph executor on the repository's templates and on small hand-made graphs.</summary>
-public sealed class FlowGraphExecutorTests
+public sealed class FlowGraphExecutorTests(TestMcpServer mcp) : IClassFixture<TestMcpServer>
 {
     /// <summary>The emulator's own component catalog (what it serves as <c>GET /api/v1/all</c>).</summary>
     private static readonly ComponentCatalog Catalog = new(ComponentCatalogApi.Components);
@@ -19,11 +19,14 @@ public sealed class FlowGraphExecutorTests
 
     [Theory]
     [MemberData(nameof(LangflowTestSupport.Templates), MemberType = typeof(LangflowTestSupport))]
-    public void Every_template_is_ChatInput_Prompt_OpenAIModel_ChatOutput_in_order(string template)
+    public void Every_template_is_ChatInput_Prompt_OpenAIModel_ChatOutput_or_with_connectors_an_Agent_with_MCP_Tools_in_order(string template)
     {
         var order = Template(template).TopologicalOrder().Select(v => v.Type).ToArray();
 
-        Assert.Equal(["ChatInput", "Prompt", "OpenAIModel", "ChatOutput"], order);
+        string[] expected = LangflowTestSupport.LoadTemplates().Get(template).McpInput is null
+            ? ["ChatInput", "Prompt", "OpenAIModel", "ChatOutput"]
+            : ["ChatInput", "MCPTools", "Prompt", "Agent", "ChatOutput"];
+        Assert.Equal(expected, order);
     }
 
     [Fact]
@@ -41,6 +44,10 @@ public sealed class FlowGraphExecutorTests
         var template = LangflowTestSupport.LoadTemplates().Get(name);
         var (component, field) = template.ContextInput ?? throw new Xunit.Sdk.XunitException($"{name} declares no context input");
         var tweaks = new JsonObject { [component] = new JsonObject { [field] = "[1] faq.md: The office code is ZETA-9." } };
+        if (template.McpInput is var (tools, _))
+        {
+            tweaks[tools] = mcp.Tweak(tools)[tools]!.DeepClone();      // a connector template runs with the Gateway's MCP server
+        }
 
         var runs = await RunAsync(FlowGraph.Parse(template.Hydrate(Catalog)), "What is the office code?", tweaks);
 
@@ -155,7 +162,7 @@ public sealed class FlowGraphExecutorTests
     [Fact]
     public async Task The_delay_knob_is_cancellable()
     {
-        var graph = Template("code-reviewer");
+        var graph = Template("research-agent");
         var tweaks = new JsonObject { ["OpenAI"] = new JsonObject { [FlowExecutor.DelayField] = 60_000 } };
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 

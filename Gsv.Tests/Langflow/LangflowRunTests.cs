@@ -10,7 +10,7 @@ namespace Gsv.Tests.Langflow;
 
 /// <summary>Running flows: Langflow's RunResponse, the streamed event format, and its error shapes.</summary>
 [Collection(PlatformCollection.Name)]
-public sealed class LangflowRunTests(PlatformFixture platform)
+public sealed class LangflowRunTests(PlatformFixture platform, TestMcpServer mcp) : IClassFixture<TestMcpServer>
 {
     [Theory]
     [MemberData(nameof(LangflowTestSupport.Templates), MemberType = typeof(LangflowTestSupport))]
@@ -20,7 +20,13 @@ public sealed class LangflowRunTests(PlatformFixture platform)
         var flow = await client.DeployAsync(template);
         using var http = await platform.CreateAuthenticatedHttpClientAsync();
 
-        using var response = await http.PostAsJsonAsync($"/api/v1/run/{flow.Id}", new { input_value = "Plan the Q3 launch", session_id = "conv-1" });
+        // Templates with connector tools answer only with the MCP server the Gateway sends (a JSON object tweak).
+        using var response = await http.PostAsJsonAsync($"/api/v1/run/{flow.Id}", new JsonObject
+        {
+            ["input_value"] = "Plan the Q3 launch",
+            ["session_id"] = "conv-1",
+            ["tweaks"] = LangflowTestSupport.RequiredTweaks(template, mcp),
+        });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.ReadJsonObjectAsync();
@@ -53,7 +59,7 @@ public sealed class LangflowRunTests(PlatformFixture platform)
         foreach (var template in LangflowTestSupport.TemplateNames)
         {
             var flow = await client.DeployAsync(template);
-            var run = await client.RunAsync(flow.Id.ToString(), new RunRequest("same question"));
+            var run = await client.RunAsync(flow.Id.ToString(), new RunRequest("same question", Tweaks: LangflowTestSupport.RequiredTweaks(template, mcp)));
             answers.Add(run.Text!);
         }
 
@@ -114,7 +120,11 @@ public sealed class LangflowRunTests(PlatformFixture platform)
         var flow = await client.DeployAsync("code-reviewer");
         using var http = await platform.CreateAuthenticatedHttpClientAsync();
 
-        using var response = await http.PostAsJsonAsync($"/api/v1/run/{flow.Id}?stream=true", new { input_value = "x = 1" });
+        using var response = await http.PostAsJsonAsync($"/api/v1/run/{flow.Id}?stream=true", new JsonObject
+        {
+            ["input_value"] = "x = 1",
+            ["tweaks"] = LangflowTestSupport.RequiredTweaks("code-reviewer", mcp),
+        });
         var raw = await response.Content.ReadAsStringAsync();
 
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
@@ -144,7 +154,7 @@ public sealed class LangflowRunTests(PlatformFixture platform)
     public async Task A_flow_whose_model_fails_is_500_with_a_json_encoded_detail()
     {
         var client = await platform.CreateLangflowClientAsync();
-        var flow = await client.DeployAsync("invoice-extractor",
+        var flow = await client.DeployAsync("data-analyst",
             data => LangflowTestSupport.SetModelField(data, "gsv_fail", "Error code: 401 - Incorrect API key provided"));
         using var http = await platform.CreatePlainHttpClientAsync();
 

@@ -59,10 +59,18 @@ public static class LangflowTestSupport
         return await client.CreateFlowAsync(create);
     }
 
-    /// <summary>Sets a template field value on the template's model component (the emulator's failure/delay knobs go here).</summary>
+    /// <summary>
+    /// The tweaks a run of <paramref name="template"/> needs to answer: for a template with connector tools
+    /// (<c>gsv_mcp_input</c>), the Gateway's MCP server tweak pointing at <paramref name="server"/>; none otherwise.
+    /// </summary>
+    public static JsonObject? RequiredTweaks(string template, TestMcpServer server) =>
+        LoadTemplates().Get(template).McpInput is var (component, _) ? server.Tweak(component) : null;
+
+    /// <summary>Sets a template field value on the template's model or agent component (the emulator's failure/delay knobs go here).</summary>
     public static void SetModelField(JsonObject data, string field, JsonNode value)
     {
-        var model = data["nodes"]!.AsArray().Single(n => ((string)n!["id"]!).StartsWith("OpenAIModel-", StringComparison.Ordinal))!;
+        var model = data["nodes"]!.AsArray().Single(n => ((string)n!["id"]!).StartsWith("OpenAIModel-", StringComparison.Ordinal)
+            || ((string)n!["id"]!).StartsWith("Agent-", StringComparison.Ordinal))!;
         model["data"]!["node"]!["template"]![field] = new JsonObject { ["name"] = field, ["type"] = "str", ["value"] = value };
     }
 

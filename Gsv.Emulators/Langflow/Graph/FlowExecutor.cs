@@ -12,8 +12,12 @@ namespace Gsv.Emulators.Langflow.Graph;
 public sealed record FlowRunRequest(
     string? InputValue, string InputType, JsonObject? Tweaks, int TokenIntervalMs = 0, IReadOnlySet<string>? Variables = null);
 
-/// <summary>One executed component: its output text, the sender for chat components and, for models, the usage.</summary>
-public sealed record VertexRun(FlowVertex Vertex, string Text, TokenUsage? Usage, string? ModelName, string? Sender, string? SenderName);
+/// <summary>
+/// One executed component: its output text, the sender for chat components, for models and agents the usage and, for
+/// MCP Tools, the connected toolset it hands to an agent's <c>tools</c>.
+/// </summary>
+public sealed record VertexRun(
+    FlowVertex Vertex, string Text, TokenUsage? Usage, string? ModelName, string? Sender, string? SenderName, McpToolset? Toolset = null);
 
 /// <summary>Receives what a streaming run emits while the graph executes.</summary>
 public interface IFlowRunObserver
@@ -34,7 +38,8 @@ public sealed class ComponentBuildException(string displayName, string reason)
 /// <summary>
 /// Runs a flow's graph in dependency order for the components GSV's templates use: Chat/Text Input, Prompt,
 /// a language model (any <c>*Model</c> class or <c>LanguageModelComponent</c>, answered by
-/// <see cref="DeterministicModel"/>) and Chat/Text Output.
+/// <see cref="DeterministicModel"/>), MCP Tools (<see cref="McpToolset"/>, a real MCP client) feeding an Agent's
+/// <c>tools</c> (<see cref="DeterministicAgent"/>), and Chat/Text Output.
 /// </summary>
 public static partial class FlowExecutor
 {
@@ -53,33 +58,49 @@ public static partial class FlowExecutor
         var order = graph.TopologicalOrder();
         Build(order, request.Variables);
 
-        foreach (var vertex in order)
+        try
         {
-            // Connected inputs override the template value of the field they target.
-            foreach (var edge in graph.Edges.Where(e => e.Target == vertex.Id))
+            foreach (var vertex in order)
             {
-                vertex.Fields[edge.TargetField] = runs[edge.Source].Text;
+                var incoming = graph.Edges.Where(e => e.Target == vertex.Id).ToList();
+
+                // Connected inputs override the template value of the field they target; toolsets go to the agent as they are.
+                foreach (var edge in incoming.Where(e => runs[e.Source].Toolset is null))
+                {
+                    vertex.Fields[edge.TargetField] = runs[edge.Source].Text;
+                }
+
+                var toolsets = incoming.Select(e => runs[e.Source].Toolset).OfType<McpToolset>().ToList();
+                var upstreamUsage = incoming.Select(e => runs[e.Source].Usage).LastOrDefault(u => u is not null);
+                var upstreamModel = incoming.Select(e => runs[e.Source].ModelName).LastOrDefault(m => m is not null);
+
+                var run = ComponentKind(vertex.Type) switch
+                {
+                    Kind.ChatInput => ChatInput(vertex, request),
+                    Kind.TextInput => new VertexRun(vertex, InputText(vertex, request, "text"), null, null, null, null),
+                    Kind.Prompt => new VertexRun(vertex, RenderPrompt(vertex), null, null, null, null),
+                    Kind.Model => await ModelAsync(vertex, aiMessageId, request.TokenIntervalMs, observer, cancellationToken),
+                    Kind.McpTools => await McpToolsAsync(vertex, cancellationToken),
+                    Kind.Agent => await AgentAsync(vertex, toolsets, aiMessageId, request.TokenIntervalMs, observer, cancellationToken),
+                    Kind.ChatOutput => new VertexRun(vertex, vertex.GetString("input_value") ?? "", upstreamUsage, upstreamModel, "Machine",
+                        vertex.GetString("sender_name") is { Length: > 0 } name ? name : "AI"),
+                    Kind.TextOutput => new VertexRun(vertex, vertex.GetString("input_value") ?? "", upstreamUsage, upstreamModel, null, null),
+                    _ => throw new ComponentBuildException(vertex.DisplayName, $"Component type '{vertex.Type}' is not supported by the GSV Langflow emulator."),
+                };
+                runs[vertex.Id] = run;
+
+                if (ComponentKind(vertex.Type) == Kind.ChatInput && observer is not null)
+                {
+                    await observer.MessageAsync(run, cancellationToken);
+                }
             }
-
-            var upstreamUsage = graph.Edges.Where(e => e.Target == vertex.Id).Select(e => runs[e.Source].Usage).LastOrDefault(u => u is not null);
-            var upstreamModel = graph.Edges.Where(e => e.Target == vertex.Id).Select(e => runs[e.Source].ModelName).LastOrDefault(m => m is not null);
-
-            var run = ComponentKind(vertex.Type) switch
+        }
+        finally
+        {
+            // MCP sessions live for the run only (Langflow's MCP Tools do not cache a server by default: use_cache = false).
+            foreach (var toolset in runs.Values.Select(r => r.Toolset).OfType<McpToolset>())
             {
-                Kind.ChatInput => ChatInput(vertex, request),
-                Kind.TextInput => new VertexRun(vertex, InputText(vertex, request, "text"), null, null, null, null),
-                Kind.Prompt => new VertexRun(vertex, RenderPrompt(vertex), null, null, null, null),
-                Kind.Model => await ModelAsync(vertex, aiMessageId, request.TokenIntervalMs, observer, cancellationToken),
-                Kind.ChatOutput => new VertexRun(vertex, vertex.GetString("input_value") ?? "", upstreamUsage, upstreamModel, "Machine",
-                    vertex.GetString("sender_name") is { Length: > 0 } name ? name : "AI"),
-                Kind.TextOutput => new VertexRun(vertex, vertex.GetString("input_value") ?? "", upstreamUsage, upstreamModel, null, null),
-                _ => throw new ComponentBuildException(vertex.DisplayName, $"Component type '{vertex.Type}' is not supported by the GSV Langflow emulator."),
-            };
-            runs[vertex.Id] = run;
-
-            if (ComponentKind(vertex.Type) == Kind.ChatInput && observer is not null)
-            {
-                await observer.MessageAsync(run, cancellationToken);
+                await toolset.DisposeAsync();
             }
         }
 
@@ -108,7 +129,7 @@ public static partial class FlowExecutor
         }
     }
 
-    public enum Kind { ChatInput, TextInput, Prompt, Model, ChatOutput, TextOutput, Unsupported }
+    public enum Kind { ChatInput, TextInput, Prompt, Model, McpTools, Agent, ChatOutput, TextOutput, Unsupported }
 
     public static Kind ComponentKind(string type) => type switch
     {
@@ -117,6 +138,8 @@ public static partial class FlowExecutor
         "Prompt" or "Prompt Template" or "PromptTemplate" => Kind.Prompt,
         "ChatOutput" => Kind.ChatOutput,
         "TextOutput" => Kind.TextOutput,
+        "MCPTools" => Kind.McpTools,
+        "Agent" => Kind.Agent,
         "LanguageModelComponent" => Kind.Model,
         _ when type.EndsWith("Model", StringComparison.Ordinal) => Kind.Model,
         _ => Kind.Unsupported,
@@ -186,6 +209,36 @@ public static partial class FlowExecutor
     private static async Task<VertexRun> ModelAsync(
         FlowVertex vertex, string aiMessageId, int tokenInterval, IFlowRunObserver? observer, CancellationToken cancellationToken)
     {
+        await KnobsAsync(vertex, cancellationToken);
+        var modelName = vertex.GetString("model_name") ?? vertex.GetString("model") ?? vertex.Type;
+        var answer = DeterministicModel.Answer(modelName, vertex.GetString("system_message") ?? "", vertex.GetString("input_value") ?? "");
+        await StreamAsync(vertex, answer, aiMessageId, tokenInterval, observer, cancellationToken);
+        return new VertexRun(vertex, answer.Text, answer.Usage, modelName, null, null);
+    }
+
+    /// <summary>MCP Tools in tool mode: connects and lists the server's tools; its output is the toolset (the text lists the names).</summary>
+    private static async Task<VertexRun> McpToolsAsync(FlowVertex vertex, CancellationToken cancellationToken)
+    {
+        var toolset = await McpToolset.ConnectAsync(vertex, cancellationToken);
+        return new VertexRun(vertex, string.Join('\n', toolset.ToolNames), null, null, null, null, toolset);
+    }
+
+    /// <summary>The Agent: its instructions (<c>system_prompt</c>) and input, the tools of the MCP Tools connected to <c>tools</c>.</summary>
+    private static async Task<VertexRun> AgentAsync(
+        FlowVertex vertex, IReadOnlyList<McpToolset> toolsets, string aiMessageId, int tokenInterval, IFlowRunObserver? observer,
+        CancellationToken cancellationToken)
+    {
+        await KnobsAsync(vertex, cancellationToken);
+        var modelName = vertex.GetString("model_name") ?? vertex.Type;
+        var answer = await DeterministicAgent.AnswerAsync(
+            modelName, vertex.GetString("system_prompt") ?? "", vertex.GetString("input_value") ?? "", toolsets, cancellationToken);
+        await StreamAsync(vertex, answer, aiMessageId, tokenInterval, observer, cancellationToken);
+        return new VertexRun(vertex, answer.Text, answer.Usage, modelName, null, null);
+    }
+
+    /// <summary>The emulator's delay and failure knobs, before a model or agent answers.</summary>
+    private static async Task KnobsAsync(FlowVertex vertex, CancellationToken cancellationToken)
+    {
         var delay = vertex.GetInt(DelayField);
         if (delay > 0)
         {
@@ -196,29 +249,30 @@ public static partial class FlowExecutor
         {
             throw new ComponentBuildException(vertex.DisplayName, failure);
         }
+    }
 
-        var modelName = vertex.GetString("model_name") ?? vertex.GetString("model") ?? vertex.Type;
-        var answer = DeterministicModel.Answer(modelName, vertex.GetString("system_message") ?? "", vertex.GetString("input_value") ?? "");
-
-        // Like Langflow, the request decides: a run asked with ?stream=true streams the model's tokens.
-        if (observer is not null)
+    /// <summary>Like Langflow, the request decides: a run asked with <c>?stream=true</c> streams the answer's tokens.</summary>
+    private static async Task StreamAsync(
+        FlowVertex vertex, ModelAnswer answer, string aiMessageId, int tokenInterval, IFlowRunObserver? observer, CancellationToken cancellationToken)
+    {
+        if (observer is null)
         {
-            await observer.StreamStartAsync(aiMessageId, cancellationToken);
-            var tokenDelay = vertex.GetString(TokenDelayField) is null ? tokenInterval : vertex.GetInt(TokenDelayField);
-            var first = true;
-            foreach (var chunk in answer.Chunks)
-            {
-                if (!first && tokenDelay > 0)
-                {
-                    await Task.Delay(tokenDelay, cancellationToken);
-                }
-
-                first = false;
-                await observer.TokenAsync(chunk, aiMessageId, cancellationToken);
-            }
+            return;
         }
 
-        return new VertexRun(vertex, answer.Text, answer.Usage, modelName, null, null);
+        await observer.StreamStartAsync(aiMessageId, cancellationToken);
+        var tokenDelay = vertex.GetString(TokenDelayField) is null ? tokenInterval : vertex.GetInt(TokenDelayField);
+        var first = true;
+        foreach (var chunk in answer.Chunks)
+        {
+            if (!first && tokenDelay > 0)
+            {
+                await Task.Delay(tokenDelay, cancellationToken);
+            }
+
+            first = false;
+            await observer.TokenAsync(chunk, aiMessageId, cancellationToken);
+        }
     }
 
     [GeneratedRegex(@"\{\{|\}\}|\{(?<name>[A-Za-z_][A-Za-z0-9_]*)\}")]

@@ -30,7 +30,7 @@ public static class ConnectorsApi
             await caller.FindInstanceAsync(db, id, ct) is { } found ? Results.Ok(await bindings.GetAsync(found, key, ct)) : NotFound(id));
         instance.MapPut("/connectors/{key}", async (Guid id, string key, BindConnectorRequest request, Caller caller, ControlPlaneDbContext db,
             ConnectorBindings bindings, CancellationToken ct) =>
-            await caller.FindInstanceAsync(db, id, ct) is { } found ? Results.Ok(await bindings.BindAsync(found, key, request, ct)) : NotFound(id));
+            await caller.FindInstanceAsync(db, id, ct) is { } found ? Results.Ok(await bindings.ConnectAsync(found, key, request, ct)) : NotFound(id));
         instance.MapPost("/connectors/{key}/test", async (Guid id, string key, TestConnectorRequest? request, Caller caller, ControlPlaneDbContext db,
             ConnectorBindings bindings, CancellationToken ct) =>
             await caller.FindInstanceAsync(db, id, ct) is { } found ? Results.Ok(await bindings.TestAsync(found, key, request, ct)) : NotFound(id));

@@ -34,8 +34,11 @@ public sealed partial class ConnectorBindings(
         return Describe(instance, connector.Key, binding);
     }
 
-    /// <summary>Creates or replaces the binding. A secret left out keeps its stored value; nothing is saved if any field is refused.</summary>
-    public async Task<InstanceConnectorDto> BindAsync(Instance instance, string key, BindConnectorRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates or replaces the binding. A secret left out keeps its stored value; nothing is saved if any field is
+    /// refused. (Not named BindAsync: minimal APIs would take this service for a parameter that binds itself.)
+    /// </summary>
+    public async Task<InstanceConnectorDto> ConnectAsync(Instance instance, string key, BindConnectorRequest request, CancellationToken cancellationToken)
     {
         var connector = Usable(instance, key);
         if (instance.State is InstanceState.Terminated or InstanceState.Failed)

@@ -69,14 +69,20 @@ public sealed class ConnectorBindingTests(PlatformFixture platform) : IAsyncLife
         Assert.Null(await BindingRowAsync(buyer.Instance.Id));
         Assert.False(Assert.Single((await buyer.ControlPlane.ListConnectorsAsync(buyer.User.AccessToken, buyer.Instance.Id))!).Bound);
 
-        // …nor in any service's log lines.
-        foreach (var resource in new[] { "controlplane", "gateway" })
+        // …nor in any service's log lines (which do record the binding and the revoke).
+        var logged = new List<string>();
+        var model = platform.App.Services.GetRequiredService<DistributedApplicationModel>();
+        foreach (var resource in model.Resources.Where(r => r.Name is "controlplane" or "gateway"))
         {
+            // By resource (not name): DCP keeps each replica's console log under its own instance name.
             await foreach (var lines in platform.App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(resource))
             {
-                Assert.DoesNotContain(lines, line => line.Content.Contains(token, StringComparison.Ordinal));
+                logged.AddRange(lines.Select(l => l.Content));
             }
         }
+
+        Assert.Contains(logged, line => line.Contains($"Connector github revoked from instance {buyer.Instance.Id}", StringComparison.Ordinal));
+        Assert.DoesNotContain(logged, line => line.Contains(token, StringComparison.Ordinal));
     }
 
     [Fact]

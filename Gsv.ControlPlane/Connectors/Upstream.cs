@@ -58,8 +58,9 @@ public static class Upstream
     /// </summary>
     public static Uri? Under(Uri baseUrl, string path)
     {
-        if (path.Contains("..", StringComparison.Ordinal) || path.Contains('\\') || path.StartsWith("//", StringComparison.Ordinal)
-            || Uri.TryCreate(path, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https" or "file")
+        // ".." in any spelling (some servers decode %2e), a backslash, a network path or a URL with a scheme: refused.
+        if (path.Contains("..", StringComparison.Ordinal) || path.Contains("%2e", StringComparison.OrdinalIgnoreCase) || path.Contains('\\')
+            || path.StartsWith("//", StringComparison.Ordinal) || !path.StartsWith('/') && Uri.TryCreate(path, UriKind.Absolute, out _))
         {
             return null;
         }

@@ -32,6 +32,60 @@ public static class KnowledgeLimits
 
     public static bool IsSupported(string fileName) =>
         Extensions.Contains(Path.GetExtension(fileName).ToLowerInvariant());
+
+    /// <summary>
+    /// The first rule an upload breaks (and the file that breaks it), or null: the one check the Web app makes before
+    /// sending and the Control Plane makes again.
+    /// </summary>
+    public static (KnowledgeUploadRefusal Refusal, string? File)? Check(IReadOnlyCollection<(string Name, long Length)> files)
+    {
+        if (files.Count == 0)
+        {
+            return (KnowledgeUploadRefusal.NoFiles, null);
+        }
+
+        if (files.Count > MaxFilesPerUpload)
+        {
+            return (KnowledgeUploadRefusal.TooMany, null);
+        }
+
+        foreach (var (name, length) in files)
+        {
+            if (string.IsNullOrWhiteSpace(name) || System.Text.Encoding.UTF8.GetByteCount(name) > 255
+                || Gsv.ServiceDefaults.Text.FreeText.HasForbidden(name) || name.IndexOfAny(['/', '\\']) >= 0)
+            {
+                return (KnowledgeUploadRefusal.InvalidName, null);
+            }
+
+            if (length > MaxFileBytes)
+            {
+                return (KnowledgeUploadRefusal.TooLarge, name);
+            }
+
+            if (!IsSupported(name))
+            {
+                return (KnowledgeUploadRefusal.Unsupported, name);
+            }
+
+            if (length == 0)
+            {
+                return (KnowledgeUploadRefusal.Empty, name);
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>Why an upload is refused before anything is stored.</summary>
+public enum KnowledgeUploadRefusal
+{
+    NoFiles,
+    TooMany,
+    InvalidName,
+    TooLarge,
+    Unsupported,
+    Empty,
 }
 
 public sealed record KnowledgeDocumentDto(

@@ -63,7 +63,8 @@ public sealed partial class ConnectorBindings(
         }
 
         binding.ProtectedSecrets = secrets.Protect(instance.Id, key, secretValues);
-        binding.SecretHints = secretValues.Where(s => ConnectorSecrets.Hint(s.Value) is not null).ToDictionary(s => s.Key, s => ConnectorSecrets.Hint(s.Value)!);
+        // Every stored secret has an entry: its last 4 characters, or "" when it is too short to show any.
+        binding.SecretHints = secretValues.ToDictionary(s => s.Key, s => ConnectorSecrets.Hint(s.Value) ?? "");
         binding.Settings = connector.Fields.Where(f => !f.Secret && values.ContainsKey(f.Name)).ToDictionary(f => f.Name, f => values[f.Name]);
         binding.AllowedTools = [.. allowed];
         binding.UpdatedAt = now;
@@ -193,7 +194,8 @@ public sealed partial class ConnectorBindings(
     {
         var connector = catalog.Find(key);
         var fields = connector?.Fields.Select(f => f.Secret
-            ? new ConnectorFieldState(f.Name, f.Label, true, binding is not null, binding?.SecretHints.GetValueOrDefault(f.Name), null)
+            ? new ConnectorFieldState(f.Name, f.Label, true, binding?.SecretHints.ContainsKey(f.Name) == true,
+                binding?.SecretHints.GetValueOrDefault(f.Name) is { Length: > 0 } hint ? hint : null, null)
             : new ConnectorFieldState(f.Name, f.Label, false, binding?.Settings.ContainsKey(f.Name) == true, null,
                 binding?.Settings.GetValueOrDefault(f.Name) ?? f.Default)).ToArray() ?? [];
         return new InstanceConnectorDto(key, connector?.Name ?? key, connector?.Description ?? "This connector is not offered any more.",

@@ -20,7 +20,7 @@ public sealed class ConnectorBinding
 
     public required string ProtectedSecrets { get; set; }
 
-    /// <summary>The last 4 characters of each secret field, by field name.</summary>
+    /// <summary>The stored secret fields, by name, each with its last 4 characters ("" for a secret too short to show them).</summary>
     public Dictionary<string, string> SecretHints { get; set; } = [];
 
     /// <summary>The tools (MCP names) the instance's runs may call.</summary>

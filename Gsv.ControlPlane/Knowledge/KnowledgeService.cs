@@ -43,49 +43,22 @@ public sealed partial class KnowledgeService(RagflowClient ragflow, ILogger<Know
         return dataset;
     }
 
-    /// <summary>Refusals of an upload before anything is sent: count, size, type and name of each file.</summary>
-    public static ControlPlaneException? Refuse(IFormFileCollection files)
-    {
-        if (files.Count == 0)
+    /// <summary>Refusals of an upload before anything is sent: count, size, type and name of each file (<see cref="KnowledgeLimits.Check"/>).</summary>
+    public static ControlPlaneException? Refuse(IFormFileCollection files) =>
+        KnowledgeLimits.Check([.. files.Select(f => (f.FileName, f.Length))]) switch
         {
-            return ControlPlaneException.Invalid("Send the documents as multipart/form-data, one 'file' part each.");
-        }
-
-        if (files.Count > KnowledgeLimits.MaxFilesPerUpload)
-        {
-            return ControlPlaneException.Invalid($"At most {KnowledgeLimits.MaxFilesPerUpload} files may be uploaded at once.");
-        }
-
-        foreach (var file in files)
-        {
-            var name = file.FileName;
-            if (string.IsNullOrWhiteSpace(name) || Encoding.UTF8.GetByteCount(name) > 255 || FreeText.HasForbidden(name)
-                || name.IndexOfAny(['/', '\\']) >= 0)
-            {
-                return ControlPlaneException.Invalid("Each file needs a name of 1 to 255 bytes, without control characters or path separators.");
-            }
-
-            if (file.Length > KnowledgeLimits.MaxFileBytes)
-            {
-                return new ControlPlaneException(GsvProblems.PayloadTooLarge, StatusCodes.Status413PayloadTooLarge, "Document too large",
-                    $"'{FreeText.Excerpt(name)}' has {file.Length} bytes; a document may have at most {KnowledgeLimits.MaxFileBytes} bytes.",
-                    new Dictionary<string, object?> { ["limit"] = KnowledgeLimits.MaxFileBytes });
-            }
-
-            if (!KnowledgeLimits.IsSupported(name))
-            {
-                return new ControlPlaneException(GsvProblems.UnsupportedMediaType, StatusCodes.Status415UnsupportedMediaType, "Unsupported document type",
-                    $"'{FreeText.Excerpt(name)}' is not a supported document; upload {string.Join(", ", KnowledgeLimits.Extensions)} files.");
-            }
-
-            if (file.Length == 0)
-            {
-                return ControlPlaneException.Invalid($"'{FreeText.Excerpt(name)}' is empty.");
-            }
-        }
-
-        return null;
-    }
+            null => null,
+            (KnowledgeUploadRefusal.NoFiles, _) => ControlPlaneException.Invalid("Send the documents as multipart/form-data, one 'file' part each."),
+            (KnowledgeUploadRefusal.TooMany, _) => ControlPlaneException.Invalid($"At most {KnowledgeLimits.MaxFilesPerUpload} files may be uploaded at once."),
+            (KnowledgeUploadRefusal.InvalidName, _) => ControlPlaneException.Invalid(
+                "Each file needs a name of 1 to 255 bytes, without control characters or path separators."),
+            (KnowledgeUploadRefusal.TooLarge, var name) => new ControlPlaneException(GsvProblems.PayloadTooLarge, StatusCodes.Status413PayloadTooLarge,
+                "Document too large", $"'{FreeText.Excerpt(name!)}' has {files.First(f => f.FileName == name).Length} bytes; a document may have at most {KnowledgeLimits.MaxFileBytes} bytes.",
+                new Dictionary<string, object?> { ["limit"] = KnowledgeLimits.MaxFileBytes }),
+            (KnowledgeUploadRefusal.Unsupported, var name) => new ControlPlaneException(GsvProblems.UnsupportedMediaType, StatusCodes.Status415UnsupportedMediaType,
+                "Unsupported document type", $"'{FreeText.Excerpt(name!)}' is not a supported document; upload {string.Join(", ", KnowledgeLimits.Extensions)} files."),
+            (_, var name) => ControlPlaneException.Invalid($"'{FreeText.Excerpt(name!)}' is empty."),
+        };
 
     /// <summary>Uploads the files to the instance's dataset and starts parsing them.</summary>
     public async Task<List<KnowledgeDocumentDto>> UploadAsync(Instance instance, IFormFileCollection files, CancellationToken cancellationToken)

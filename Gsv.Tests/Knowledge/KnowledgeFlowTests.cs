@@ -33,13 +33,9 @@ public sealed class KnowledgeFlowTests(PlatformFixture platform)
         Assert.True((int)answer["usage"]!["knowledgeChunks"]! >= 1);
         Assert.Contains("retrieval;dur=", timing);
         // The run record reaches the Control Plane with the run's settlement, moments after the answer.
-        RunDto? run = null;
         var runId = Guid.Parse((string)answer["runId"]!);
-        for (var waited = 0; run is null && waited < 100; waited++)
-        {
-            run = await buyer.ControlPlane.GetRunAsync(buyer.User.AccessToken, runId) ?? await Task.Delay(100).ContinueWith(_ => (RunDto?)null);
-        }
-
+        var run = await Polling.UntilAsync(() => buyer.ControlPlane.GetRunAsync(buyer.User.AccessToken, runId), r => r is not null,
+            TimeSpan.FromSeconds(10), $"the record of run {runId}");
         Assert.Equal([document.Id], run!.CitedDocumentIds);
 
         await buyer.ControlPlane.DeleteKnowledgeAsync(buyer.User.AccessToken, buyer.Instance.Id, document.Id);

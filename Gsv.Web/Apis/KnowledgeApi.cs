@@ -130,43 +130,17 @@ public static class KnowledgeApi
     }
 
     /// <summary>The refusals the web app makes itself, before anything is sent (the Control Plane makes them again).</summary>
-    public static (string Code, string? File)? Check(IFormFileCollection files)
-    {
-        if (files.Count == 0)
+    public static (string Code, string? File)? Check(IFormFileCollection files) =>
+        KnowledgeLimits.Check([.. files.Select(f => (f.FileName, f.Length))]) is not var (refusal, file) ? null
+        : (refusal switch
         {
-            return (KnowledgeUploadErrors.NoFiles, null);
-        }
-
-        if (files.Count > KnowledgeLimits.MaxFilesPerUpload)
-        {
-            return (KnowledgeUploadErrors.TooMany, null);
-        }
-
-        foreach (var file in files)
-        {
-            if (string.IsNullOrWhiteSpace(file.FileName) || file.FileName.IndexOfAny(['/', '\\']) >= 0 || file.FileName.Any(char.IsControl))
-            {
-                return (KnowledgeUploadErrors.Invalid, null);
-            }
-
-            if (file.Length > KnowledgeLimits.MaxFileBytes)
-            {
-                return (KnowledgeUploadErrors.TooLarge, file.FileName);
-            }
-
-            if (!KnowledgeLimits.IsSupported(file.FileName))
-            {
-                return (KnowledgeUploadErrors.Unsupported, file.FileName);
-            }
-
-            if (file.Length == 0)
-            {
-                return (KnowledgeUploadErrors.Empty, file.FileName);
-            }
-        }
-
-        return null;
-    }
+            KnowledgeUploadRefusal.NoFiles => KnowledgeUploadErrors.NoFiles,
+            KnowledgeUploadRefusal.TooMany => KnowledgeUploadErrors.TooMany,
+            KnowledgeUploadRefusal.InvalidName => KnowledgeUploadErrors.Invalid,
+            KnowledgeUploadRefusal.TooLarge => KnowledgeUploadErrors.TooLarge,
+            KnowledgeUploadRefusal.Unsupported => KnowledgeUploadErrors.Unsupported,
+            _ => KnowledgeUploadErrors.Empty,
+        }, file);
 
     private static IResult Refused(Guid id, string code, string? file, ILogger logger)
     {

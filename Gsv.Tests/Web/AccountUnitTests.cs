@@ -62,6 +62,7 @@ public sealed class AccountUnitTests
     [Theory]
     [InlineData(402, "insufficient_credits", false, "Not enough credits: a run of Notes costs 2 credits. Nothing was charged.", "Buy credits")]
     [InlineData(409, "trial_expired", false, "Your free trial of Notes has ended. Buy it to keep using it.", "Buy Notes")]
+    [InlineData(409, "connector_required", false, "Notes needs a connector before it can run: connect it on the Connect tab, then send your message again. Nothing was charged.", "Go to Connect")]
     [InlineData(409, "instance_not_active", false, "This instance is not active, so it cannot run right now (suspended).", null)]
     [InlineData(502, "runtime_error", false, "The run failed; nothing was charged. If it keeps failing, contact support with the reference abc123.", null)]
     [InlineData(502, "runtime_error", true, "The run failed after part of the answer was delivered, so it was charged. If it keeps failing, contact support with the reference abc123.", null)]

@@ -18,6 +18,7 @@ public static class AccountServiceExtensions
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         services.AddSingleton<KeycloakAccountConsole>();
+        services.AddSingleton<ConnectorDrafts>();
         return services;
     }
 }

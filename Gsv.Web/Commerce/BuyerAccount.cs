@@ -75,6 +75,33 @@ public sealed class BuyerAccount(ControlPlaneUserClient controlPlane, GatewayRun
     public async Task<KnowledgeSearchResultDto> SearchKnowledgeAsync(Guid instanceId, string question, int topK, CancellationToken cancellationToken = default) =>
         await controlPlane.SearchKnowledgeAsync(await TokenAsync(), instanceId, question, topK, cancellationToken);
 
+    /// <summary>The connectors GSV offers, with each field's help and whether it is required.</summary>
+    public async Task<List<ConnectorDto>> ConnectorCatalogAsync(CancellationToken cancellationToken = default) =>
+        await controlPlane.ListConnectorCatalogAsync(await TokenAsync(), cancellationToken);
+
+    /// <summary>The instance's connectors with their state (secrets masked); null when it is not the buyer's.</summary>
+    public async Task<List<InstanceConnectorDto>?> ConnectorsAsync(Guid instanceId, CancellationToken cancellationToken = default) =>
+        await controlPlane.ListConnectorsAsync(await TokenAsync(), instanceId, cancellationToken);
+
+    public async Task<InstanceConnectorDto> BindConnectorAsync(Guid instanceId, string connector, BindConnectorRequest binding, CancellationToken cancellationToken = default) =>
+        await controlPlane.BindConnectorAsync(await TokenAsync(), instanceId, connector, binding, cancellationToken);
+
+    /// <summary>One call to the connector's upstream with the entered values over the stored ones: what it answered.</summary>
+    public async Task<ConnectorTestResult> TestConnectorAsync(
+        Guid instanceId, string connector, IReadOnlyDictionary<string, string?> credentials, CancellationToken cancellationToken = default) =>
+        await controlPlane.TestConnectorAsync(await TokenAsync(), instanceId, connector, credentials, cancellationToken);
+
+    public async Task RevokeConnectorAsync(Guid instanceId, string connector, CancellationToken cancellationToken = default) =>
+        await controlPlane.RevokeConnectorAsync(await TokenAsync(), instanceId, connector, cancellationToken);
+
+    /// <summary>The instance's latest tool calls, newest first.</summary>
+    public async Task<List<ToolCallAuditDto>> ToolCallsAsync(Guid instanceId, int limit, CancellationToken cancellationToken = default) =>
+        await controlPlane.ListToolCallsAsync(await TokenAsync(), instanceId, limit, cancellationToken);
+
+    /// <summary>The signed-in buyer's subject (<c>sub</c>), to bind what the web app seals for them to them alone.</summary>
+    public string? Subject => accessor.HttpContext?.User.FindFirst("sub")?.Value
+        ?? accessor.HttpContext?.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+
     public async Task<List<RunDto>> RunsPageAsync(Guid instanceId, int page, int pageSize, CancellationToken cancellationToken = default) =>
         await controlPlane.ListRunsPageAsync(await TokenAsync(), instanceId, page, pageSize, cancellationToken);
 

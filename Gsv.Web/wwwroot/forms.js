@@ -1,5 +1,5 @@
 // Busy state for forms marked data-busy="Paying…": once submitted, the form is aria-busy and its submit button shows
-// the busy text and is disabled (no second order from a double click). The idle text, which is the button's accessible
+// the busy text (the button's own data-busy, when a form has several) and is disabled (no second order from a double click). The idle text, which is the button's accessible
 // name, comes back when the page is shown again from the back/forward cache or after an enhanced navigation.
 // A file of its own: the Content-Security-Policy allows scripts from 'self' only.
 (() => {
@@ -8,7 +8,7 @@
     function busy(form, button) {
         form.setAttribute("aria-busy", "true");
         idleText.set(button, button.textContent);
-        button.textContent = form.dataset.busy;
+        button.textContent = button.dataset.busy || form.dataset.busy;
         // After the submit event: the browser has taken the form's data by then.
         setTimeout(() => { button.disabled = true; }, 0);
     }

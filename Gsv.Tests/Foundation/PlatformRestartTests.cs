@@ -7,9 +7,9 @@ using Gsv.Tests.Provisioner;
 namespace Gsv.Tests.Foundation;
 
 /// <summary>
-/// <c>./gsv up</c> twice on the same data folder: what a buyer bought before the restart is theirs after it. PostgreSQL
-/// keeps its data in the folder, so everything its rows refer to must survive too — the identity provider's user ids
-/// (the tokens' <c>sub</c>), its keys, and the flows of Langflow.
+/// <c>./gsv up</c> twice on the same data folder: stopping leaves no PostgreSQL or Redis process behind, and what a
+/// buyer bought before the restart is theirs after it. PostgreSQL keeps its data in the folder, so everything its rows
+/// refer to must survive too — the identity provider's user ids (the tokens' <c>sub</c>), its keys, and the flows of Langflow.
 /// </summary>
 public sealed class PlatformRestartTests
 {
@@ -35,8 +35,12 @@ public sealed class PlatformRestartTests
             var bought = await harness.WaitForInstanceAsync(workspaceId, order.Id, i => i.State == InstanceState.Active);
             Assert.Equal(200, (await WalletAsync(platform, buyer.AccessToken)).Balance);
 
+            var running = ServerProcesses.Using(dataPath);
+            Assert.Contains(running, p => p.Command.Contains("postgres", StringComparison.Ordinal));
+            Assert.Contains(running, p => p.Command.Contains("redis-server", StringComparison.Ordinal));
             await platform.StopKeepingDataAsync();
-            await WaitForPostgresToStopAsync(dataPath);
+            // Stopping the app stops its servers (and the next PostgreSQL on the folder needs the last one gone).
+            Assert.Empty(await ServerProcesses.WaitUntilNoneAsync(dataPath));
             platform = PlatformFixture.On(dataPath, arguments);
             await platform.InitializeAsync();
 
@@ -92,31 +96,5 @@ public sealed class PlatformRestartTests
     {
         var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(await platform.Identity.GetUserTokenAsync(username, password));
         return token.Subject;
-    }
-
-    /// <summary>DCP stops processes asynchronously: the next PostgreSQL on the folder needs the last one gone.</summary>
-    private static async Task WaitForPostgresToStopAsync(string dataPath)
-    {
-        var pidFile = Path.Combine(dataPath, "postgres", "postmaster.pid");
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline)
-        {
-            string? pid;
-            try
-            {
-                pid = File.ReadLines(pidFile).FirstOrDefault();
-            }
-            catch (IOException)
-            {
-                return; // removed by a clean shutdown
-            }
-
-            if (pid is null || !Directory.Exists($"/proc/{pid.Trim()}"))
-            {
-                return;
-            }
-
-            await Task.Delay(250);
-        }
     }
 }

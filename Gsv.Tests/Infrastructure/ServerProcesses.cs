@@ -1,44 +1,13 @@
-using Gsv.Tests.Infrastructure;
+namespace Gsv.Tests.Infrastructure;
 
-namespace Gsv.Tests.Foundation;
-
-/// <summary>Starts a platform of its own: stopping it must leave no server process behind.</summary>
-public sealed class PlatformLifecycleTests
+/// <summary>The database servers (PostgreSQL, Redis) a local platform runs in its data folder.</summary>
+public static class ServerProcesses
 {
-    [Fact]
-    public async Task Stopping_the_app_leaves_no_postgres_or_redis_process()
-    {
-        var dataPath = Path.Combine(Path.GetTempPath(), $"gsv-lifecycle-{Guid.NewGuid():N}");
-        try
-        {
-            var app = await PlatformFixture.StartPlatformAsync(dataPath);
-            var running = ProcessesUsing(dataPath);
-            Assert.Contains(running, p => p.Command.Contains("postgres", StringComparison.Ordinal));
-            Assert.Contains(running, p => p.Command.Contains("redis-server", StringComparison.Ordinal));
-
-            await app.StopAsync();
-            await app.DisposeAsync();
-
-            // DCP stops the process trees asynchronously; give it a bounded moment.
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (ProcessesUsing(dataPath).Count > 0 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-            }
-
-            Assert.Empty(ProcessesUsing(dataPath));
-        }
-        finally
-        {
-            PlatformFixture.DeleteDataFolder(dataPath);
-        }
-    }
-
     /// <summary>
     /// Live postgres/redis-server processes working in the data folder (both chdir into it; redis-server rewrites
     /// its command line, so the working directory is what identifies it).
     /// </summary>
-    private static List<(int Pid, string Command)> ProcessesUsing(string dataPath)
+    public static List<(int Pid, string Command)> Using(string dataPath)
     {
         var found = new List<(int, string)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -70,5 +39,19 @@ public sealed class PlatformLifecycleTests
         }
 
         return found;
+    }
+
+    /// <summary>Waits (at most 2 minutes: DCP stops process trees asynchronously) until none is left in the folder.</summary>
+    public static async Task<List<(int Pid, string Command)>> WaitUntilNoneAsync(string dataPath)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var left = Using(dataPath);
+        while (left.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+            left = Using(dataPath);
+        }
+
+        return left;
     }
 }

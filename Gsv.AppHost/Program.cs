@@ -73,6 +73,8 @@ var web = builder.AddProject<Projects.Gsv_Web>("web")
     .WithExternalHttpEndpoints()
     .WithReference(controlPlane).WaitFor(controlPlane)
     .WithReference(gateway).WaitFor(gateway)
+    // The seller console calls the Provisioner's seller API (not waited for: the storefront works without it).
+    .WithReference(provisioner)
     .WithReference(infra.SaleorHttp).WaitFor(infra.Saleor)
     // Marketing pages (home, pricing, solutions, blog) from the headless CMS's API v2.
     .WithReference(infra.CmsHttp).WaitFor(infra.Cms)

@@ -61,6 +61,9 @@ public sealed record RunDto(
     string? Error,
     IReadOnlyList<string>? CitedDocumentIds = null);
 
+/// <summary>How many instances of an offering came from orders.</summary>
+public sealed record OfferingSalesDto(string Offering, int Sold);
+
 public sealed record UpsertOfferingRequest(
     string? ProductId,
     string Name,

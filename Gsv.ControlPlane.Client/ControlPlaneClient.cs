@@ -24,6 +24,20 @@ public sealed class ControlPlaneClient(HttpClient http)
         return await ReadAsync<OfferingDto>(response, cancellationToken);
     }
 
+    /// <summary>Per offering, how many instances came from orders (trials not counted); offerings never sold are absent.</summary>
+    public async Task<IReadOnlyList<OfferingSalesDto>> GetOfferingSalesAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"{Base}offering-sales", cancellationToken);
+        return await ReadAsync<List<OfferingSalesDto>>(response, cancellationToken);
+    }
+
+    /// <summary>The connector catalog (what an offering may name in <c>gsv-connectors</c>).</summary>
+    public async Task<IReadOnlyList<ConnectorDto>> ListConnectorCatalogAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"{Base}connectors", cancellationToken);
+        return await ReadAsync<List<ConnectorDto>>(response, cancellationToken);
+    }
+
     public async Task<OfferingDto?> GetOfferingAsync(string slug, CancellationToken cancellationToken = default)
     {
         using var response = await http.GetAsync($"{Base}offerings/{Uri.EscapeDataString(slug)}", cancellationToken);

@@ -18,4 +18,11 @@ public static class ControlPlaneClientExtensions
         services.AddHttpClient<ControlPlaneUserClient>(http => http.BaseAddress = new Uri(BaseAddress));
         return services;
     }
+
+    /// <summary>Registers <see cref="SellerClient"/> (the Provisioner's seller API, the caller's forwarded user token).</summary>
+    public static IServiceCollection AddSellerClient(this IServiceCollection services)
+    {
+        services.AddHttpClient<SellerClient>(http => http.BaseAddress = new Uri(SellerClient.BaseAddress));
+        return services;
+    }
 }

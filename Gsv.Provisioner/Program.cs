@@ -8,6 +8,7 @@ using Gsv.Provisioner.Observability;
 using Gsv.Provisioner.Offerings;
 using Gsv.Provisioner.Orders;
 using Gsv.Provisioner.Reconciliation;
+using Gsv.Provisioner.Sellers;
 using Gsv.ServiceDefaults.Authentication;
 using Microsoft.EntityFrameworkCore;
 
@@ -44,6 +45,7 @@ builder.Services.AddScoped<OrderProcessor>();
 builder.Services.AddScoped<InstanceProvisioning>();
 builder.Services.AddScoped<InstanceDeployer>();
 builder.Services.AddScoped<KnowledgeBaseDeployer>();
+builder.Services.AddScoped<SellerCatalog>();
 builder.Services.AddHostedService<InboxWorker>();
 // Recovers paid orders whose webhook never arrived (Saleor gave up on it, the Provisioner was down).
 builder.Services.AddOptions<PaidOrderPullOptions>().BindConfiguration(PaidOrderPullOptions.SectionName);
@@ -67,5 +69,6 @@ app.MapDefaultEndpoints();
 app.MapSaleorWebhookApi();
 app.MapWhoAmIApi();
 app.MapAdminApi();
+app.MapSellerApi();
 
 app.Run();

@@ -58,7 +58,8 @@ public sealed record ProductCreateInput(
     IReadOnlyList<AttributeValueInput> Attributes, IReadOnlyList<MetadataItem>? Metadata = null);
 
 /// <summary>Saleor's <c>ProductInput</c>: only the fields given change (nulls are not sent).</summary>
-public sealed record ProductUpdateInput(string? Name = null, string? Slug = null, string? Description = null, IReadOnlyList<AttributeValueInput>? Attributes = null);
+public sealed record ProductUpdateInput(
+    string? Name = null, string? Slug = null, string? Description = null, IReadOnlyList<AttributeValueInput>? Attributes = null, string? Category = null);
 
 public sealed record ProductChannelListingAddInput(string ChannelId, bool IsPublished, bool VisibleInListings, bool IsAvailableForPurchase);
 

@@ -17,7 +17,8 @@ public sealed record ProductPricing(TaxedMoneyRange? PriceRange);
 public sealed record CatalogProduct(
     string Id, string Slug, string Name, string? Description,
     SaleorCategory? Category, SlugRef ProductType, bool? IsAvailableForPurchase, ProductPricing? Pricing,
-    IReadOnlyList<SelectedAttribute> Attributes, IReadOnlyList<CatalogVariant>? Variants, IReadOnlyList<MetadataItem>? Metadata = null)
+    IReadOnlyList<SelectedAttribute> Attributes, IReadOnlyList<CatalogVariant>? Variants, IReadOnlyList<MetadataItem>? Metadata = null,
+    IReadOnlyList<ProductChannelListing>? ChannelListings = null)
 {
     /// <summary>The values of attribute <paramref name="slug"/> (empty when the product has none).</summary>
     public IReadOnlyList<AttributeValue> ValuesOf(string slug) =>
@@ -90,6 +91,14 @@ public sealed partial class SaleorClient
     public IAsyncEnumerable<SaleorCategory> CategoriesAsync(CancellationToken cancellationToken = default) =>
         SaleorPagination.ReadAllAsync(async (after, ct) =>
             (await ExecuteAsync<CategoriesData>("Categories", new { first = SaleorPagination.MaxPageSize, after }, ct)).Categories, cancellationToken);
+
+    /// <summary>
+    /// Every product of the catalog, published or not, with its channel listings, sorted by name: what a seller manages
+    /// (staff with MANAGE_PRODUCTS; <paramref name="channel"/> prices the variants).
+    /// </summary>
+    public IAsyncEnumerable<CatalogProduct> SellerProductsAsync(string channel, CancellationToken cancellationToken = default) =>
+        SaleorPagination.ReadAllAsync(async (after, ct) =>
+            (await ExecuteAsync<ProductsData>("SellerProducts", new { channel, first = SaleorPagination.MaxPageSize, after }, ct)).Products, cancellationToken);
 
     private sealed record ProductsData(Connection<CatalogProduct> Products);
     private sealed record ProductData(CatalogProduct? Product);

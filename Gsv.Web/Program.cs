@@ -8,6 +8,7 @@ using Gsv.Web.Commerce;
 using Gsv.Web.Components;
 using Gsv.Web.Content;
 using Gsv.Web.Marketplace;
+using Gsv.Web.Seller;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,6 +23,7 @@ builder.Services.AddSingleton<ProductListGeneration>();
 builder.Services.AddHttpClient<WagtailClient>(http => http.BaseAddress = new Uri(WagtailClient.BaseAddress));
 builder.Services.AddGsvCommerce();
 builder.Services.AddGsvAccount();
+builder.Services.AddGsvSeller();
 // Circuit errors never carry exception details to the browser, whatever the environment.
 builder.Services.AddRazorComponents().AddInteractiveServerComponents(options => options.DetailedErrors = false);
 

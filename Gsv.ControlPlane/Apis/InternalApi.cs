@@ -1,4 +1,5 @@
 using Gsv.ControlPlane.Client;
+using Gsv.ControlPlane.Connectors;
 using Gsv.ControlPlane.Data;
 using Gsv.ControlPlane.Services;
 using Gsv.ServiceDefaults.Authentication;
@@ -26,6 +27,9 @@ public static class InternalApi
         api.MapGet("/wallets/{workspaceId:guid}", GetWalletAsync);
 
         provisioner.MapPut("/offerings/{slug}", UpsertOfferingAsync);
+        provisioner.MapGet("/offering-sales", GetOfferingSalesAsync);
+        // The seller console checks an offering's connectors against the catalog before Saleor stores them.
+        provisioner.MapGet("/connectors", (ConnectorCatalog catalog) => TypedResults.Ok(catalog.All.Select(ConnectorCatalog.ToDto).ToArray()));
         provisioner.MapPost("/users/find-or-create", FindOrCreateUserAsync);
         provisioner.MapPost("/instances", CreateInstanceAsync);
         provisioner.MapGet("/instances", ListInstancesAsync);
@@ -105,6 +109,12 @@ public static class InternalApi
         await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Slug == slug, cancellationToken) is { } offering
             ? TypedResults.Ok(ToDto(offering))
             : GsvProblems.NotFoundProblem($"Offering '{FreeText.Excerpt(slug)}'");
+
+    /// <summary>How many instances each offering has from orders (trials not counted), for the seller console.</summary>
+    private static async Task<IResult> GetOfferingSalesAsync(ControlPlaneDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.Instances.AsNoTracking().Where(i => !i.IsTrial && i.OrderId != null)
+            .GroupBy(i => i.OfferingSlug).OrderBy(g => g.Key).Select(g => new OfferingSalesDto(g.Key, g.Count()))
+            .ToArrayAsync(cancellationToken));
 
     private static OfferingDto ToDto(Offering o) => new(
         o.Slug, o.ProductId, o.Name, o.Kind, o.FlowTemplate, o.CreditsPerRun, o.IncludedCredits, o.TrialCredits, o.Connectors, o.Knowledge, o.UpdatedAt);

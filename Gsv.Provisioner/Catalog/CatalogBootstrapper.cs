@@ -125,66 +125,17 @@ public sealed partial class CatalogBootstrapper(
         var product = await staff.ProductForBootstrapAsync(seed.Slug, ct);
         if (product is null)
         {
-            var created = await staff.ProductCreateAsync(new(type.Id, category.Id, seed.Name, seed.Slug, seed.Description, AttributeValues(seed, attributes)), ct);
+            var created = await staff.ProductCreateAsync(new(type.Id, category.Id, seed.Name, seed.Slug, seed.Description, seed.Attributes.ToSaleor(attributes)), ct);
             product = new AdminProduct(created.Id!, seed.Slug, seed.Name, [], []);
         }
 
-        if (product.ChannelListings?.Any(l => l.Channel.Slug == channel.Slug && l.IsPublished && l.VisibleInListings != false && l.IsAvailableForPurchase != false) != true)
+        // Published when first listed; later the seller console decides (a product a seller unpublished stays so).
+        if (product.ChannelListings?.Any(l => l.Channel.Slug == channel.Slug) != true)
         {
-            await staff.ProductChannelListingUpdateAsync(product.Id, new([new(channel.Id, IsPublished: true, VisibleInListings: true, IsAvailableForPurchase: true)]), ct);
+            await ProductVariants.EnsureListingAsync(staff, product, channel, published: true, ct);
         }
 
-        var variant = product.Variants?.FirstOrDefault(v => v.Sku == seed.Sku);
-        var variantId = variant?.Id ?? await staff.ProductVariantCreateAsync(new(
-            product.Id, seed.Sku, seed.Name, Attributes: [], TrackInventory: false, Stocks: [new(warehouse.Id, stock)]), ct);
-        if (variant is not null && variant.Stocks?.Any(s => s.Warehouse.Slug == warehouse.Slug) != true)
-        {
-            await staff.ProductVariantStocksCreateAsync(variantId, [new(warehouse.Id, stock)], ct);
-        }
-
-        if (variant?.ChannelListings?.Any(l => l.Channel.Slug == channel.Slug && l.Price?.Amount == seed.Price) != true)
-        {
-            await staff.ProductVariantChannelListingUpdateAsync(variantId, [new(channel.Id, seed.Price)], ct);
-        }
-    }
-
-    private static List<AttributeValueInput> AttributeValues(SeedProduct seed, Dictionary<string, SaleorAttribute> attributes)
-    {
-        string Id(string slug) => attributes[slug].Id;
-        static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var values = new List<AttributeValueInput>
-        {
-            new(Id(GsvAttributes.Kind), Dropdown: new(seed.Kind)),
-            new(Id(GsvAttributes.IncludedCredits), Numeric: Number(seed.IncludedCredits)),
-            new(Id(GsvAttributes.Knowledge), Boolean: seed.Knowledge),
-        };
-        if (seed.Flow is not null)
-        {
-            values.Add(new(Id(GsvAttributes.Flow), PlainText: seed.Flow));
-        }
-
-        if (seed.CreditsPerRun is { } perRun)
-        {
-            values.Add(new(Id(GsvAttributes.CreditsPerRun), Numeric: Number(perRun)));
-        }
-
-        if (seed.TrialCredits is { } trial)
-        {
-            values.Add(new(Id(GsvAttributes.TrialCredits), Numeric: Number(trial)));
-        }
-
-        void Multi(string slug, IReadOnlyList<string> chosen)
-        {
-            if (chosen.Count > 0)
-            {
-                values.Add(new(Id(slug), Multiselect: chosen.Select(v => new AttributeValueSelectableInput(v)).ToList()));
-            }
-        }
-
-        Multi(GsvAttributes.Connectors, seed.Connectors);
-        Multi(GsvAttributes.Outcomes, seed.Outcomes);
-        Multi(GsvAttributes.Capabilities, seed.Capabilities);
-        return values;
+        await ProductVariants.EnsureAsync(staff, product, seed.Sku, seed.Name, seed.Price, channel, warehouse, stock, ct);
     }
 
     /// <summary>

@@ -31,7 +31,10 @@ public sealed record SeedCategory(string Slug, string Name, string Description);
 public sealed record SeedProduct(
     string Slug, string Name, string ProductType, string Category, decimal Price, string Sku, string Description,
     string Kind, string? Flow, int? CreditsPerRun, int IncludedCredits, int? TrialCredits,
-    IReadOnlyList<string> Connectors, bool Knowledge, IReadOnlyList<string> Outcomes, IReadOnlyList<string> Capabilities);
+    IReadOnlyList<string> Connectors, bool Knowledge, IReadOnlyList<string> Outcomes, IReadOnlyList<string> Capabilities)
+{
+    public OfferingAttributes Attributes => new(Kind, Flow, CreditsPerRun, IncludedCredits, TrialCredits, Connectors, Knowledge, Outcomes, Capabilities);
+}
 
 /// <summary>The nine GSV product attributes (slugs), as the rest of the platform reads them.</summary>
 public static class GsvAttributes

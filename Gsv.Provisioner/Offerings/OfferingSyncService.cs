@@ -59,23 +59,19 @@ public sealed partial class OfferingSyncService(
         var count = 0;
         await foreach (var product in saleor.ProductsAsync(channel, cancellationToken: cancellationToken))
         {
-            if (First(product, GsvAttributes.Kind) is not { } kind)
+            if (OfferingAttributes.From(product) is not { } attributes)
             {
                 continue; // not a GSV product
             }
 
-            if (!TryReadPrice(product, kind, out var creditsPerRun, out var reason))
+            if (!TryReadPrice(product, attributes.Kind, out var creditsPerRun, out var reason))
             {
                 // Not sellable: a run would be free. The Control Plane would refuse its instances anyway.
                 LogUnpriced(logger, product.Slug, reason);
                 continue;
             }
 
-            var offering = new UpsertOfferingRequest(
-                product.Id, product.Name, kind, First(product, GsvAttributes.Flow),
-                creditsPerRun, Number(product, GsvAttributes.IncludedCredits), Number(product, GsvAttributes.TrialCredits),
-                [.. product.ValuesOf(GsvAttributes.Connectors).Select(v => v.Slug ?? v.Name).OfType<string>()],
-                product.ValuesOf(GsvAttributes.Knowledge) is [{ Boolean: true }, ..]);
+            var offering = ToOffering(product, attributes, creditsPerRun);
             try
             {
                 await controlPlane.UpsertOfferingAsync(product.Slug, offering, cancellationToken);
@@ -124,12 +120,10 @@ public sealed partial class OfferingSyncService(
 
     public const long MaxCreditsPerRun = 1_000_000;
 
-    private static string? First(CatalogProduct product, string attribute) =>
-        product.ValuesOf(attribute).Select(v => v.PlainText ?? v.Slug ?? v.Name).FirstOrDefault(v => !string.IsNullOrEmpty(v));
-
-    private static long Number(CatalogProduct product, string attribute) =>
-        product.ValuesOf(attribute) is [{ Name: { } text }, ..]
-        && decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) ? (long)value : 0;
+    /// <summary>The Control Plane's offering for a product of the catalog (its price of a run already read).</summary>
+    public static UpsertOfferingRequest ToOffering(CatalogProduct product, OfferingAttributes attributes, long creditsPerRun) => new(
+        product.Id, product.Name, attributes.Kind, attributes.Flow, creditsPerRun, attributes.IncludedCredits, attributes.TrialCredits ?? 0,
+        [.. attributes.Connectors], attributes.Knowledge);
 
     [LoggerMessage(LogLevel.Information, "Synced {Count} offerings of Saleor channel {Channel} into the Control Plane")]
     private static partial void LogSynced(ILogger logger, int count, string channel);

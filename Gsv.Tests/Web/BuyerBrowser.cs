@@ -41,17 +41,34 @@ internal sealed partial class BuyerBrowser : IAsyncDisposable
 
     public TestUser User { get; }
 
+    /// <summary>The name the header shows once signed in.</summary>
+    public required string DisplayName { get; init; }
+
     public static async Task<BuyerBrowser> StartAsync(PlatformFixture platform, ITestOutputHelper output, string userPrefix = "web-buyer")
     {
-        Assert.True(File.Exists(ChromiumPath), $"Chromium is expected at {ChromiumPath} (Debian package 'chromium').");
         await CommercePlatform.WaitForBootstrapAsync(platform);
-        var user = await platform.Identity.CreateUserAsync(userPrefix);
+        return await StartAsync(platform, output, await platform.Identity.CreateUserAsync(userPrefix), "Test User");
+    }
+
+    /// <summary>A browser for the realm's demo administrator (<c>admin@gsv.local</c>, role <c>gsv-admin</c>).</summary>
+    public static async Task<BuyerBrowser> StartAsAdministratorAsync(PlatformFixture platform, ITestOutputHelper output)
+    {
+        await CommercePlatform.WaitForBootstrapAsync(platform);
+        const string email = "admin@gsv.local";
+        var password = await platform.Identity.GetParameterAsync("demo-admin-password");
+        var admin = new TestUser("", email, password, await platform.Identity.GetUserTokenAsync(email, password));
+        return await StartAsync(platform, output, admin, "Demo Operator");
+    }
+
+    private static async Task<BuyerBrowser> StartAsync(PlatformFixture platform, ITestOutputHelper output, TestUser user, string displayName)
+    {
+        Assert.True(File.Exists(ChromiumPath), $"Chromium is expected at {ChromiumPath} (Debian package 'chromium').");
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
         var page = await browser.NewPageAsync();
         page.SetDefaultTimeout(90_000);
         SetDefaultExpectTimeout(90_000);
-        return new BuyerBrowser(platform, output, playwright, browser, page, user);
+        return new BuyerBrowser(platform, output, playwright, browser, page, user) { DisplayName = displayName };
     }
 
     public string Url(string path) => new Uri(platform.App.GetEndpoint("web", "http"), path).ToString();
@@ -62,7 +79,7 @@ internal sealed partial class BuyerBrowser : IAsyncDisposable
         await Page.GetByRole(AriaRole.Link, new() { Name = "Log in" }).ClickAsync();
         await SubmitKeycloakLoginAsync();
         await Page.WaitForURLAsync(Url(path));
-        await Expect(Page.GetByText("Test User")).ToBeVisibleAsync();
+        await Expect(Page.GetByText(DisplayName)).ToBeVisibleAsync();
     }
 
     /// <summary>Opens a page for signed-in users only: it sends the anonymous browser to Keycloak's login, then back to it.</summary>
@@ -71,7 +88,7 @@ internal sealed partial class BuyerBrowser : IAsyncDisposable
         await Page.GotoAsync(Url(path));
         await SubmitKeycloakLoginAsync();
         await Page.WaitForURLAsync(Url(path));
-        await Expect(Page.GetByText("Test User")).ToBeVisibleAsync();
+        await Expect(Page.GetByText(DisplayName)).ToBeVisibleAsync();
     }
 
     /// <summary>Keycloak's own login page (not ours): its form's ids.</summary>

@@ -82,8 +82,8 @@ public sealed partial class SellerCatalog(
     public async Task<SellerWrite?> UpdateAsync(string slug, SellerOfferingInput input, CancellationToken cancellationToken)
     {
         var context = await LoadAsync(cancellationToken);
-        if (await staff.ProductForBootstrapAsync(slug, cancellationToken) is not { } product
-            || await ReadAsync(context, slug, cancellationToken) is not { } current)
+        if (await FindAsync(context, slug, cancellationToken) is not { } current
+            || await staff.ProductForBootstrapAsync(slug, cancellationToken) is not { } product)
         {
             return null;
         }
@@ -94,7 +94,7 @@ public sealed partial class SellerCatalog(
         }
 
         var attributes = OfferingRules.Attributes(input);
-        if ((attributes.Kind == OfferingKinds.CreditPack) != (current.Kind == OfferingKinds.CreditPack))
+        if ((attributes.Kind == OfferingKinds.CreditPack) != (current.Attributes.Kind == OfferingKinds.CreditPack))
         {
             return SellerWrite.Refused("kind", "A credit pack cannot become a runnable offering, nor the reverse (Saleor keeps a product's type): create a new offering.");
         }
@@ -112,7 +112,7 @@ public sealed partial class SellerCatalog(
     public async Task<SellerWrite?> SetPublishedAsync(string slug, bool published, CancellationToken cancellationToken)
     {
         var context = await LoadAsync(cancellationToken);
-        if (await staff.ProductForBootstrapAsync(slug, cancellationToken) is not { } product || await ReadAsync(context, slug, cancellationToken) is null)
+        if (await FindAsync(context, slug, cancellationToken) is null || await staff.ProductForBootstrapAsync(slug, cancellationToken) is not { } product)
         {
             return null;
         }
@@ -125,9 +125,8 @@ public sealed partial class SellerCatalog(
     /// <summary>The offering as Saleor now holds it, copied into the Control Plane (so orders of it are provisioned).</summary>
     private async Task<SellerWrite> StoredAsync(Context context, string slug, CancellationToken cancellationToken)
     {
-        var product = (await ProductsAsync(context, cancellationToken)).FirstOrDefault(p => p.Slug == slug)
+        var (product, attributes) = await FindAsync(context, slug, cancellationToken)
             ?? throw new InvalidOperationException($"Saleor does not list product '{slug}' just written.");
-        var attributes = OfferingAttributes.From(product)!;
         if (OfferingSyncService.TryReadPrice(product, attributes.Kind, out var creditsPerRun, out var reason))
         {
             await controlPlane.UpsertOfferingAsync(slug, OfferingSyncService.ToOffering(product, attributes, creditsPerRun), cancellationToken);
@@ -137,21 +136,20 @@ public sealed partial class SellerCatalog(
             LogUnpriced(logger, slug, reason);
         }
 
-        var sold = (await controlPlane.GetOfferingSalesAsync(cancellationToken)).FirstOrDefault(s => s.Offering == slug)?.Sold ?? 0;
-        return new SellerWrite(ToDto(product, context, sold), null);
+        return new SellerWrite(ToDto(product, context, await SoldAsync(slug, cancellationToken)), null);
     }
 
-    private async Task<SellerOfferingDto?> ReadAsync(Context context, string slug, CancellationToken cancellationToken)
-    {
-        var product = (await ProductsAsync(context, cancellationToken)).FirstOrDefault(p => p.Slug == slug);
-        if (product is null)
-        {
-            return null;
-        }
+    private async Task<SellerOfferingDto?> ReadAsync(Context context, string slug, CancellationToken cancellationToken) =>
+        await FindAsync(context, slug, cancellationToken) is { } found ? ToDto(found.Product, context, await SoldAsync(slug, cancellationToken)) : null;
 
-        var sold = (await controlPlane.GetOfferingSalesAsync(cancellationToken)).FirstOrDefault(s => s.Offering == slug)?.Sold ?? 0;
-        return ToDto(product, context, sold);
-    }
+    /// <summary>The GSV product with that slug and its attributes; null when Saleor has none (or it is no GSV product).</summary>
+    private async Task<(CatalogProduct Product, OfferingAttributes Attributes)?> FindAsync(Context context, string slug, CancellationToken cancellationToken) =>
+        (await ProductsAsync(context, cancellationToken)).FirstOrDefault(p => p.Slug == slug) is { } product && OfferingAttributes.From(product) is { } attributes
+            ? (product, attributes)
+            : null;
+
+    private async Task<int> SoldAsync(string slug, CancellationToken cancellationToken) =>
+        (await controlPlane.GetOfferingSalesAsync(cancellationToken)).FirstOrDefault(s => s.Offering == slug)?.Sold ?? 0;
 
     private async Task<List<CatalogProduct>> ProductsAsync(Context context, CancellationToken cancellationToken)
     {

@@ -64,6 +64,13 @@ public sealed class GatewayOptions
     public int CreditBatchMaxItems { get; set; } = 200;
 
     /// <summary>
+    /// Waits between the attempts of a background settlement whose batch failed, one per retry (then it is given up
+    /// and logged). A stopping gateway does not wait them out: it sends the waiting settlements at once.
+    /// </summary>
+    public TimeSpan[] SettlementRetryDelays { get; set; } =
+        [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)];
+
+    /// <summary>
     /// Most runs an instance keeps credits held ahead for while its runs overlap (about twice the runs of the last
     /// 100 ms, up to this), as shares of holds made for several runs; 0 holds only when a run arrives. Untaken shares
     /// count as held in the workspace's wallet. A refill is sent once a quarter is used, so the rest must outlast the

@@ -25,9 +25,7 @@ public sealed partial class CreditBatcher(
     private readonly CancellationTokenSource _retryNow = new();
     private volatile bool _stopping;
 
-    /// <summary>Backoff between the attempts of a settlement whose batch failed (then it is given up and logged).</summary>
-    public static readonly TimeSpan[] SettlementRetryDelays =
-        [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)];
+    private readonly TimeSpan[] _retryDelays = options.Value.SettlementRetryDelays;
 
     /// <summary>Settlements handed over and not yet committed by the Control Plane.</summary>
     public int UnsettledCount => _unsettled.Count;
@@ -46,7 +44,7 @@ public sealed partial class CreditBatcher(
     public Task<CreditBatchItemResult> SettleAsync(BatchSettlement settlement, bool urgent = true) => Enqueue(new Pending(null, settlement, urgent));
 
     /// <summary>
-    /// Settles without the caller waiting: retried while its batches fail (<see cref="SettlementRetryDelays"/>), then
+    /// Settles without the caller waiting: retried while its batches fail (<see cref="GatewayOptions.SettlementRetryDelays"/>), then
     /// logged (the task fails); <paramref name="settled"/> sees the outcome. An outcome other than captured or released
     /// is logged as an error.
     /// </summary>
@@ -162,12 +160,12 @@ public sealed partial class CreditBatcher(
                 settled?.Invoke(result);
                 return result;
             }
-            catch (Exception exception) when (attempt < SettlementRetryDelays.Length && !_stopping)
+            catch (Exception exception) when (attempt < _retryDelays.Length && !_stopping)
             {
                 LogSettlementRetry(logger, settlement.RunId, attempt + 1, exception.Message);
                 try
                 {
-                    await Task.Delay(SettlementRetryDelays[attempt], _retryNow.Token);
+                    await Task.Delay(_retryDelays[attempt], _retryNow.Token);
                 }
                 catch (OperationCanceledException)
                 {

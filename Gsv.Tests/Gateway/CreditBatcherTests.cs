@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using Gsv.ControlPlane.Client;
 using Gsv.Gateway;
 using Gsv.Gateway.Credits;
-using static Gsv.Tests.Infrastructure.Polling;
 
 namespace Gsv.Tests.Gateway;
 
@@ -67,23 +66,25 @@ public sealed class CreditBatcherTests
     [Fact]
     public async Task Stopping_sends_a_settlement_waiting_to_retry_at_once()
     {
-        // Three failures: the settlement then waits 5 s before its fourth attempt, unless the gateway stops.
+        // Three failures: the settlement then waits an hour before its fourth attempt, unless the gateway stops.
         var controlPlane = new ScriptedControlPlane { FailCalls = 3 };
-        var credits = await RunningCredits.StartAsync(controlPlane, new GatewayOptions { CreditBatchesInFlight = 1 });
+        var retryDelays = new[] { TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1) };
+        var credits = await RunningCredits.StartAsync(controlPlane, new GatewayOptions { CreditBatchesInFlight = 1, SettlementRetryDelays = retryDelays });
         var runId = Guid.NewGuid();
         CreditBatchItemResult? seen = null;
         _ = credits.Batcher.SettleInBackground(new BatchSettlement(runId, Capture: true, null, null), result => seen = result);
-        await Eventually(() => controlPlane.FailCalls == 0);
-        Assert.Equal(0, controlPlane.FailCalls);
+        await controlPlane.LastFailureAnswered.Task.WaitAsync(TimeSpan.FromMinutes(1));
 
-        // The host gives stopping 3 s, less than the delay: the settlement goes out within it, not dropped as unsent.
-        using (var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+        // The host gives stopping far less than the delay: the settlement goes out within it, not dropped as unsent.
+        using (var shutdown = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
         {
             await credits.Batcher.StopAsync(shutdown.Token);
+            Assert.False(shutdown.IsCancellationRequested, "Stopping waited for the settlement's retry delay.");
         }
 
         await credits.DisposeAsync();
         Assert.Equal((runId, CreditOutcomes.Captured), (seen?.RunId, seen?.Outcome));
+        Assert.Equal([1, 1, 1, 1], controlPlane.BatchSizes);
     }
 
     /// <summary>
@@ -98,6 +99,9 @@ public sealed class CreditBatcherTests
 
         /// <summary>How many of the next calls fail with a 503.</summary>
         public int FailCalls { get; set; }
+
+        /// <summary>Set once the last of the <see cref="FailCalls"/> failures was answered.</summary>
+        public TaskCompletionSource LastFailureAnswered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public List<int> BatchSizes { get; } = [];
 
@@ -119,7 +123,11 @@ public sealed class CreditBatcherTests
 
             if (FailCalls > 0)
             {
-                FailCalls--;
+                if (--FailCalls == 0)
+                {
+                    LastFailureAnswered.TrySetResult();
+                }
+
                 return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
             }
 

@@ -60,6 +60,8 @@ var provisioner = builder.AddProject<Projects.Gsv_Provisioner>("provisioner")
     .WithEnvironment("Ragflow__ApiKey", secrets.RagflowApiKey)
     .WithKeycloak(infra.Keycloak, "gsv-provisioner", secrets.ProvisionerClientSecret);
 provisioner.WithEnvironment("Provisioner__PublicUrl", infra.UrlSeenByContainers(provisioner.GetEndpoint("http")));
+// Runs of offerings whose flow template a seller uploaded: the gateway reads it from the Provisioner (not waited for).
+gateway.WithReference(provisioner);
 if (mode == InfrastructureMode.Local)
 {
     // Everything runs on this machine: connectors may call upstreams on loopback (in containers mode, public addresses only).

@@ -40,6 +40,14 @@ public sealed class SellerClient(HttpClient http)
     public Task<SellerOfferingDto> SetPublishedAsync(string userToken, string slug, bool published, CancellationToken cancellationToken = default) =>
         SendAsync<SellerOfferingDto>(HttpMethod.Post, userToken, $"offerings/{Uri.EscapeDataString(slug)}/{(published ? "publish" : "unpublish")}", null, cancellationToken);
 
+    /// <summary>The flow templates offerings may run, GSV's and those sellers uploaded.</summary>
+    public Task<List<SellerFlowDto>> ListFlowsAsync(string userToken, CancellationToken cancellationToken = default) =>
+        SendAsync<List<SellerFlowDto>>(HttpMethod.Get, userToken, "flows", null, cancellationToken);
+
+    /// <summary>Adds a Langflow export as a new flow template, once Langflow accepted it.</summary>
+    public Task<SellerFlowDto> UploadFlowAsync(string userToken, SellerFlowUpload upload, CancellationToken cancellationToken = default) =>
+        SendAsync<SellerFlowDto>(HttpMethod.Post, userToken, "flows", upload, cancellationToken);
+
     private async Task<T> SendAsync<T>(HttpMethod method, string userToken, string path, object? body, CancellationToken cancellationToken)
     {
         using var request = Request(method, userToken, path);

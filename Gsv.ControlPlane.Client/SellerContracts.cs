@@ -26,3 +26,16 @@ public sealed record SellerChoice(string Value, string Label);
 public sealed record SellerOptionsDto(
     string Currency, IReadOnlyList<SellerChoice> Categories, IReadOnlyList<SellerChoice> Kinds, IReadOnlyList<SellerChoice> Flows,
     IReadOnlyList<SellerChoice> Connectors, IReadOnlyList<SellerChoice> Outcomes, IReadOnlyList<SellerChoice> Capabilities);
+
+/// <summary>
+/// A flow template an offering may run (its <c>gsv-flow</c> value): whether it takes passages of the buyer's documents
+/// and calls connector tools, and whether a seller uploaded it (else it ships with GSV).
+/// </summary>
+public sealed record SellerFlowDto(string Name, string Label, string? Description, bool TakesKnowledge, bool TakesTools, bool Uploaded);
+
+/// <summary>
+/// A Langflow export (<paramref name="Flow"/>, the JSON object Langflow's "Export" gives) to add as a new flow template
+/// called <paramref name="Name"/>. It is deployed to Langflow and deleted again before it is kept; a refusal is a 400
+/// naming <c>name</c> or <c>flow</c>, and nothing is kept.
+/// </summary>
+public sealed record SellerFlowUpload(string? Name, System.Text.Json.Nodes.JsonObject? Flow);

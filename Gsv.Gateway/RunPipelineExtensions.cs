@@ -8,6 +8,7 @@ using Gsv.Gateway.RateLimiting;
 using Gsv.Gateway.Runs;
 using Gsv.Langflow;
 using Gsv.Ragflow;
+using Gsv.ServiceDefaults.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace Gsv.Gateway;
@@ -42,15 +43,17 @@ public static class RunPipelineExtensions
         // Registered after the batcher, so stopped before it: its ready holds are released while the batcher still sends.
         builder.Services.AddSingleton<CreditReserve>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<CreditReserve>());
-        builder.Services.AddSingleton(provider => new LoadedFlowTemplates(LoadFlowTemplates(provider)));
-        builder.Services.AddSingleton(provider => new TweakPolicy(provider.GetRequiredService<LoadedFlowTemplates>().Templates));
+        // Templates sellers uploaded are read from the Provisioner the first time an instance of theirs runs.
+        builder.Services.AddHttpClient(FlowTemplateCatalog.ProvisionerClient, http => http.BaseAddress = new Uri("https+http://provisioner"))
+            .AddServiceAccountToken();
+        builder.Services.AddSingleton(provider => new FlowTemplateCatalog(
+            LoadFlowTemplates(provider), provider.GetRequiredService<IHttpClientFactory>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<FlowTemplateCatalog>>()));
+        builder.Services.AddSingleton<TweakPolicy>();
         // Knowledge instances' runs are given passages of the buyer's documents (RAGFlow retrieval, a read: retried as usual).
         builder.Services.AddRagflowClient();
-        builder.Services.AddScoped(provider => new KnowledgeRetriever(
-            provider.GetRequiredService<RagflowClient>(), provider.GetRequiredService<LoadedFlowTemplates>().Templates));
-        builder.Services.AddSingleton(provider => new RunTools(provider.GetRequiredService<LoadedFlowTemplates>().Templates,
-            provider.GetRequiredService<RunTokens>(), provider.GetRequiredService<IOptions<GatewayOptions>>(),
-            provider.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()));
+        builder.Services.AddScoped<KnowledgeRetriever>();
+        builder.Services.AddSingleton<RunTools>();
         builder.Services.AddScoped<RunAdmission>();
         builder.Services.AddScoped<RunExecutor>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
@@ -71,11 +74,8 @@ public static class RunPipelineExtensions
         return builder;
     }
 
-    /// <summary>The flow templates the gateway loaded (null when none were found), shared by the tweak policy and knowledge retrieval.</summary>
-    private sealed record LoadedFlowTemplates(FlowTemplates? Templates);
-
     /// <summary>
-    /// The flow templates, for their tweak allow-lists and context inputs (<c>Langflow:FlowTemplatesPath</c>, else <c>flows/</c> above the
+    /// The flow templates the gateway ships with, for their tweak allow-lists and context inputs (<c>Langflow:FlowTemplatesPath</c>, else <c>flows/</c> above the
     /// content root). Without them no tweak is allowed: the safe default.
     /// </summary>
     private static FlowTemplates? LoadFlowTemplates(IServiceProvider provider)

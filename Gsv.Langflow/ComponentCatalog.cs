@@ -39,4 +39,8 @@ public sealed class ComponentCatalog
 
 /// <summary>The target Langflow has no component a flow template uses: deploying cannot succeed until it has.</summary>
 public sealed class MissingComponentException(string template, string type)
-    : Exception($"Flow template '{template}' uses the component '{type}', which this Langflow does not have (GET /api/v1/all).");
+    : Exception($"Flow template '{template}' uses the component '{type}', which this Langflow does not have (GET /api/v1/all).")
+{
+    /// <summary>The component type (<c>data.type</c>) the target Langflow lacks.</summary>
+    public string Type { get; } = type;
+}

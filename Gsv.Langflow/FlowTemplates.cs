@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 
 namespace Gsv.Langflow;
 
 /// <summary>A flow template file (<c>flows/&lt;gsv-flow&gt;.json</c>), a Langflow export with <c>data.nodes</c>/<c>data.edges</c>.</summary>
-public sealed record FlowTemplate(string Name, JsonObject Document)
+public sealed partial record FlowTemplate(string Name, JsonObject Document)
 {
     /// <summary>Top-level key of the allow-list of run tweaks (not part of Langflow's format; never sent to Langflow).</summary>
     public const string AllowedTweaksKey = "gsv_allowed_tweaks";
@@ -39,6 +40,37 @@ public sealed record FlowTemplate(string Name, JsonObject Document)
 
     /// <summary>The component and field that take the run's MCP server, or null when the flow uses no connector tools.</summary>
     public (string Component, string Field)? McpInput { get; } = ReadFieldReference(Name, Document, McpInputKey);
+
+    /// <summary>
+    /// Whether <paramref name="name"/> can name a template (its file and the <c>gsv-flow</c> attribute's value):
+    /// lowercase letters and digits in words joined by hyphens, 3 to 60 characters, like <c>contract-reviewer</c>.
+    /// </summary>
+    public static bool IsValidName(string name) => name.Length is >= 3 and <= 60 && NamePattern().IsMatch(name);
+
+    /// <summary>
+    /// Reads a template from its JSON text (a Langflow export): a JSON object whose <c>data</c> has <c>nodes</c> and
+    /// <c>edges</c> arrays, with valid GSV declarations. Throws <see cref="InvalidDataException"/> saying what is wrong.
+    /// </summary>
+    public static FlowTemplate Parse(string name, string json)
+    {
+        JsonObject document;
+        try
+        {
+            document = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"Flow template '{name}' is not a JSON object.");
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidDataException($"Flow template '{name}' is not valid JSON: {exception.Message}", exception);
+        }
+
+        return FromDocument(name, document);
+    }
+
+    /// <summary>The template of an export already parsed (see <see cref="Parse"/>); the document is used as is.</summary>
+    public static FlowTemplate FromDocument(string name, JsonObject document) =>
+        document["data"] is JsonObject { } data && data["nodes"] is JsonArray && data["edges"] is JsonArray
+            ? new FlowTemplate(name, document)
+            : throw new InvalidDataException($"Flow template '{name}' has no data.nodes/data.edges.");
 
     public string DisplayName => (string?)Document["name"] ?? Name;
 
@@ -158,6 +190,9 @@ public sealed record FlowTemplate(string Name, JsonObject Document)
 
         return allowed;
     }
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
 }
 
 /// <summary>The flow templates of a folder, loaded once and checked (each file must be a flow with nodes and edges).</summary>
@@ -219,26 +254,9 @@ public sealed class FlowTemplates
 
     private static FlowTemplate Load(string path)
     {
-        var name = Path.GetFileNameWithoutExtension(path);
-        JsonObject document;
         try
         {
-            document = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new InvalidDataException($"Flow template '{path}' is not a JSON object.");
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidDataException($"Flow template '{path}' is not valid JSON: {exception.Message}", exception);
-        }
-
-        if (document["data"] is not JsonObject data || data["nodes"] is not JsonArray || data["edges"] is not JsonArray)
-        {
-            throw new InvalidDataException($"Flow template '{path}' has no data.nodes/data.edges.");
-        }
-
-        try
-        {
-            return new FlowTemplate(name, document);
+            return FlowTemplate.Parse(Path.GetFileNameWithoutExtension(path), File.ReadAllText(path));
         }
         catch (InvalidDataException exception)
         {

@@ -46,6 +46,7 @@ builder.Services.AddScoped<InstanceProvisioning>();
 builder.Services.AddScoped<InstanceDeployer>();
 builder.Services.AddScoped<KnowledgeBaseDeployer>();
 builder.Services.AddScoped<SellerCatalog>();
+builder.Services.AddScoped<FlowUploads>();
 builder.Services.AddHostedService<InboxWorker>();
 // Recovers paid orders whose webhook never arrived (Saleor gave up on it, the Provisioner was down).
 builder.Services.AddOptions<PaidOrderPullOptions>().BindConfiguration(PaidOrderPullOptions.SectionName);
@@ -70,5 +71,6 @@ app.MapSaleorWebhookApi();
 app.MapWhoAmIApi();
 app.MapAdminApi();
 app.MapSellerApi();
+app.MapFlowTemplatesApi();
 
 app.Run();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gsv.ControlPlane.Client;
+using Gsv.Gateway.Runs;
 using Gsv.Langflow;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -11,7 +12,7 @@ namespace Gsv.Gateway.Connectors;
 /// The MCP server a run of an instance with connectors is given: the Gateway's <c>/mcp</c> endpoint and a run token for
 /// that instance and run, as the value of the flow's MCP Tools server field (<see cref="FlowTemplate.McpInput"/>).
 /// </summary>
-public sealed class RunTools(FlowTemplates? templates, RunTokens tokens, IOptions<GatewayOptions> options, IServer server)
+public sealed class RunTools(FlowTemplateCatalog templates, RunTokens tokens, IOptions<GatewayOptions> options, IServer server)
 {
     private string? _ownUrl;
 
@@ -21,7 +22,7 @@ public sealed class RunTools(FlowTemplates? templates, RunTokens tokens, IOption
     /// <summary>The tweak for the run (component, field, value), or null when the instance's flow calls no tools.</summary>
     public (string Component, string Field, JsonObject Value)? ServerFor(InstanceDto instance, Guid runId)
     {
-        if (instance.Connectors.Count == 0 || instance.FlowTemplate is not { } name || templates?.Find(name)?.McpInput is not var (component, field))
+        if (instance.Connectors.Count == 0 || instance.FlowTemplate is not { } name || templates.Find(name)?.McpInput is not var (component, field))
         {
             return null;
         }

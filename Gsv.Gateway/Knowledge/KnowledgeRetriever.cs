@@ -1,5 +1,6 @@
 using System.Text;
 using Gsv.ControlPlane.Client;
+using Gsv.Gateway.Runs;
 using Gsv.Gateway.Observability;
 using Gsv.Langflow;
 using Gsv.Ragflow;
@@ -11,7 +12,7 @@ namespace Gsv.Gateway.Knowledge;
 /// the instance record, never from the caller) that best match the input, and renders them for the flow's context
 /// input (<see cref="FlowTemplate.ContextInput"/>). Instances whose template takes no context get nothing.
 /// </summary>
-public sealed class KnowledgeRetriever(RagflowClient ragflow, FlowTemplates? templates)
+public sealed class KnowledgeRetriever(RagflowClient ragflow, FlowTemplateCatalog templates)
 {
     /// <summary>Passages given to a run at most.</summary>
     public const int TopChunks = 5;
@@ -24,7 +25,7 @@ public sealed class KnowledgeRetriever(RagflowClient ragflow, FlowTemplates? tem
     /// <summary>Null when the instance's flow takes no context; else the passages (possibly none) for this input.</summary>
     public async Task<RunContext?> RetrieveAsync(InstanceDto instance, string input, ServerTiming timing, CancellationToken cancellationToken)
     {
-        if (!instance.Knowledge || instance.FlowTemplate is not { } name || templates?.Find(name)?.ContextInput is not var (component, field))
+        if (!instance.Knowledge || instance.FlowTemplate is not { } name || templates.Find(name)?.ContextInput is not var (component, field))
         {
             return null;
         }

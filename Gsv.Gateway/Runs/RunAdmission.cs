@@ -25,14 +25,16 @@ public readonly record struct Admission(AdmittedRun? Run, byte[]? Replay, IResul
 
 /// <summary>
 /// The checks before a run, cheapest first: who may see the instance (else 404; 403 when the Control Plane refuses
-/// the caller's token), its tweaks (400), the workspace's rate limit (429), the instance's state and trial (409), its
-/// connectors (409 <c>connector_required</c> while one its offering needs is not bound), the idempotency key (replay,
-/// or 422 when used for another request), then the credit hold (402). Nothing is charged here.
+/// the caller's token), its flow template (503 while an uploaded one cannot be read), its tweaks (400), the workspace's
+/// rate limit (429), the instance's state and trial (409), its connectors (409 <c>connector_required</c> while one its
+/// offering needs is not bound), the idempotency key (replay, or 422 when used for another request), then the credit
+/// hold (402). Nothing is charged here.
 /// </summary>
 public sealed partial class RunAdmission(
     InstanceDirectory instances,
     WorkspaceRateLimiter rateLimiter,
     IdempotencyStore idempotency,
+    FlowTemplateCatalog templates,
     TweakPolicy tweaks,
     CreditReserve credits,
     ControlPlaneClient controlPlane,
@@ -64,6 +66,12 @@ public sealed partial class RunAdmission(
         if (instance is null)
         {
             return Refuse(GsvProblems.NotFoundProblem($"Instance {instanceId}"));
+        }
+
+        if (!await templates.LoadAsync(instance.FlowTemplate, context.RequestAborted))
+        {
+            return Refuse(GsvProblems.Problem(GatewayProblems.FlowTemplateUnavailable, StatusCodes.Status503ServiceUnavailable, "Flow template unavailable",
+                $"The flow template of instance {instanceId} could not be read just now; nothing was charged. Retry in a moment."));
         }
 
         if (tweaks.Check(instance.FlowTemplate, body.Tweaks) is { } tweakRefused)

@@ -13,13 +13,13 @@ namespace Gsv.Gateway.Runs;
 /// the size declared for it. Anything else could change what the caller pays for (the model, its token limit, its
 /// base URL) or read out the seller's prompt, so it is refused with <c>tweak_not_allowed</c> naming the field.
 /// </summary>
-public sealed class TweakPolicy(FlowTemplates? templates)
+public sealed class TweakPolicy(FlowTemplateCatalog templates)
 {
     private static readonly IReadOnlyDictionary<string, int> None = new Dictionary<string, int>();
 
     /// <summary>The allow-list of a flow template (empty when unknown).</summary>
     public IReadOnlyDictionary<string, int> AllowedFor(string? flowTemplate) =>
-        flowTemplate is not null && templates?.Find(flowTemplate) is { } template ? template.AllowedTweaks : None;
+        flowTemplate is not null && templates.Find(flowTemplate) is { } template ? template.AllowedTweaks : None;
 
     /// <summary>Null when every tweak is allowed, else the 400 <c>tweak_not_allowed</c> problem for the first that is not.</summary>
     public IResult? Check(string? flowTemplate, JsonObject? tweaks)

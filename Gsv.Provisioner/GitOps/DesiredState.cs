@@ -56,6 +56,18 @@ public sealed partial class DesiredState(GitRepository repository, IServiceProvi
     /// <summary>The flow templates committed in the repository's <c>flows/</c> folder.</summary>
     public FlowTemplates ReadFlowTemplates() => new(repository.FullPath(FlowsFolder));
 
+    /// <summary>
+    /// The flow templates offerings may run: the repository's <c>flows/</c> (the build's, seeded at start, and those
+    /// sellers uploaded); the build's own until the repository has them.
+    /// </summary>
+    public FlowTemplates CurrentFlowTemplates() =>
+        Directory.Exists(repository.FullPath(FlowsFolder)) ? ReadFlowTemplates() : services.GetRequiredService<FlowTemplates>();
+
+    /// <summary>Commits a new flow template (a seller's upload, already checked); returns the commit id.</summary>
+    public Task<string?> AddFlowTemplateAsync(string name, string json, CancellationToken cancellationToken) =>
+        repository.CommitAsync(
+            new Dictionary<string, string?> { [$"{FlowsFolder}/{name}.json"] = json }, $"Add flow template {name} (uploaded in the seller console)", cancellationToken);
+
     /// <summary>Copies the build's flow templates into the repository (one commit when any changed).</summary>
     public async Task SeedFlowTemplatesAsync(CancellationToken cancellationToken)
     {

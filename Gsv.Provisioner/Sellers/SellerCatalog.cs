@@ -1,6 +1,7 @@
 using Gsv.ControlPlane.Client;
 using Gsv.Langflow;
 using Gsv.Provisioner.Catalog;
+using Gsv.Provisioner.GitOps;
 using Gsv.Provisioner.Offerings;
 using Gsv.Saleor;
 
@@ -18,7 +19,7 @@ public sealed record SellerWrite(SellerOfferingDto? Offering, Dictionary<string,
 /// published offering can be bought and provisioned without waiting for the next offering sync.
 /// </summary>
 public sealed partial class SellerCatalog(
-    SaleorClient saleor, StaffTokenSource staffTokens, SaleorBootstrapState bootstrap, ControlPlaneClient controlPlane, FlowTemplates flows,
+    SaleorClient saleor, StaffTokenSource staffTokens, SaleorBootstrapState bootstrap, ControlPlaneClient controlPlane, DesiredState desiredState,
     ILogger<SellerCatalog> logger)
 {
     private static readonly SeedCatalog Seed = SeedCatalog.Load();
@@ -196,6 +197,7 @@ public sealed partial class SellerCatalog(
         }
 
         var connectors = await controlPlane.ListConnectorCatalogAsync(cancellationToken);
+        var flows = desiredState.CurrentFlowTemplates();
         var choices = new OfferingChoices(
             Values(attributes[GsvAttributes.Kind]),
             [.. categories.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => new SellerChoice(c.Slug, c.Name))],

@@ -10,6 +10,7 @@ using Gsv.Langflow;
 using Gsv.Tests.Langflow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -98,7 +99,7 @@ public sealed class GatewayTrustUnitTests
             File.WriteAllText(Path.Combine(folder.FullName, "allows-one.json"), document.ToJsonString());
             document.Remove(FlowTemplate.AllowedTweaksKey);
             File.WriteAllText(Path.Combine(folder.FullName, "allows-none.json"), document.ToJsonString());
-            var policy = new TweakPolicy(new FlowTemplates(folder.FullName));
+            var policy = new TweakPolicy(new FlowTemplateCatalog(new FlowTemplates(folder.FullName), null, TimeProvider.System, NullLogger<FlowTemplateCatalog>.Instance));
 
             Assert.Null(policy.Check("allows-none", null));
             Assert.Null(policy.Check("allows-none", []));
@@ -110,7 +111,7 @@ public sealed class GatewayTrustUnitTests
             AssertRefused(policy.Check("allows-one", Tweaks("ChatOutput-1", "sender_name", "Ada Lovelace!")), "tweaks.ChatOutput-1.sender_name");
             AssertRefused(policy.Check("allows-one", Tweaks("ChatOutput-1", "sender_name", new JsonObject { ["a"] = 1 })), "tweaks.ChatOutput-1.sender_name");
             AssertRefused(policy.Check("unknown-template", Tweaks("ChatOutput-1", "sender_name", "Ada")), "tweaks.ChatOutput-1.sender_name");
-            AssertRefused(new TweakPolicy(null).Check("allows-one", Tweaks("ChatOutput-1", "sender_name", "Ada")), "tweaks.ChatOutput-1.sender_name");
+            AssertRefused(new TweakPolicy(new FlowTemplateCatalog(null, null, TimeProvider.System, NullLogger<FlowTemplateCatalog>.Instance)).Check("allows-one", Tweaks("ChatOutput-1", "sender_name", "Ada")), "tweaks.ChatOutput-1.sender_name");
 
             // A tweak value is multi-line text: tabs and line breaks pass, other control characters (NUL, ESC, DEL, C1) do not.
             Assert.Null(policy.Check("allows-one", Tweaks("ChatOutput-1", "sender_name", "A\tB\r\nC")));

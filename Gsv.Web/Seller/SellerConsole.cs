@@ -27,6 +27,12 @@ public sealed class SellerConsole(SellerClient seller, IHttpContextAccessor acce
     public async Task<SellerOfferingDto> SetPublishedAsync(string slug, bool published, CancellationToken cancellationToken) =>
         await seller.SetPublishedAsync(await TokenAsync(), slug, published, cancellationToken);
 
+    public async Task<List<SellerFlowDto>> FlowsAsync(CancellationToken cancellationToken) =>
+        await seller.ListFlowsAsync(await TokenAsync(), cancellationToken);
+
+    public async Task<SellerFlowDto> UploadFlowAsync(SellerFlowUpload upload, CancellationToken cancellationToken) =>
+        await seller.UploadFlowAsync(await TokenAsync(), upload, cancellationToken);
+
     /// <summary>Whether the failure is the seller API refusing this user (not an administrator).</summary>
     public static bool IsForbidden(Exception exception) =>
         exception is ControlPlaneProblemException { Status: System.Net.HttpStatusCode.Forbidden };

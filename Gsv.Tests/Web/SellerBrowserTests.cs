@@ -31,6 +31,7 @@ public sealed class SellerBrowserTests(PlatformFixture platform, ITestOutputHelp
             await Expect(buyer.Page.GetByRole(AriaRole.Heading, new() { Name = "Seller console", Level = 1 })).ToBeVisibleAsync();
             await Expect(buyer.Page.GetByText("Only administrators may open the seller console.")).ToBeVisibleAsync();
             await Expect(buyer.Page.GetByRole(AriaRole.Table)).ToHaveCountAsync(0);
+            await Expect(buyer.Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Seller console" })).ToHaveCountAsync(0);
             await buyer.CheckPageAsync("seller-forbidden");
         }
 
@@ -154,6 +155,65 @@ public sealed class SellerBrowserTests(PlatformFixture platform, ITestOutputHelp
             await SellerScenario.UnpublishAsync(platform, slug, name);
         }
     }
+
+    [Fact]
+    public async Task An_administrator_uploads_a_Langflow_export_as_a_flow_template_that_offerings_can_choose()
+    {
+        await using var admin = await BuyerBrowser.StartAsAdministratorAsync(platform, output);
+        var page = admin.Page;
+        // The header leads an administrator to the console.
+        await admin.SignInFromAsync("/");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Seller console" }).ClickAsync();
+        await page.WaitForURLAsync(admin.Url("/seller"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Upload a flow" }).ClickAsync();
+        await page.WaitForURLAsync(admin.Url("/seller/flows/new"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Upload a flow", Level = 1 })).ToBeVisibleAsync();
+
+        var name = SellerFlowApiTests.NewName();
+        var upload = page.GetByRole(AriaRole.Button, new() { Name = "Upload and check" });
+        await page.GetByLabel("Template name").FillAsync(name);
+
+        // A file that is not JSON is refused at the field, before anything is sent.
+        await page.GetByLabel("Langflow export").SetInputFilesAsync(File("notes.json", "name: not json"));
+        await upload.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Nothing was kept: check the fields marked below.");
+        await Expect(page.GetByLabel("Langflow export")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.GetByLabel("Langflow export")).ToHaveAccessibleDescriptionAsync(
+            "A .json file of at most 5 MB. The file is not JSON (line 1). Upload the file Langflow's Export gives.");
+        await Expect(page.GetByLabel("Template name")).ToHaveValueAsync(name);
+
+        // A component Langflow does not have: refused by the deployment check, at the field.
+        var unknownComponent = SellerFlowApiTests.Export();
+        unknownComponent["data"]!["nodes"]!.AsArray().Single(n => (string?)n!["id"] == "Prompt-fUzfQ")!["data"]!["type"] = "NoSuchComponent";
+        await page.GetByLabel("Langflow export").SetInputFilesAsync(File("unknown.json", unknownComponent.ToJsonString()));
+        await upload.ClickAsync();
+        await Expect(page.GetByLabel("Langflow export")).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("Langflow has no component 'NoSuchComponent'"));
+        await admin.CheckPageAsync("seller-flow-refused");
+
+        await page.GetByLabel("Langflow export").SetInputFilesAsync(File("uploaded-research.json", SellerFlowApiTests.Export().ToJsonString()));
+        var uploaded = await TimedAsync("Upload and check a flow", async () =>
+        {
+            await upload.ClickAsync();
+            await page.WaitForURLAsync(admin.Url($"/seller?uploaded={name}"));
+        });
+        await Expect(page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Status)).ToHaveTextAsync(
+            $"The flow template {name} is uploaded: Langflow took it, and offerings can now run it.");
+        var flows = page.GetByRole(AriaRole.Table, new() { Name = "Flow templates" });
+        var row = flows.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = name }) });
+        await Expect(row.GetByRole(AriaRole.Cell)).ToHaveTextAsync([(string)SellerFlowApiTests.Export()["description"]!, "No", "No", "Uploaded"]);
+        await Expect(flows.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "research-agent" }) })
+            .GetByRole(AriaRole.Cell).Last).ToHaveTextAsync("Shipped with GSV");
+        await admin.CheckPageAsync("seller-flow-uploaded");
+
+        // Offerings can choose it.
+        await page.GetByRole(AriaRole.Link, new() { Name = "New offering" }).ClickAsync();
+        await page.GetByLabel("Flow template").SelectOptionAsync(name);
+        await Expect(page.GetByLabel("Flow template")).ToHaveValueAsync(name);
+        output.WriteLine($"Seller waits: upload and check {uploaded} ms");
+    }
+
+    private static FilePayload File(string name, string text) =>
+        new() { Name = name, MimeType = "application/json", Buffer = System.Text.Encoding.UTF8.GetBytes(text) };
 
     private async Task<long> TimedAsync(string what, Func<Task> action)
     {

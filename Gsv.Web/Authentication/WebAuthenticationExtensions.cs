@@ -1,10 +1,14 @@
+using System.Security.Claims;
+using System.Text.Json;
 using Gsv.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Gsv.Web.Authentication;
 
@@ -72,6 +76,7 @@ public static partial class WebAuthenticationExtensions
                 options.TokenValidationParameters.RoleClaimType = "roles";
 
                 options.Events.OnRemoteFailure = OnRemoteFailureAsync;
+                options.Events.OnTokenValidated = AddRealmRoles;
 
                 foreach (var cookie in new[] { options.CorrelationCookie, options.NonceCookie })
                 {
@@ -94,6 +99,31 @@ public static partial class WebAuthenticationExtensions
         LogSignInFailed(logger, context.Failure);
         context.Response.Redirect("/error");
         context.HandleResponse();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The ID token carries no roles; the access token of the same sign-in (from the token endpoint, over the back
+    /// channel) does. Its realm roles become <c>roles</c> claims of the session, for what pages show (the header's
+    /// seller console link); every API still decides from the access token itself.
+    /// </summary>
+    private static Task AddRealmRoles(TokenValidatedContext context)
+    {
+        if (context.TokenEndpointResponse?.AccessToken is not { Length: > 0 } accessToken || context.Principal?.Identity is not ClaimsIdentity identity)
+        {
+            return Task.CompletedTask;
+        }
+
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(new JsonWebToken(accessToken).EncodedPayload));
+        if (payload.RootElement.TryGetProperty("realm_access", out var realm) && realm.ValueKind == JsonValueKind.Object
+            && realm.TryGetProperty("roles", out var roles) && roles.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var role in roles.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String))
+            {
+                identity.AddClaim(new Claim(identity.RoleClaimType, role.GetString()!));
+            }
+        }
+
         return Task.CompletedTask;
     }
 

@@ -75,8 +75,9 @@ public static class RunPipelineExtensions
     }
 
     /// <summary>
-    /// The flow templates the gateway ships with, for their tweak allow-lists and context inputs (<c>Langflow:FlowTemplatesPath</c>, else <c>flows/</c> above the
-    /// content root). Without them no tweak is allowed: the safe default.
+    /// The flow templates the gateway ships with, for their tweak allow-lists and context inputs
+    /// (<c>Langflow:FlowTemplatesPath</c>, else <c>flows/</c> above the content root). Without them no tweak is allowed
+    /// (the safe default) unless the Provisioner has the template.
     /// </summary>
     private static FlowTemplates? LoadFlowTemplates(IServiceProvider provider)
     {

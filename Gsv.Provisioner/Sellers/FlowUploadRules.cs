@@ -71,6 +71,14 @@ public static class FlowUploadRules
             return "This is not a Langflow export: it has no data.nodes and data.edges. Export the flow from Langflow's menu (Export).";
         }
 
+        foreach (var key in new[] { "name", "description" })
+        {
+            if (flow[key] is { } value && Text(value) is null)
+            {
+                return $"The export's {key} must be text.";
+            }
+        }
+
         var types = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {

@@ -71,6 +71,10 @@ public sealed class FlowUploadRulesTests
         untyped["data"]!["nodes"]![0]!["data"]!.AsObject().Remove("type");
         Assert.Contains("has no component", Errors("my-flow", untyped)!["flow"][0]);
 
+        var numberName = Export();
+        numberName["name"] = 42;
+        Assert.Contains("name must be text", Errors("my-flow", numberName)!["flow"][0]);
+
         var badDeclaration = Export();
         badDeclaration[FlowTemplate.ContextInputKey] = "Prompt-missing.context";
         Assert.Contains(FlowTemplate.ContextInputKey, Errors("my-flow", badDeclaration)!["flow"][0]);

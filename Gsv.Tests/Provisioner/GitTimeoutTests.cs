@@ -28,7 +28,7 @@ public sealed class GitTimeoutTests : IDisposable
         Assert.Equal(commit, (await GitTestFolder.Git(remote, "rev-parse", "main")).Trim());
         var pids = SshPids();
         Assert.True(pids.Count >= 2, "the hung call was not retried");
-        Assert.False(IsAlive(pids[0]), $"the hung ssh (pid {pids[0]}) was not killed");
+        Assert.True(await DiesAsync(pids[0]), $"the hung ssh (pid {pids[0]}) was not killed");
     }
 
     [Fact]
@@ -45,7 +45,10 @@ public sealed class GitTimeoutTests : IDisposable
         await Assert.ThrowsAsync<GitTimeoutException>(() =>
             repository.CommitAsync(new Dictionary<string, string?> { ["instances/w/b.yaml"] = "b: 1\n" }, "Add b", CancellationToken.None).WaitAsync(Guard));
         Assert.Equal(4, SshPids().Count);
-        Assert.All(SshPids(), pid => Assert.False(IsAlive(pid), $"hung ssh {pid} still runs"));
+        foreach (var pid in SshPids())
+        {
+            Assert.True(await DiesAsync(pid), $"hung ssh {pid} still runs");
+        }
     }
 
     private GitRepository Repository(string remote, int hangingCalls, int attempts)
@@ -82,6 +85,26 @@ public sealed class GitTimeoutTests : IDisposable
     {
         var file = Path.Combine(_folder.Root, "ssh-pids");
         return File.Exists(file) ? [.. File.ReadAllLines(file).Where(l => l.Length > 0).Select(int.Parse)] : [];
+    }
+
+    /// <summary>
+    /// Whether the process is gone within a few seconds: a SIGKILL is sent when git times out, and the kernel ends the
+    /// process shortly after (a busy machine may take a moment), while an unkilled hung ssh would sleep for 10 minutes.
+    /// </summary>
+    private static async Task<bool> DiesAsync(int pid)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (IsAlive(pid))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return true;
     }
 
     /// <summary>Running, or stopped but not yet reaped (a zombie is dead: state Z in /proc/pid/stat).</summary>

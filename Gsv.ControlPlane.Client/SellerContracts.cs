@@ -38,4 +38,8 @@ public sealed record SellerFlowDto(string Name, string Label, string? Descriptio
 /// called <paramref name="Name"/>. It is deployed to Langflow and deleted again before it is kept; a refusal is a 400
 /// naming <c>name</c> or <c>flow</c>, and nothing is kept.
 /// </summary>
-public sealed record SellerFlowUpload(string? Name, System.Text.Json.Nodes.JsonObject? Flow);
+public sealed record SellerFlowUpload(string? Name, System.Text.Json.Nodes.JsonObject? Flow)
+{
+    /// <summary>The largest export accepted (its JSON text): Langflow exports with every component's code stay far below.</summary>
+    public const int MaxBytes = 5 * 1024 * 1024;
+}

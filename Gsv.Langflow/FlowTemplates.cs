@@ -1,12 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 
 namespace Gsv.Langflow;
 
 /// <summary>A flow template file (<c>flows/&lt;gsv-flow&gt;.json</c>), a Langflow export with <c>data.nodes</c>/<c>data.edges</c>.</summary>
-public sealed partial record FlowTemplate(string Name, JsonObject Document)
+public sealed record FlowTemplate(string Name, JsonObject Document)
 {
     /// <summary>Top-level key of the allow-list of run tweaks (not part of Langflow's format; never sent to Langflow).</summary>
     public const string AllowedTweaksKey = "gsv_allowed_tweaks";
@@ -40,12 +39,6 @@ public sealed partial record FlowTemplate(string Name, JsonObject Document)
 
     /// <summary>The component and field that take the run's MCP server, or null when the flow uses no connector tools.</summary>
     public (string Component, string Field)? McpInput { get; } = ReadFieldReference(Name, Document, McpInputKey);
-
-    /// <summary>
-    /// Whether <paramref name="name"/> can name a template (its file and the <c>gsv-flow</c> attribute's value):
-    /// lowercase letters and digits in words joined by hyphens, 3 to 60 characters, like <c>contract-reviewer</c>.
-    /// </summary>
-    public static bool IsValidName(string name) => name.Length is >= 3 and <= 60 && NamePattern().IsMatch(name);
 
     /// <summary>
     /// Reads a template from its JSON text (a Langflow export): a JSON object whose <c>data</c> has <c>nodes</c> and
@@ -190,9 +183,6 @@ public sealed partial record FlowTemplate(string Name, JsonObject Document)
 
         return allowed;
     }
-
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
 }
 
 /// <summary>The flow templates of a folder, loaded once and checked (each file must be a flow with nodes and edges).</summary>

@@ -33,7 +33,7 @@ public static class SellerApi
             await catalog.SetPublishedAsync(slug, false, ct) is { } write ? Written(write, created: false) : NotFound(slug));
         seller.MapGet("/flows", (FlowUploads flows) => flows.List());
         // A Langflow export with every component's code is large; the rules refuse what is over their own limit.
-        seller.MapPost("/flows", UploadFlowAsync).WithMetadata(new RequestSizeLimitAttribute(2L * FlowUploadRules.MaxFlowBytes));
+        seller.MapPost("/flows", UploadFlowAsync).WithMetadata(new RequestSizeLimitAttribute(2L * SellerFlowUpload.MaxBytes));
         return app;
     }
 

@@ -14,9 +14,6 @@ namespace Gsv.Provisioner.Sellers;
 /// </summary>
 public static class FlowUploadRules
 {
-    /// <summary>The largest export accepted (its JSON text): Langflow exports with every component's code stay far below.</summary>
-    public const int MaxFlowBytes = 5 * 1024 * 1024;
-
     /// <summary>Either the template to check with Langflow, or the refused fields (<c>name</c>, <c>flow</c>) with their messages.</summary>
     public static (FlowTemplate? Template, Dictionary<string, string[]>? Errors) Check(SellerFlowUpload upload, Func<string, bool> taken)
     {
@@ -26,7 +23,7 @@ public static class FlowUploadRules
         {
             errors["name"] = ["Give the flow template a name, like contract-reviewer."];
         }
-        else if (!FlowTemplate.IsValidName(name))
+        else if (!OfferingRules.IsSlug(name))
         {
             errors["name"] = ["Use 3 to 60 lowercase letters, digits and single hyphens, like contract-reviewer."];
         }
@@ -40,9 +37,9 @@ public static class FlowUploadRules
         {
             errors["flow"] = ["Choose the Langflow export (a .json file) of the flow."];
         }
-        else if (Encoding.UTF8.GetByteCount(upload.Flow.ToJsonString()) > MaxFlowBytes)
+        else if (Encoding.UTF8.GetByteCount(upload.Flow.ToJsonString()) > SellerFlowUpload.MaxBytes)
         {
-            errors["flow"] = [$"The export is larger than {MaxFlowBytes / 1024 / 1024} MB."];
+            errors["flow"] = [$"The export is larger than {SellerFlowUpload.MaxBytes / 1024 / 1024} MB."];
         }
         else if (GraphProblem(upload.Flow) is { } problem)
         {
@@ -52,7 +49,7 @@ public static class FlowUploadRules
         {
             try
             {
-                template = FlowTemplate.FromDocument(name.Length > 0 ? name : "upload", (JsonObject)upload.Flow.DeepClone());
+                template = FlowTemplate.FromDocument(name.Length > 0 ? name : "upload", upload.Flow);
             }
             catch (InvalidDataException e)
             {

@@ -38,7 +38,7 @@ public static partial class OfferingRules
             {
                 Refuse("slug", "Enter a slug: the offering's address in the marketplace, like 'contract-reviewer'.");
             }
-            else if (input.Slug.Length is < 3 or > 60 || !Slug().IsMatch(input.Slug))
+            else if (!IsSlug(input.Slug))
             {
                 Refuse("slug", "A slug is 3 to 60 lowercase letters, digits and single hyphens, like 'contract-reviewer'.");
             }
@@ -177,6 +177,12 @@ public static partial class OfferingRules
         input.Connectors ?? [], input.Knowledge, input.Outcomes ?? [], input.Capabilities ?? []);
 
     private static string Excerpt(string text) => text.Length > 60 ? text[..60] + "…" : text;
+
+    /// <summary>
+    /// An offering's slug or a flow template's name: 3 to 60 lowercase letters and digits in words joined by single
+    /// hyphens, like <c>contract-reviewer</c>.
+    /// </summary>
+    public static bool IsSlug(string value) => value.Length is >= 3 and <= 60 && Slug().IsMatch(value);
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex Slug();

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Gsv.ControlPlane.Client;
-using Gsv.Langflow;
 using Gsv.Tests.Commerce;
 using Gsv.Tests.Infrastructure;
 using Gsv.Tests.Langflow;
@@ -19,35 +18,22 @@ public sealed class SellerFlowApiTests(PlatformFixture platform)
 {
     private SellerClient Seller() => SellerScenario.Seller(platform);
 
-    /// <summary>The research agent's export, with a run tweak of the answer's sender name allowed.</summary>
-    public static JsonObject Export()
-    {
-        var export = LangflowTestSupport.LoadTemplates().Get("research-agent").Document.DeepClone().AsObject();
-        export[FlowTemplate.AllowedTweaksKey] = new JsonObject { ["ChatOutput-advRP.sender_name"] = 32 };
-        export["name"] = "Uploaded Research";
-        return export;
-    }
-
-    public static string NewName() => "upload-" + Guid.NewGuid().ToString("N")[..10];
-
     [Fact]
     public async Task Refused_uploads_name_their_field_and_keep_nothing_in_the_repository_or_Langflow()
     {
         await CommercePlatform.WaitForBootstrapAsync(platform);
         var admin = await SellerScenario.AdminTokenAsync(platform);
         var buyer = await platform.Identity.CreateUserAsync("not-uploader");
-        var forbidden = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => Seller().UploadFlowAsync(buyer.AccessToken, new(NewName(), Export())));
+        var forbidden = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => Seller().UploadFlowAsync(buyer.AccessToken, new(SellerScenario.NewFlowName(), SellerScenario.FlowExport())));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
 
         // The rules: a taken name, an export without a Chat Output.
-        var refused = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => Seller().UploadFlowAsync(admin, new("research-agent", Export())));
+        var refused = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => Seller().UploadFlowAsync(admin, new("research-agent", SellerScenario.FlowExport())));
         Assert.Contains("already a flow template", Error(refused, "name"), StringComparison.Ordinal);
 
         // Langflow: a component this Langflow does not have passes the rules and is refused by the deployment check.
-        var name = NewName();
-        var unknownComponent = Export();
-        unknownComponent["data"]!["nodes"]!.AsArray().Single(n => (string?)n!["id"] == "Prompt-fUzfQ")!["data"]!["type"] = "NoSuchComponent";
-        refused = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => Seller().UploadFlowAsync(admin, new(name, unknownComponent)));
+        var name = SellerScenario.NewFlowName();
+        refused = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => Seller().UploadFlowAsync(admin, new(name, SellerScenario.FlowExportWithUnknownComponent())));
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
         Assert.Contains("Langflow has no component 'NoSuchComponent'", Error(refused, "flow"), StringComparison.Ordinal);
 
@@ -61,8 +47,8 @@ public sealed class SellerFlowApiTests(PlatformFixture platform)
     {
         await CommercePlatform.WaitForBootstrapAsync(platform);
         var admin = await SellerScenario.AdminTokenAsync(platform);
-        var name = NewName();
-        var uploaded = await Seller().UploadFlowAsync(admin, new(name, Export()));
+        var name = SellerScenario.NewFlowName();
+        var uploaded = await Seller().UploadFlowAsync(admin, new(name, SellerScenario.FlowExport()));
         Assert.Equal((name, "Uploaded Research", false, false, true), (uploaded.Name, uploaded.Label, uploaded.TakesKnowledge, uploaded.TakesTools, uploaded.Uploaded));
         Assert.Contains(await Seller().ListFlowsAsync(admin), f => f.Name == name && f.Uploaded);
         Assert.Contains(await Seller().ListFlowsAsync(admin), f => f.Name == "research-agent" && !f.Uploaded);
@@ -71,7 +57,7 @@ public sealed class SellerFlowApiTests(PlatformFixture platform)
         Assert.DoesNotContain(await langflow.ListFlowsAsync(), f => f.EndpointName?.StartsWith("gsv-check-", StringComparison.Ordinal) == true);
 
         // Kept: the same name again is taken.
-        var again = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => Seller().UploadFlowAsync(admin, new(name, Export())));
+        var again = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => Seller().UploadFlowAsync(admin, new(name, SellerScenario.FlowExport())));
         Assert.Contains("already a flow template", Error(again, "name"), StringComparison.Ordinal);
 
         // An offering runs it (a draft: the Control Plane knows it, so a trial can start without the marketplace showing it).

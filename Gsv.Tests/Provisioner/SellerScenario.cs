@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
 using Gsv.ControlPlane.Client;
+using Gsv.Langflow;
+using Gsv.Tests.Langflow;
 using Gsv.Tests.Infrastructure;
 
 namespace Gsv.Tests.Provisioner;
@@ -33,6 +36,25 @@ public static class SellerScenario
         Outcomes: ["better-decisions", "time-saved"], Capabilities: ["summarization"]);
 
     public static string NewSlug() => "seller-" + Guid.NewGuid().ToString("N")[..10];
+
+    public static string NewFlowName() => "upload-" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>A Langflow export to upload: the research agent's, named "Uploaded Research", allowing a run tweak of the answer's sender name.</summary>
+    public static JsonObject FlowExport()
+    {
+        var export = LangflowTestSupport.LoadTemplates().Get("research-agent").Document.DeepClone().AsObject();
+        export[FlowTemplate.AllowedTweaksKey] = new JsonObject { ["ChatOutput-advRP.sender_name"] = 32 };
+        export["name"] = "Uploaded Research";
+        return export;
+    }
+
+    /// <summary>The same export with a component Langflow does not have: it passes the upload rules, and Langflow's check refuses it.</summary>
+    public static JsonObject FlowExportWithUnknownComponent()
+    {
+        var export = FlowExport();
+        export["data"]!["nodes"]!.AsArray().Single(n => (string?)n!["id"] == "Prompt-fUzfQ")!["data"]!["type"] = "NoSuchComponent";
+        return export;
+    }
 
     /// <summary>
     /// Waits until the Web app's marketplace search shows (or no longer shows) the offering named <paramref name="name"/>:

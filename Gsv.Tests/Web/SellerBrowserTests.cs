@@ -14,7 +14,8 @@ namespace Gsv.Tests.Web;
 /// GSV attributes while a buyer gets a 403 (UAT seller 1); the administrator creates an offering in the console — a
 /// negative price per run and a non-number refused at their fields first — publishes it, and it shows in the
 /// marketplace and its category with the right facets within 10 s; a buyer buys it and gets an ACTIVE instance running
-/// the chosen flow (UAT seller 2). Pages checked with axe and screenshotted (<c>seller-*.png</c>); how long a save and a
+/// the chosen flow (UAT seller 2); the administrator uploads a Langflow export as a new flow template (a file that is not
+/// JSON and a component Langflow lacks refused at the field first) and offerings can choose it. Pages checked with axe and screenshotted (<c>seller-*.png</c>); how long a save and a
 /// publication take for the seller is printed.
 /// </summary>
 [Collection(PlatformCollection.Name)]
@@ -169,7 +170,7 @@ public sealed class SellerBrowserTests(PlatformFixture platform, ITestOutputHelp
         await page.WaitForURLAsync(admin.Url("/seller/flows/new"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Upload a flow", Level = 1 })).ToBeVisibleAsync();
 
-        var name = SellerFlowApiTests.NewName();
+        var name = SellerScenario.NewFlowName();
         var upload = page.GetByRole(AriaRole.Button, new() { Name = "Upload and check" });
         await page.GetByLabel("Template name").FillAsync(name);
 
@@ -183,14 +184,12 @@ public sealed class SellerBrowserTests(PlatformFixture platform, ITestOutputHelp
         await Expect(page.GetByLabel("Template name")).ToHaveValueAsync(name);
 
         // A component Langflow does not have: refused by the deployment check, at the field.
-        var unknownComponent = SellerFlowApiTests.Export();
-        unknownComponent["data"]!["nodes"]!.AsArray().Single(n => (string?)n!["id"] == "Prompt-fUzfQ")!["data"]!["type"] = "NoSuchComponent";
-        await page.GetByLabel("Langflow export").SetInputFilesAsync(File("unknown.json", unknownComponent.ToJsonString()));
+        await page.GetByLabel("Langflow export").SetInputFilesAsync(File("unknown.json", SellerScenario.FlowExportWithUnknownComponent().ToJsonString()));
         await upload.ClickAsync();
         await Expect(page.GetByLabel("Langflow export")).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("Langflow has no component 'NoSuchComponent'"));
         await admin.CheckPageAsync("seller-flow-refused");
 
-        await page.GetByLabel("Langflow export").SetInputFilesAsync(File("uploaded-research.json", SellerFlowApiTests.Export().ToJsonString()));
+        await page.GetByLabel("Langflow export").SetInputFilesAsync(File("uploaded-research.json", SellerScenario.FlowExport().ToJsonString()));
         var uploaded = await TimedAsync("Upload and check a flow", async () =>
         {
             await upload.ClickAsync();
@@ -200,7 +199,7 @@ public sealed class SellerBrowserTests(PlatformFixture platform, ITestOutputHelp
             $"The flow template {name} is uploaded: Langflow took it, and offerings can now run it.");
         var flows = page.GetByRole(AriaRole.Table, new() { Name = "Flow templates" });
         var row = flows.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = name }) });
-        await Expect(row.GetByRole(AriaRole.Cell)).ToHaveTextAsync([(string)SellerFlowApiTests.Export()["description"]!, "No", "No", "Uploaded"]);
+        await Expect(row.GetByRole(AriaRole.Cell)).ToHaveTextAsync([(string)SellerScenario.FlowExport()["description"]!, "No", "No", "Uploaded"]);
         await Expect(flows.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "research-agent" }) })
             .GetByRole(AriaRole.Cell).Last).ToHaveTextAsync("Shipped with GSV");
         await admin.CheckPageAsync("seller-flow-uploaded");

@@ -37,6 +37,15 @@ public sealed class SellerConsole(SellerClient seller, IHttpContextAccessor acce
     public static bool IsForbidden(Exception exception) =>
         exception is ControlPlaneProblemException { Status: System.Net.HttpStatusCode.Forbidden };
 
+    /// <summary>A page the seller API refused to this user answers 403 (unless its response has started).</summary>
+    public static void RespondForbidden(HttpContext? context)
+    {
+        if (context is { Response.HasStarted: false })
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        }
+    }
+
     private async Task<string> TokenAsync()
     {
         var context = accessor.HttpContext ?? throw new InvalidOperationException("The seller console is only used within a request.");

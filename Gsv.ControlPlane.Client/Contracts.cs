@@ -142,15 +142,6 @@ public sealed record RefundRequest(long Amount, string IdempotencyKey, string? R
 
 public sealed record GrantResult(Guid EntryId, bool Created, WalletDto Wallet);
 
-public sealed record HoldRequest(Guid RunId, Guid? InstanceId, long Amount);
-
-public sealed record HoldResult(Guid RunId, long Amount, WalletDto Wallet);
-
-/// <summary>Optional body of a capture: charge less than the hold (the rest is released). Absent = the whole hold.</summary>
-public sealed record CaptureRequest(long? Amount);
-
-public sealed record SettleResult(Guid RunId, long Charged, WalletDto Wallet);
-
 /// <summary>One hold of a credit batch: reserve <c>Amount</c> of the workspace's credits for the run (idempotent on run id).</summary>
 public sealed record BatchHold(Guid RunId, Guid WorkspaceId, Guid? InstanceId, long Amount);
 
@@ -178,7 +169,7 @@ public sealed record CreditBatchItemResult(Guid RunId, string Outcome, long Amou
 
 public sealed record CreditBatchResult(IReadOnlyList<CreditBatchItemResult> Settlements, IReadOnlyList<CreditBatchItemResult> Holds);
 
-/// <summary>Outcomes of a credit batch item; the refusals use the problem codes of the single-item endpoints.</summary>
+/// <summary>Outcomes of a credit batch item; the refusals use the Control Plane's problem codes.</summary>
 public static class CreditOutcomes
 {
     public const string Held = "held";

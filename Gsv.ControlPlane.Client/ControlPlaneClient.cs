@@ -165,26 +165,6 @@ public sealed class ControlPlaneClient(HttpClient http)
         return await ReadAsync<GrantResult>(response, cancellationToken);
     }
 
-    /// <summary>Holds credits for a run (idempotent on run id); not enough → <see cref="InsufficientCreditsException"/>.</summary>
-    public async Task<HoldResult> HoldAsync(Guid workspaceId, HoldRequest request, CancellationToken cancellationToken = default)
-    {
-        using var response = await http.PostAsJsonAsync($"{Base}wallets/{workspaceId}/holds", request, Json, cancellationToken);
-        return await ReadAsync<HoldResult>(response, cancellationToken);
-    }
-
-    /// <summary>Charges the run's hold (all of it, or <paramref name="amount"/> and releases the rest). Idempotent.</summary>
-    public async Task<SettleResult> CaptureAsync(Guid runId, long? amount = null, CancellationToken cancellationToken = default)
-    {
-        using var response = await http.PostAsJsonAsync($"{Base}holds/{runId}/capture", new CaptureRequest(amount), Json, cancellationToken);
-        return await ReadAsync<SettleResult>(response, cancellationToken);
-    }
-
-    public async Task<SettleResult> ReleaseAsync(Guid runId, CancellationToken cancellationToken = default)
-    {
-        using var response = await http.PostAsync($"{Base}holds/{runId}/release", content: null, cancellationToken);
-        return await ReadAsync<SettleResult>(response, cancellationToken);
-    }
-
     /// <summary>
     /// Applies settlements then holds in one Control Plane transaction; every item gets its own outcome, in request
     /// order. Idempotent per run id, so a retried batch changes nothing twice.

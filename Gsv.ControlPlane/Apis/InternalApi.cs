@@ -38,9 +38,6 @@ public static class InternalApi
         provisioner.MapPost("/wallets/{workspaceId:guid}/grants", GrantAsync);
         provisioner.MapPost("/wallets/{workspaceId:guid}/refunds", RefundAsync);
 
-        gateway.MapPost("/wallets/{workspaceId:guid}/holds", HoldAsync);
-        gateway.MapPost("/holds/{runId:guid}/capture", CaptureAsync);
-        gateway.MapPost("/holds/{runId:guid}/release", ReleaseAsync);
         gateway.MapPost("/credits/batch", ApplyCreditBatchAsync);
         gateway.MapPost("/api-keys/resolve", ResolveApiKeyAsync);
         gateway.MapPost("/runs", RecordRunAsync);
@@ -241,21 +238,6 @@ public static class InternalApi
 
     private static async Task<GrantResult> RefundAsync(Guid workspaceId, RefundRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
         await ledger.RefundAsync(workspaceId, request.Amount, request.IdempotencyKey, request.Reason, request.RunId, cancellationToken);
-
-    private static async Task<HoldResult> HoldAsync(Guid workspaceId, HoldRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
-        await ledger.HoldAsync(workspaceId, request.RunId, request.InstanceId, request.Amount, cancellationToken);
-
-    private static async Task<SettleResult> CaptureAsync(Guid runId, HttpRequest http, LedgerService ledger, CancellationToken cancellationToken)
-    {
-        // The body is optional: no body (or no amount) charges the whole hold.
-        var body = http.ContentLength > 0 || http.Headers.TransferEncoding.Count > 0
-            ? await http.ReadFromJsonAsync<CaptureRequest>(cancellationToken)
-            : null;
-        return await ledger.CaptureAsync(runId, body?.Amount, cancellationToken);
-    }
-
-    private static async Task<SettleResult> ReleaseAsync(Guid runId, LedgerService ledger, CancellationToken cancellationToken) =>
-        await ledger.ReleaseAsync(runId, cancellationToken);
 
     private static async Task<IResult> ApplyCreditBatchAsync(CreditBatchRequest? batch, LedgerService ledger, CancellationToken cancellationToken)
     {

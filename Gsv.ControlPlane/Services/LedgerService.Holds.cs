@@ -19,6 +19,9 @@ public sealed partial class LedgerService
 {
     public const int MaxBatchItems = 500;
 
+    // One hold, capture or release at a time, in process (the ledger tests use them); over HTTP the Gateway sends
+    // batches only (POST /internal/v1/credits/batch).
+
     /// <summary>Reserves credits for a run; idempotent on the run id. Not enough available → <see cref="InsufficientCreditsRefusal"/>.</summary>
     public async Task<HoldResult> HoldAsync(
         Guid workspaceId, Guid runId, Guid? instanceId, long amount, CancellationToken cancellationToken = default)

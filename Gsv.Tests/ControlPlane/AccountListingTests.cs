@@ -20,9 +20,7 @@ public sealed class AccountListingTests(PlatformFixture platform)
         var gateway = await GatewayClientAsync(platform);
         foreach (var amount in new[] { 2L, 3L })
         {
-            var runId = Guid.NewGuid();
-            await gateway.HoldAsync(buyer.WorkspaceId, new HoldRequest(runId, instance.Id, amount));
-            await gateway.CaptureAsync(runId);
+            await SpendAsync(gateway, buyer.WorkspaceId, instance.Id, amount);
         }
 
         var all = await ReadAsync<LedgerPageDto>(await buyer.Http.GetAsync("/api/v1/wallet/ledger"), HttpStatusCode.OK);

@@ -33,6 +33,21 @@ internal static class ControlPlaneHttp
     public static async Task<ControlPlaneClient> GatewayClientAsync(PlatformFixture platform) =>
         new(platform.Identity.CreateClient("controlplane", await platform.Identity.GetServiceTokenAsync("gsv-gateway")));
 
+    /// <summary>
+    /// Spends <paramref name="amount"/> as the Gateway does for a run: a credit batch holding it, then one capturing
+    /// the hold. Returns the wallet after.
+    /// </summary>
+    public static async Task<WalletDto> SpendAsync(ControlPlaneClient gateway, Guid workspaceId, Guid? instanceId, long amount)
+    {
+        var runId = Guid.NewGuid();
+        var held = (await gateway.ApplyCreditBatchAsync(new CreditBatchRequest([], [new BatchHold(runId, workspaceId, instanceId, amount)]))).Holds[0];
+        Assert.True(held.Outcome == CreditOutcomes.Held, $"holding {amount}: {held.Outcome} {held.Detail}");
+        var captured = (await gateway.ApplyCreditBatchAsync(
+            new CreditBatchRequest([new BatchSettlement(runId, Capture: true, Amount: null, Run: null)], []))).Settlements[0];
+        Assert.Equal((CreditOutcomes.Captured, amount), (captured.Outcome, captured.Amount));
+        return captured.Wallet!;
+    }
+
     /// <summary>A fresh offering (unique slug) with a trial, pushed the way the Provisioner pushes the catalog.</summary>
     public static async Task<OfferingDto> NewOfferingAsync(ControlPlaneClient service, long trialCredits = 20) =>
         await service.UpsertOfferingAsync($"test-agent-{Guid.NewGuid():N}", new UpsertOfferingRequest(

@@ -136,7 +136,7 @@ public sealed class InstanceApiTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task Holds_over_http_refuse_with_insufficient_credits_and_settle_idempotently()
+    public async Task Credit_batches_hold_refuse_with_insufficient_credits_and_settle_idempotently()
     {
         var service = await ServiceClientAsync(platform);
         var owner = await service.FindOrCreateUserAsync($"wallet-{Guid.NewGuid():N}@test.gsv.local");
@@ -145,22 +145,24 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         Assert.True(granted.Created);
         Assert.False((await service.GrantAsync(owner.WorkspaceId, new GrantRequest(10, GrantKinds.Purchase, key, "order"))).Created);
 
+        // Credits are held and settled over HTTP only in batches (a single hold is a batch of one).
         var gateway = await GatewayClientAsync(platform);
         var runId = Guid.NewGuid();
-        var hold = await gateway.HoldAsync(owner.WorkspaceId, new HoldRequest(runId, null, 8));
-        Assert.Equal((10L, 8L, 2L), (hold.Wallet.Balance, hold.Wallet.Held, hold.Wallet.Available));
-        var refused = await Assert.ThrowsAsync<InsufficientCreditsException>(() =>
-            gateway.HoldAsync(owner.WorkspaceId, new HoldRequest(Guid.NewGuid(), null, 3)));
-        Assert.Equal((10L, 2L), (refused.Balance, refused.Available));
+        var hold = (await HoldAsync(gateway, new BatchHold(runId, owner.WorkspaceId, null, 8))).Holds[0];
+        Assert.Equal((CreditOutcomes.Held, 10L, 8L, 2L), (hold.Outcome, hold.Wallet!.Balance, hold.Wallet.Held, hold.Wallet.Available));
+        var refused = (await HoldAsync(gateway, new BatchHold(Guid.NewGuid(), owner.WorkspaceId, null, 3))).Holds[0];
+        Assert.Equal((CreditOutcomes.InsufficientCredits, 10L, 2L), (refused.Outcome, refused.Wallet!.Balance, refused.Wallet.Available));
 
-        var captured = await gateway.CaptureAsync(runId, 5);
-        Assert.Equal((5L, 5L, 0L), (captured.Charged, captured.Wallet.Balance, captured.Wallet.Held));
-        Assert.Equal(5, (await gateway.CaptureAsync(runId)).Charged);
+        var captured = (await SettleAsync(gateway, new BatchSettlement(runId, Capture: true, 5, null))).Settlements[0];
+        Assert.Equal((CreditOutcomes.Captured, 5L, 5L, 0L), (captured.Outcome, captured.Amount, captured.Wallet!.Balance, captured.Wallet.Held));
+        Assert.Equal(5, (await SettleAsync(gateway, new BatchSettlement(runId, Capture: true, null, null))).Settlements[0].Amount); // replayed
         Assert.Equal((2L, false), (captured.Wallet.LowThreshold, captured.Wallet.Low)); // 20% of the 10-credit purchase
+        Assert.Equal(CreditOutcomes.Conflict, (await SettleAsync(gateway, new BatchSettlement(runId, Capture: false, null, null))).Settlements[0].Outcome);
 
         var release = Guid.NewGuid();
-        await gateway.HoldAsync(owner.WorkspaceId, new HoldRequest(release, null, 5));
-        Assert.Equal(0, (await gateway.ReleaseAsync(release)).Charged);
+        await HoldAsync(gateway, new BatchHold(release, owner.WorkspaceId, null, 5));
+        var released = (await SettleAsync(gateway, new BatchSettlement(release, Capture: false, null, null))).Settlements[0];
+        Assert.Equal((CreditOutcomes.Released, 0L), (released.Outcome, released.Amount));
         Assert.Equal((5L, 0L), ((await service.GetWalletAsync(owner.WorkspaceId))!.Balance, (await service.GetWalletAsync(owner.WorkspaceId))!.Held));
 
         var bad = await Assert.ThrowsAsync<ControlPlaneProblemException>(() =>
@@ -176,6 +178,12 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         var empty = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => gateway.ApplyCreditBatchAsync(new CreditBatchRequest([], [])));
         Assert.Equal(("validation", HttpStatusCode.BadRequest), (empty.Code, empty.Status));
     }
+
+    private static Task<CreditBatchResult> HoldAsync(ControlPlaneClient gateway, BatchHold hold) =>
+        gateway.ApplyCreditBatchAsync(new CreditBatchRequest([], [hold]));
+
+    private static Task<CreditBatchResult> SettleAsync(ControlPlaneClient gateway, BatchSettlement settlement) =>
+        gateway.ApplyCreditBatchAsync(new CreditBatchRequest([settlement], []));
 
     [Fact]
     public async Task A_pending_user_found_by_email_is_claimed_on_first_login_with_that_verified_email()

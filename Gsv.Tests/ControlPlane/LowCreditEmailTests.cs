@@ -30,16 +30,16 @@ public sealed class LowCreditEmailTests(PlatformFixture platform)
         var workspace = (await service.FindOrCreateUserAsync(email)).WorkspaceId;
         await service.GrantAsync(workspace, new GrantRequest(100, GrantKinds.Purchase, $"order-{Guid.NewGuid():N}", "order")); // threshold 20
 
-        Assert.False((await SpendAsync(gateway, workspace, 79)).Low); // 21: above
-        Assert.True((await SpendAsync(gateway, workspace, 2)).Low); // 19: the crossing
+        Assert.False((await SpendAsync(gateway, workspace, null, 79)).Low); // 21: above
+        Assert.True((await SpendAsync(gateway, workspace, null, 2)).Low); // 19: the crossing
         await WaitUntilSentAsync(workspace, expected: 1);
         Assert.Equal([LowSubject], await SubjectsToAsync(email));
 
-        Assert.True((await SpendAsync(gateway, workspace, 5)).Low); // 14: still below, no second email
+        Assert.True((await SpendAsync(gateway, workspace, null, 5)).Low); // 14: still below, no second email
         var topUp = await service.GrantAsync(workspace, new GrantRequest(20, GrantKinds.CreditPack, $"pack-{Guid.NewGuid():N}", "pack"));
         Assert.Equal((34L, false, 20L), (topUp.Wallet.Balance, topUp.Wallet.Low, topUp.Wallet.LowThreshold)); // re-armed
-        Assert.True((await SpendAsync(gateway, workspace, 15)).Low); // 19: a new crossing
-        Assert.Equal(0, (await SpendAsync(gateway, workspace, 19)).Balance); // zero: blocked
+        Assert.True((await SpendAsync(gateway, workspace, null, 15)).Low); // 19: a new crossing
+        Assert.Equal(0, (await SpendAsync(gateway, workspace, null, 19)).Balance); // zero: blocked
 
         // Every email the workspace queued is sent: what smtp4dev holds is all there will ever be.
         await WaitUntilSentAsync(workspace, expected: 3);
@@ -61,7 +61,7 @@ public sealed class LowCreditEmailTests(PlatformFixture platform)
         await platform.StopResourceAsync(MailResource);
         try
         {
-            Assert.True((await SpendAsync(gateway, workspace, 45)).Low);
+            Assert.True((await SpendAsync(gateway, workspace, null, 45)).Low);
             // The sender tried and failed: the message waits in the outbox, not sent, not lost.
             await WaitForOutboxAsync(workspace, rows => rows.Count == 1 && rows[0].Attempts >= 1 && rows[0].SentAt is null && rows[0].LastError is not null);
         }
@@ -135,14 +135,6 @@ public sealed class LowCreditEmailTests(PlatformFixture platform)
         new DbContextOptionsBuilder<ControlPlaneDbContext>().UseNpgsql(await platform.GetConnectionStringAsync("controlplane-db")).Options;
 
     private static Task<HttpResponseMessage> PutAsync(HttpClient http, object body) => http.PutAsJsonAsync("/api/v1/wallet/low-credit", body, Json);
-
-    /// <summary>Holds and captures <paramref name="amount"/> as the Gateway does for a run; returns the wallet after.</summary>
-    private static async Task<WalletDto> SpendAsync(ControlPlaneClient gateway, Guid workspace, long amount)
-    {
-        var runId = Guid.NewGuid();
-        await gateway.HoldAsync(workspace, new HoldRequest(runId, null, amount));
-        return (await gateway.CaptureAsync(runId)).Wallet;
-    }
 
     /// <summary>Waits until the workspace's outbox holds <paramref name="expected"/> emails, all sent.</summary>
     private Task WaitUntilSentAsync(Guid workspace, int expected) =>

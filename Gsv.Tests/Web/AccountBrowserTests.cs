@@ -128,9 +128,7 @@ public sealed class AccountBrowserTests(PlatformFixture platform, ITestOutputHel
         // Every credit spent (as the Gateway spends them): the wallet is empty.
         var service = await ControlPlaneHttp.GatewayClientAsync(platform);
         var wallet = (await service.GetWalletAsync(instance.WorkspaceId))!;
-        var runId = Guid.NewGuid();
-        await service.HoldAsync(instance.WorkspaceId, new HoldRequest(runId, instance.Id, wallet.Available));
-        Assert.Equal(0, (await service.CaptureAsync(runId)).Wallet.Balance);
+        Assert.Equal(0, (await ControlPlaneHttp.SpendAsync(service, instance.WorkspaceId, instance.Id, wallet.Available)).Balance);
 
         await session.SignInAtAsync($"/account/instances/{instance.Id}");
         await Expect(page.GetByRole(AriaRole.Complementary, new() { Name = "Low credits" })).ToContainTextAsync("You are out of credits.");

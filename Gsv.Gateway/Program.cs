@@ -1,25 +1,9 @@
-using Gsv.ControlPlane.Client;
-using Gsv.Gateway;
-using Gsv.Gateway.Apis;
-using Gsv.Gateway.Authentication;
-using Gsv.Gateway.Connectors;
-using Gsv.Gateway.Problems;
-using Gsv.ServiceDefaults.Authentication;
+using Gsv.Gateway.Extensions;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
-
 builder.AddServiceDefaults();
-builder.AddGsvAuthentication();
-builder.AddGatewayAuthentication();
-builder.AddRedisClient("redis");
-builder.Services.AddControlPlaneClient();
-builder.AddRunPipeline();
-// Runs of instances with connectors call the buyer's tools through the Gateway's MCP endpoint.
-builder.AddMcpTools();
-// The Control Plane not answering (after retries) is a 503 the caller may retry, not a 500.
-builder.Services.AddExceptionHandler<ControlPlaneUnavailableHandler>();
-builder.Services.AddOpenApi();
+builder.AddGatewayServices();
 
 var app = builder.Build();
 
@@ -34,7 +18,5 @@ if (app.Environment.IsDevelopment())
 }
 
 app.MapDefaultEndpoints();
-app.MapRunsApi();
-app.MapMcpTools();
-
+app.MapGatewayApis();
 app.Run();

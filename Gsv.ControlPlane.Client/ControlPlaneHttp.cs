@@ -65,7 +65,6 @@ internal static class ControlPlaneHttp
 
         throw code switch
         {
-            "insufficient_credits" => new InsufficientCreditsException(detail, body, Long(body, "balance"), Long(body, "available")),
             "illegal_transition" => new IllegalTransitionException(detail, body),
             _ => new ControlPlaneProblemException(response.StatusCode, code, title, detail, body),
         };
@@ -73,7 +72,4 @@ internal static class ControlPlaneHttp
 
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static long Long(JsonElement? element, string name) =>
-        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) && value.TryGetInt64(out var n) ? n : 0;
 }

@@ -19,15 +19,6 @@ public class ControlPlaneProblemException(HttpStatusCode status, string code, st
     public JsonElement? Body { get; } = body;
 }
 
-/// <summary>402 <c>insufficient_credits</c>: the wallet cannot cover the hold.</summary>
-public sealed class InsufficientCreditsException(string? detail, JsonElement? body, long balance, long available)
-    : ControlPlaneProblemException(HttpStatusCode.PaymentRequired, "insufficient_credits", "Insufficient credits", detail, body)
-{
-    public long Balance { get; } = balance;
-
-    public long Available { get; } = available;
-}
-
 /// <summary>409 <c>illegal_transition</c>: the instance's lifecycle does not allow the requested state change.</summary>
 public sealed class IllegalTransitionException(string? detail, JsonElement? body)
     : ControlPlaneProblemException(HttpStatusCode.Conflict, "illegal_transition", "Illegal transition", detail, body);

@@ -41,5 +41,7 @@ public sealed record SellerFlowDto(string Name, string Label, string? Descriptio
 public sealed record SellerFlowUpload(string? Name, System.Text.Json.Nodes.JsonObject? Flow)
 {
     /// <summary>The largest export accepted (its JSON text): Langflow exports with every component's code stay far below.</summary>
-    public const int MaxBytes = 5 * 1024 * 1024;
+    public const int MaxMegabytes = 5;
+
+    public const int MaxBytes = MaxMegabytes * 1024 * 1024;
 }

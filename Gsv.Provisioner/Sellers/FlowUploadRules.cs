@@ -39,7 +39,7 @@ public static class FlowUploadRules
         }
         else if (Encoding.UTF8.GetByteCount(upload.Flow.ToJsonString()) > SellerFlowUpload.MaxBytes)
         {
-            errors["flow"] = [$"The export is larger than {SellerFlowUpload.MaxBytes / 1024 / 1024} MB."];
+            errors["flow"] = [$"The export is larger than {SellerFlowUpload.MaxMegabytes} MB."];
         }
         else if (GraphProblem(upload.Flow) is { } problem)
         {

@@ -33,6 +33,14 @@ internal static class ControlPlaneHttp
     public static async Task<ControlPlaneClient> GatewayClientAsync(PlatformFixture platform) =>
         new(platform.Identity.CreateClient("controlplane", await platform.Identity.GetServiceTokenAsync("gsv-gateway")));
 
+    /// <summary>A credit batch of one hold, as the Gateway sends when a run arrives alone.</summary>
+    public static Task<CreditBatchResult> HoldAsync(ControlPlaneClient gateway, BatchHold hold) =>
+        gateway.ApplyCreditBatchAsync(new CreditBatchRequest([], [hold]));
+
+    /// <summary>A credit batch of one settlement.</summary>
+    public static Task<CreditBatchResult> SettleAsync(ControlPlaneClient gateway, BatchSettlement settlement) =>
+        gateway.ApplyCreditBatchAsync(new CreditBatchRequest([settlement], []));
+
     /// <summary>
     /// Spends <paramref name="amount"/> as the Gateway does for a run: a credit batch holding it, then one capturing
     /// the hold. Returns the wallet after.
@@ -40,10 +48,9 @@ internal static class ControlPlaneHttp
     public static async Task<WalletDto> SpendAsync(ControlPlaneClient gateway, Guid workspaceId, Guid? instanceId, long amount)
     {
         var runId = Guid.NewGuid();
-        var held = (await gateway.ApplyCreditBatchAsync(new CreditBatchRequest([], [new BatchHold(runId, workspaceId, instanceId, amount)]))).Holds[0];
+        var held = (await HoldAsync(gateway, new BatchHold(runId, workspaceId, instanceId, amount))).Holds[0];
         Assert.True(held.Outcome == CreditOutcomes.Held, $"holding {amount}: {held.Outcome} {held.Detail}");
-        var captured = (await gateway.ApplyCreditBatchAsync(
-            new CreditBatchRequest([new BatchSettlement(runId, Capture: true, Amount: null, Run: null)], []))).Settlements[0];
+        var captured = (await SettleAsync(gateway, new BatchSettlement(runId, Capture: true, Amount: null, Run: null))).Settlements[0];
         Assert.Equal((CreditOutcomes.Captured, amount), (captured.Outcome, captured.Amount));
         return captured.Wallet!;
     }

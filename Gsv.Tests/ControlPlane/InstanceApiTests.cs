@@ -179,12 +179,6 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         Assert.Equal(("validation", HttpStatusCode.BadRequest), (empty.Code, empty.Status));
     }
 
-    private static Task<CreditBatchResult> HoldAsync(ControlPlaneClient gateway, BatchHold hold) =>
-        gateway.ApplyCreditBatchAsync(new CreditBatchRequest([], [hold]));
-
-    private static Task<CreditBatchResult> SettleAsync(ControlPlaneClient gateway, BatchSettlement settlement) =>
-        gateway.ApplyCreditBatchAsync(new CreditBatchRequest([settlement], []));
-
     [Fact]
     public async Task A_pending_user_found_by_email_is_claimed_on_first_login_with_that_verified_email()
     {

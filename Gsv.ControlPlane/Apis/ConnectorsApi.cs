@@ -3,7 +3,7 @@ using Gsv.ControlPlane.Connectors;
 using Gsv.ControlPlane.Data;
 using Gsv.ServiceDefaults.Authentication;
 using Gsv.ServiceDefaults.Problems;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gsv.ControlPlane.Apis;
 
@@ -19,45 +19,69 @@ public static class ConnectorsApi
 
     public static IEndpointRouteBuilder MapConnectorsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/connectors", (ConnectorCatalog catalog) => TypedResults.Ok(catalog.All.Select(ConnectorCatalog.ToDto).ToArray()))
-            .WithTags("Connectors").RequireAuthorization(GsvPolicies.Buyer);
+        app.MapGet("/api/v1/connectors", ListCatalog).WithTags("Connectors").RequireAuthorization(GsvPolicies.Buyer)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
 
         var instance = app.MapGroup("/api/v1/instances/{id:guid}").WithTags("Connectors")
-            .RequireAuthorization(GsvPolicies.Buyer).AddEndpointFilter(Caller.ResolveAsync).WithMetadata(new BodySizeLimit(BodySizeLimit.Command));
-        instance.MapGet("/connectors", async (Guid id, Caller caller, ControlPlaneDbContext db, ConnectorBindings bindings, CancellationToken ct) =>
-            await caller.FindInstanceAsync(db, id, ct) is { } found ? Results.Ok(await bindings.ListAsync(found, ct)) : NotFound(id));
-        instance.MapGet("/connectors/{key}", async (Guid id, string key, Caller caller, ControlPlaneDbContext db, ConnectorBindings bindings, CancellationToken ct) =>
-            await caller.FindInstanceAsync(db, id, ct) is { } found ? Results.Ok(await bindings.GetAsync(found, key, ct)) : NotFound(id));
-        instance.MapPut("/connectors/{key}", async (Guid id, string key, BindConnectorRequest request, Caller caller, ControlPlaneDbContext db,
-            ConnectorBindings bindings, CancellationToken ct) =>
-            await caller.FindInstanceAsync(db, id, ct) is { } found ? Results.Ok(await bindings.ConnectAsync(found, key, request, ct)) : NotFound(id));
-        instance.MapPost("/connectors/{key}/test", async (Guid id, string key, TestConnectorRequest? request, Caller caller, ControlPlaneDbContext db,
-            ConnectorBindings bindings, CancellationToken ct) =>
-            await caller.FindInstanceAsync(db, id, ct) is { } found ? Results.Ok(await bindings.TestAsync(found, key, request, ct)) : NotFound(id));
-        instance.MapDelete("/connectors/{key}", async (Guid id, string key, Caller caller, ControlPlaneDbContext db, ConnectorBindings bindings, CancellationToken ct) =>
-        {
-            if (await caller.FindInstanceAsync(db, id, ct) is not { } found)
-            {
-                return NotFound(id);
-            }
-
-            await bindings.RevokeAsync(found, key, ct);
-            return Results.NoContent();
-        });
-        instance.MapGet("/tool-calls", async (Guid id, int? limit, Caller caller, ControlPlaneDbContext db, ConnectorBindings bindings, CancellationToken ct) =>
-            limit is < 1 or > MaxAuditEntries
-                ? GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxAuditEntries}."] })
-                : await caller.FindInstanceAsync(db, id, ct) is { } found ? Results.Ok(await bindings.AuditAsync(found, limit ?? 50, ct)) : NotFound(id));
+            .RequireAuthorization(GsvPolicies.Buyer).AddEndpointFilter(Caller.ResolveAsync).WithMetadata(new BodySizeLimit(BodySizeLimit.Command))
+            .ProducesAccessProblems();
+        // An unknown connector key is a 404 too; a terminated instance or a concurrent bind a 409.
+        instance.MapGet("/connectors", ListBindingsAsync);
+        instance.MapGet("/connectors/{key}", GetBindingAsync);
+        instance.MapPut("/connectors/{key}", ConnectAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        instance.MapPost("/connectors/{key}/test", TestAsync).ProducesValidationProblem();
+        instance.MapDelete("/connectors/{key}", RevokeAsync);
+        instance.MapGet("/tool-calls", AuditAsync);
 
         var gateway = app.MapGroup("/internal/v1/instances/{id:guid}/tools").WithTags("Internal")
-            .RequireAuthorization(GsvPolicies.Service).RequireAuthorization(GsvPolicies.Gateway).WithMetadata(new BodySizeLimit(BodySizeLimit.Service));
-        gateway.MapGet("", async (Guid id, ToolCalls tools, CancellationToken ct) =>
-            await tools.ListAsync(id, ct) is { } list ? Results.Ok(list) : NotFound(id));
-        gateway.MapPost("/{name}/call", async (Guid id, string name, ToolCallRequest request, ToolCalls tools, CancellationToken ct) =>
-            Results.Ok(await tools.CallAsync(id, name, request, ct)));
+            .RequireAuthorization(GsvPolicies.Service).RequireAuthorization(GsvPolicies.Gateway).WithMetadata(new BodySizeLimit(BodySizeLimit.Service))
+            .ProducesAccessProblems();
+        gateway.MapGet("", ListToolsAsync);
+        gateway.MapPost("/{name}/call", CallToolAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static IResult NotFound(Guid id) => GsvProblems.NotFoundProblem($"Instance {id}");
+    private static Ok<ConnectorDto[]> ListCatalog(ConnectorCatalog catalog) => TypedResults.Ok(catalog.All.Select(ConnectorCatalog.ToDto).ToArray());
 
+    private static async Task<Results<Ok<IReadOnlyList<InstanceConnectorDto>>, NotFoundProblem>> ListBindingsAsync(
+        Guid id, Caller caller, ControlPlaneDbContext db, ConnectorBindings bindings, CancellationToken ct) =>
+        await caller.FindInstanceAsync(db, id, ct) is { } found ? TypedResults.Ok(await bindings.ListAsync(found, ct)) : NotFound(id);
+
+    private static async Task<Results<Ok<InstanceConnectorDto>, NotFoundProblem>> GetBindingAsync(
+        Guid id, string key, Caller caller, ControlPlaneDbContext db, ConnectorBindings bindings, CancellationToken ct) =>
+        await caller.FindInstanceAsync(db, id, ct) is { } found ? TypedResults.Ok(await bindings.GetAsync(found, key, ct)) : NotFound(id);
+
+    private static async Task<Results<Ok<InstanceConnectorDto>, NotFoundProblem>> ConnectAsync(
+        Guid id, string key, BindConnectorRequest request, Caller caller, ControlPlaneDbContext db, ConnectorBindings bindings, CancellationToken ct) =>
+        await caller.FindInstanceAsync(db, id, ct) is { } found ? TypedResults.Ok(await bindings.ConnectAsync(found, key, request, ct)) : NotFound(id);
+
+    private static async Task<Results<Ok<ConnectorTestResult>, NotFoundProblem>> TestAsync(
+        Guid id, string key, TestConnectorRequest? request, Caller caller, ControlPlaneDbContext db, ConnectorBindings bindings, CancellationToken ct) =>
+        await caller.FindInstanceAsync(db, id, ct) is { } found ? TypedResults.Ok(await bindings.TestAsync(found, key, request, ct)) : NotFound(id);
+
+    private static async Task<Results<NoContent, NotFoundProblem>> RevokeAsync(
+        Guid id, string key, Caller caller, ControlPlaneDbContext db, ConnectorBindings bindings, CancellationToken ct)
+    {
+        if (await caller.FindInstanceAsync(db, id, ct) is not { } found)
+        {
+            return NotFound(id);
+        }
+
+        await bindings.RevokeAsync(found, key, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ToolCallAuditDto>>, ValidationProblem, NotFoundProblem>> AuditAsync(
+        Guid id, int? limit, Caller caller, ControlPlaneDbContext db, ConnectorBindings bindings, CancellationToken ct) =>
+        limit is < 1 or > MaxAuditEntries
+            ? GsvProblems.Invalid("limit", $"limit must be between 1 and {MaxAuditEntries}.")
+            : await caller.FindInstanceAsync(db, id, ct) is { } found ? TypedResults.Ok(await bindings.AuditAsync(found, limit ?? 50, ct)) : NotFound(id);
+
+    private static async Task<Results<Ok<InstanceToolsDto>, NotFoundProblem>> ListToolsAsync(Guid id, ToolCalls tools, CancellationToken ct) =>
+        await tools.ListAsync(id, ct) is { } list ? TypedResults.Ok(list) : NotFound(id);
+
+    private static async Task<Ok<ToolCallResultDto>> CallToolAsync(Guid id, string name, ToolCallRequest request, ToolCalls tools, CancellationToken ct) =>
+        TypedResults.Ok(await tools.CallAsync(id, name, request, ct));
+
+    private static NotFoundProblem NotFound(Guid id) => GsvProblems.NotFoundProblem($"Instance {id}");
 }

@@ -28,10 +28,11 @@ public sealed partial class ControlPlaneExceptionHandler : IExceptionHandler
                 GsvProblems.PayloadTooLargeProblem(httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize),
             BadHttpRequestException bad => BadRequest(bad),
             // A body the JSON reader refused in a way the framework does not wrap (e.g. invalid UTF-8 in a string).
-            InvalidOperationException { InnerException: JsonException or DecoderFallbackException } or JsonException => Invalid("body", "The body is not valid UTF-8 JSON."),
+            InvalidOperationException { InnerException: JsonException or DecoderFallbackException } or JsonException =>
+                GsvProblems.Invalid("body", "The body is not valid UTF-8 JSON."),
             // The last line of defence for text the edge let through: the database refuses it, the caller is told why.
             DbUpdateException { InnerException: PostgresException { SqlState: "22001" or "22021" or "22P05" } } =>
-                Invalid("body", "A value is too long or contains characters that cannot be stored."),
+                GsvProblems.Invalid("body", "A value is too long or contains characters that cannot be stored."),
             _ => null,
         };
         if (problem is null)
@@ -55,28 +56,25 @@ public sealed partial class ControlPlaneExceptionHandler : IExceptionHandler
         {
             if (json.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
             {
-                return Invalid("body", "The JSON is nested too deeply.");
+                return GsvProblems.Invalid("body", "The JSON is nested too deeply.");
             }
 
             var field = json.Path is { Length: > 1 } path ? FreeText.Excerpt(path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path) : "body";
-            return Invalid(field, field == "body" ? "The body must be a JSON object." : "The value is missing, malformed or of the wrong type.");
+            return GsvProblems.Invalid(field, field == "body" ? "The body must be a JSON object." : "The value is missing, malformed or of the wrong type.");
         }
 
         if (bad.InnerException is DecoderFallbackException)
         {
-            return Invalid("body", "The body is not valid UTF-8 JSON.");
+            return GsvProblems.Invalid("body", "The body is not valid UTF-8 JSON.");
         }
 
         // "Failed to bind parameter "int? page" from "abc"." / "Required parameter "X request" was not provided…": the
         // framework's messages name the parameter but quote the input; only the name is kept.
         var name = ParameterName().Match(bad.Message) is { Success: true } match ? match.Groups["name"].Value : "request";
         return bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
-            ? Invalid("body", "A JSON object is required.")
-            : Invalid(name, $"'{name}' has a value of the wrong type or format.");
+            ? GsvProblems.Invalid("body", "A JSON object is required.")
+            : GsvProblems.Invalid(name, $"'{name}' has a value of the wrong type or format.");
     }
-
-    private static IResult Invalid(string field, string message) =>
-        GsvProblems.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
     [GeneratedRegex("""parameter "[^"]*?(?<name>\w+)"\s""")]
     private static partial Regex ParameterName();

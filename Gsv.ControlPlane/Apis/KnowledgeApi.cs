@@ -3,7 +3,7 @@ using Gsv.ControlPlane.Data;
 using Gsv.ControlPlane.Knowledge;
 using Gsv.ServiceDefaults.Authentication;
 using Gsv.ServiceDefaults.Problems;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gsv.ControlPlane.Apis;
 
@@ -19,15 +19,19 @@ public static class KnowledgeApi
     public static IEndpointRouteBuilder MapKnowledgeApi(this IEndpointRouteBuilder app)
     {
         var knowledge = app.MapGroup("/api/v1/instances/{id:guid}/knowledge").WithTags("Knowledge")
-            .RequireAuthorization(GsvPolicies.Buyer).AddEndpointFilter(Caller.ResolveAsync);
-        knowledge.MapPost("/documents", UploadAsync).WithMetadata(new BodySizeLimit(UploadBodyLimit)).DisableAntiforgery();
+            .RequireAuthorization(GsvPolicies.Buyer).AddEndpointFilter(Caller.ResolveAsync).ProducesAccessProblems()
+            // An instance whose offering has no knowledge, or whose dataset is not ready (409); RAGFlow down (503).
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        knowledge.MapPost("/documents", UploadAsync).WithMetadata(new BodySizeLimit(UploadBodyLimit)).DisableAntiforgery()
+            .Accepts<IFormFileCollection>("multipart/form-data").ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         knowledge.MapGet("/documents", ListAsync);
         knowledge.MapDelete("/documents/{documentId}", DeleteAsync);
-        knowledge.MapPost("/search", SearchAsync).WithMetadata(new BodySizeLimit(BodySizeLimit.Command));
+        knowledge.MapPost("/search", SearchAsync).WithMetadata(new BodySizeLimit(BodySizeLimit.Command)).ProducesValidationProblem();
         return app;
     }
 
-    private static async Task<IResult> UploadAsync(
+    private static async Task<Results<Created<List<KnowledgeDocumentDto>>, NotFoundProblem, ProblemHttpResult>> UploadAsync(
         Guid id, HttpRequest request, Caller caller, ControlPlaneDbContext db, KnowledgeService knowledge, CancellationToken cancellationToken)
     {
         if (await caller.FindInstanceAsync(db, id, cancellationToken) is not { } instance)
@@ -47,12 +51,12 @@ public static class KnowledgeApi
         return TypedResults.Created($"/api/v1/instances/{id}/knowledge/documents", documents);
     }
 
-    private static async Task<IResult> ListAsync(
+    private static async Task<Results<Ok<KnowledgeDocumentPageDto>, ValidationProblem, NotFoundProblem>> ListAsync(
         Guid id, int? page, int? pageSize, Caller caller, ControlPlaneDbContext db, KnowledgeService knowledge, CancellationToken cancellationToken)
     {
         if (page is < 1 || pageSize is < 1 or > 100)
         {
-            return GsvProblems.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["page must be at least 1 and pageSize between 1 and 100."] });
+            return GsvProblems.Invalid("page", "page must be at least 1 and pageSize between 1 and 100.");
         }
 
         return await caller.FindInstanceAsync(db, id, cancellationToken) is { } instance
@@ -60,7 +64,7 @@ public static class KnowledgeApi
             : GsvProblems.NotFoundProblem($"Instance {id}");
     }
 
-    private static async Task<IResult> DeleteAsync(
+    private static async Task<Results<NoContent, NotFoundProblem>> DeleteAsync(
         Guid id, string documentId, Caller caller, ControlPlaneDbContext db, KnowledgeService knowledge, CancellationToken cancellationToken)
     {
         if (await caller.FindInstanceAsync(db, id, cancellationToken) is not { } instance)
@@ -72,7 +76,7 @@ public static class KnowledgeApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> SearchAsync(
+    private static async Task<Results<Ok<KnowledgeSearchResultDto>, NotFoundProblem>> SearchAsync(
         Guid id, KnowledgeSearchRequest request, Caller caller, ControlPlaneDbContext db, KnowledgeService knowledge, CancellationToken cancellationToken) =>
         await caller.FindInstanceAsync(db, id, cancellationToken) is { } instance
             ? TypedResults.Ok(await knowledge.SearchAsync(instance, request, cancellationToken))

@@ -50,7 +50,7 @@ public static class RunsApi
         using var activity = GatewayTelemetry.Source.StartActivity("gateway.run");
         if (ReadStream(context.Request.Query) is not { } stream)
         {
-            await GatewayProblems.Validation("stream", "stream must be true or false, given once.").ExecuteAsync(context);
+            await GsvProblems.Invalid("stream", "stream must be true or false, given once.").ExecuteAsync(context);
             return;
         }
 

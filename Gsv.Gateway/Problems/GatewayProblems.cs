@@ -8,7 +8,4 @@ public static class GatewayProblems
     public const string TweakNotAllowed = "tweak_not_allowed";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string FlowTemplateUnavailable = "flow_template_unavailable";
-
-    public static IResult Validation(string field, string message) =>
-        GsvProblems.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }

@@ -123,10 +123,8 @@ public sealed partial class RunAdmission(
             var key = header.ToString();
             if (key.Length is 0 or > IdempotencyStore.MaxKeyLength || key.Any(char.IsControl))
             {
-                return Refuse(GsvProblems.ValidationProblem(new Dictionary<string, string[]>
-                {
-                    [IdempotencyStore.HeaderName] = [$"The Idempotency-Key must have 1 to {IdempotencyStore.MaxKeyLength} printable characters."],
-                }));
+                return Refuse(GsvProblems.Invalid(
+                    IdempotencyStore.HeaderName, $"The Idempotency-Key must have 1 to {IdempotencyStore.MaxKeyLength} printable characters."));
             }
 
             idempotent = new IdempotentRequest(IdempotencyStore.KeyOf(instanceId, key), body.Fingerprint(instanceId));

@@ -189,12 +189,12 @@ public static class RunRequestReader
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
-            return (null, GatewayProblems.Validation("tweaks", $"Tweaks must be an object of components, not {Describe(value.ValueKind)}."));
+            return (null, GsvProblems.Invalid("tweaks", $"Tweaks must be an object of components, not {Describe(value.ValueKind)}."));
         }
 
         if (value.GetRawText().Length > MaxTweaksBytes)
         {
-            return (null, GatewayProblems.Validation("tweaks", $"Tweaks may have at most {MaxTweaksBytes} characters of JSON."));
+            return (null, GsvProblems.Invalid("tweaks", $"Tweaks may have at most {MaxTweaksBytes} characters of JSON."));
         }
 
         var components = new HashSet<string>(StringComparer.Ordinal);
@@ -203,12 +203,12 @@ public static class RunRequestReader
             var name = "tweaks." + FreeText.Excerpt(component.Name);
             if (component.Name.Length == 0 || !components.Add(component.Name))
             {
-                return (null, GatewayProblems.Validation(name, "Each component may be tweaked once, under a non-empty id."));
+                return (null, GsvProblems.Invalid(name, "Each component may be tweaked once, under a non-empty id."));
             }
 
             if (component.Value.ValueKind != JsonValueKind.Object)
             {
-                return (null, GatewayProblems.Validation(name, "Tweaks map a component id to an object of field values."));
+                return (null, GsvProblems.Invalid(name, "Tweaks map a component id to an object of field values."));
             }
 
             var fields = new HashSet<string>(StringComparer.Ordinal);
@@ -216,12 +216,12 @@ public static class RunRequestReader
             {
                 if (!fields.Add(field.Name))
                 {
-                    return (null, GatewayProblems.Validation(name, "Each field of a component may be tweaked once."));
+                    return (null, GsvProblems.Invalid(name, "Each field of a component may be tweaked once."));
                 }
 
                 if (field.Value.ValueKind == JsonValueKind.String && !TryGetString(field.Value, out _))
                 {
-                    return (null, GatewayProblems.Validation(name, "A tweak value is not valid Unicode text."));
+                    return (null, GsvProblems.Invalid(name, "A tweak value is not valid Unicode text."));
                 }
             }
         }
@@ -265,7 +265,7 @@ public static class RunRequestReader
         _ => "an object",
     };
 
-    private static RunRequestRead Invalid(string field, string message) => new(null, GatewayProblems.Validation(field, message));
+    private static RunRequestRead Invalid(string field, string message) => new(null, GsvProblems.Invalid(field, message));
 
     private static RunRequestRead Refuse(IResult problem) => new(null, problem);
 }

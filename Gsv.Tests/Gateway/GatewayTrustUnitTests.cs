@@ -10,6 +10,7 @@ using Gsv.Langflow;
 using Gsv.Tests.Langflow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -19,7 +20,13 @@ namespace Gsv.Tests.Gateway;
 /// <summary>The gateway's defences that need no platform: run bodies, tweak allow-lists, bounded caches, key lookup budgets.</summary>
 public sealed class GatewayTrustUnitTests
 {
-    private static ProblemHttpResult ProblemOf(RunRequestRead read) => Assert.IsType<ProblemHttpResult>(read.Problem);
+    /// <summary>The problem a read refused with: a 400 naming fields (<see cref="ValidationProblem"/>) or another status.</summary>
+    private static (int? StatusCode, ProblemDetails ProblemDetails) ProblemOf(RunRequestRead read) => read.Problem switch
+    {
+        ProblemHttpResult problem => (problem.StatusCode, problem.ProblemDetails),
+        ValidationProblem validation => (validation.StatusCode, validation.ProblemDetails),
+        var other => throw new Xunit.Sdk.XunitException($"Not a problem: {other}"),
+    };
 
     private static RunRequestRead Parse(string json) => RunRequestReader.Parse(Encoding.UTF8.GetBytes(json));
 

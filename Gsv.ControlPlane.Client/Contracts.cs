@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Gsv.ControlPlane.Client;
 
 // Shapes of docs/controlplane-api.md. The Control Plane serializes these very records, so client and server agree.
@@ -146,39 +148,83 @@ public sealed record GrantResult(Guid EntryId, bool Created, WalletDto Wallet);
 public sealed record BatchHold(Guid RunId, Guid WorkspaceId, Guid? InstanceId, long Amount);
 
 /// <summary>
-/// One settlement of a credit batch, idempotent on <c>RunId</c>.
-/// <list type="bullet">
-/// <item>Without <c>HoldId</c> (or with the run's own id): capture the run's hold (what it still holds, or <c>Amount</c>)
-/// or release it, which closes it, and record the finished run (its <c>CreditsCharged</c> is set to what was captured).
-/// A shared hold is closed this way too, under its own id: what is left of it is captured or released.</item>
-/// <item>With <c>HoldId</c>, a shared hold (made ahead for several runs), which stays open: with <c>Run</c>, the run is
-/// recorded and, when captured, charged <c>Amount</c> from that hold; without it, <c>Amount</c> of the hold is released
-/// (credits no run will take), <c>RunId</c> then being a fresh id for that release.</item>
-/// </list>
+/// One settlement of a credit batch, idempotent on <c>RunId</c>; its JSON names its kind (<c>"kind": "close"</c>…).
+/// Settlements free or charge credits already held; a batch applies them before its holds.
 /// </summary>
-public sealed record BatchSettlement(Guid RunId, bool Capture, long? Amount, RunDto? Run, Guid? HoldId = null);
-
-/// <summary>Settlements (applied first: they free credits) and holds, in one transaction of the Control Plane.</summary>
-public sealed record CreditBatchRequest(IReadOnlyList<BatchSettlement> Settlements, IReadOnlyList<BatchHold> Holds);
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(CloseHold), "close")]
+[JsonDerivedType(typeof(ChargeFromHold), "charge_from_hold")]
+[JsonDerivedType(typeof(RecordFailedRun), "record_failed")]
+[JsonDerivedType(typeof(ReleasePart), "release_part")]
+public abstract record CreditSettlement(Guid RunId)
+{
+    /// <summary>The hold the settlement applies to.</summary>
+    [JsonIgnore]
+    public abstract Guid SettledHold { get; }
+}
 
 /// <summary>
-/// What became of one item, in request order: <see cref="CreditOutcomes"/>; <c>Amount</c> is what is held (hold) or
-/// charged (settlement); <c>Wallet</c> is the workspace's wallet after the batch.
+/// Closes hold <c>RunId</c> (a run's own, or one made ahead): captures <c>Amount</c> (default: all it still holds) and
+/// releases the rest, or releases it all. With <c>Run</c>, the run is recorded, charged what was captured.
 /// </summary>
-public sealed record CreditBatchItemResult(Guid RunId, string Outcome, long Amount, WalletDto? Wallet, string? Detail);
+public sealed record CloseHold(Guid RunId, bool Capture, long? Amount = null, RunDto? Run = null) : CreditSettlement(RunId)
+{
+    public override Guid SettledHold => RunId;
+}
+
+/// <summary>Charges run <c>RunId</c> its price (<c>Amount</c>) from shared hold <c>HoldId</c>, which stays open, and records the run.</summary>
+public sealed record ChargeFromHold(Guid RunId, Guid HoldId, long Amount, RunDto Run) : CreditSettlement(RunId)
+{
+    public override Guid SettledHold => HoldId;
+}
+
+/// <summary>Records run <c>RunId</c>, which took a share of shared hold <c>HoldId</c> but is not charged (it failed); the share goes back with the hold.</summary>
+public sealed record RecordFailedRun(Guid RunId, Guid HoldId, RunDto Run) : CreditSettlement(RunId)
+{
+    public override Guid SettledHold => HoldId;
+}
+
+/// <summary>Releases <c>Amount</c> of shared hold <c>HoldId</c> (shares no run will take), which stays open; <c>RunId</c> is a fresh id for this release.</summary>
+public sealed record ReleasePart(Guid RunId, Guid HoldId, long Amount) : CreditSettlement(RunId)
+{
+    public override Guid SettledHold => HoldId;
+}
+
+/// <summary>Settlements (applied first: they free credits) and holds, in one transaction of the Control Plane.</summary>
+public sealed record CreditBatchRequest(IReadOnlyList<CreditSettlement> Settlements, IReadOnlyList<BatchHold> Holds);
+
+/// <summary>
+/// What became of one item, in request order; <c>Amount</c> is what is held (hold) or charged (settlement);
+/// <c>Wallet</c> is the workspace's wallet after the batch.
+/// </summary>
+public sealed record CreditBatchItemResult(Guid RunId, CreditOutcome Outcome, long Amount, WalletDto? Wallet, string? Detail);
 
 public sealed record CreditBatchResult(IReadOnlyList<CreditBatchItemResult> Settlements, IReadOnlyList<CreditBatchItemResult> Holds);
 
 /// <summary>Outcomes of a credit batch item; the refusals use the Control Plane's problem codes.</summary>
-public static class CreditOutcomes
+[JsonConverter(typeof(JsonStringEnumConverter<CreditOutcome>))]
+public enum CreditOutcome
 {
-    public const string Held = "held";
-    public const string Captured = "captured";
-    public const string Released = "released";
-    public const string InsufficientCredits = "insufficient_credits";
-    public const string NotFound = "not_found";
-    public const string Conflict = "conflict";
-    public const string Invalid = "validation";
+    [JsonStringEnumMemberName("held")]
+    Held,
+
+    [JsonStringEnumMemberName("captured")]
+    Captured,
+
+    [JsonStringEnumMemberName("released")]
+    Released,
+
+    [JsonStringEnumMemberName("insufficient_credits")]
+    InsufficientCredits,
+
+    [JsonStringEnumMemberName("not_found")]
+    NotFound,
+
+    [JsonStringEnumMemberName("conflict")]
+    Conflict,
+
+    [JsonStringEnumMemberName("validation")]
+    Invalid,
 }
 
 /// <summary>What every instance API key starts with (the Control Plane issues them; the Gateway recognizes them).</summary>

@@ -30,6 +30,10 @@ public sealed partial class ControlPlaneExceptionHandler : IExceptionHandler
             // A body the JSON reader refused in a way the framework does not wrap (e.g. invalid UTF-8 in a string).
             InvalidOperationException { InnerException: JsonException or DecoderFallbackException } or JsonException =>
                 GsvProblems.Invalid("body", "The body is not valid UTF-8 JSON."),
+            // A polymorphic item (a credit settlement) without its "kind": System.Text.Json cannot pick its type.
+            NotSupportedException { Source: "System.Text.Json" } unsupported => GsvProblems.Invalid(
+                JsonPath().Match(unsupported.Message) is { Success: true } path ? FreeText.Excerpt(path.Groups["path"].Value) : "body",
+                "A settlement needs its \"kind\": close, charge_from_hold, record_failed or release_part."),
             // The last line of defence for text the edge let through: the database refuses it, the caller is told why.
             DbUpdateException { InnerException: PostgresException { SqlState: "22001" or "22021" or "22P05" } } =>
                 GsvProblems.Invalid("body", "A value is too long or contains characters that cannot be stored."),
@@ -78,4 +82,8 @@ public sealed partial class ControlPlaneExceptionHandler : IExceptionHandler
 
     [GeneratedRegex("""parameter "[^"]*?(?<name>\w+)"\s""")]
     private static partial Regex ParameterName();
+
+    /// <summary>The JSON path in System.Text.Json's messages (<c>Path: $.settlements[0] | LineNumber…</c>), without the <c>$.</c>.</summary>
+    [GeneratedRegex("""Path: \$\.?(?<path>[^\s|]+)""")]
+    private static partial Regex JsonPath();
 }

@@ -263,7 +263,7 @@ public static class InternalApi
 
     private static async Task<Results<Created<RunDto>, Ok<RunDto>, ValidationProblem, NotFoundProblem>> RecordRunAsync(RunDto request, ControlPlaneDbContext db, CancellationToken cancellationToken)
     {
-        if (LedgerService.RunRecordProblem(request) is { } problem)
+        if (CreditBatchRules.RunRecordProblem(request) is { } problem)
         {
             return GsvProblems.Invalid("status", problem);
         }

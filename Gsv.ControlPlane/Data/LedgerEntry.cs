@@ -37,4 +37,13 @@ public sealed class LedgerEntry
     public Guid? RunId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>A new entry, with a time-ordered id (<paramref name="id"/> when the key already names it).</summary>
+    public static LedgerEntry New(
+        Guid workspaceId, string kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, string? grantKind = null,
+        Guid? id = null) => new()
+    {
+        Id = id ?? Guid.CreateVersion7(now), WorkspaceId = workspaceId, Kind = kind, GrantKind = grantKind, Amount = amount, Reason = reason,
+        IdempotencyKey = idempotencyKey, RunId = runId, CreatedAt = now,
+    };
 }

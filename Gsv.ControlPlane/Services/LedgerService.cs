@@ -101,18 +101,10 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
     private LedgerEntry Append(
         Guid workspaceId, string kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, string? grantKind = null)
     {
-        var entry = NewEntry(workspaceId, kind, amount, idempotencyKey, reason, runId, now, grantKind);
+        var entry = LedgerEntry.New(workspaceId, kind, amount, idempotencyKey, reason, runId, now, grantKind);
         db.LedgerEntries.Add(entry);
         return entry;
     }
-
-    private static LedgerEntry NewEntry(
-        Guid workspaceId, string kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, string? grantKind = null) =>
-        new()
-        {
-            Id = Guid.CreateVersion7(now), WorkspaceId = workspaceId, Kind = kind, GrantKind = grantKind, Amount = amount, Reason = reason,
-            IdempotencyKey = idempotencyKey, RunId = runId, CreatedAt = now,
-        };
 
     /// <summary>
     /// Saves the wallet's change (in the open transaction, under its lock) with the crossings it causes and the emails

@@ -31,7 +31,7 @@ public sealed partial class CreditBatcher(
     public int UnsettledCount => _unsettled.Count;
 
     /// <summary>
-    /// Holds the run's credits; the outcome is <see cref="CreditOutcomes.Held"/> or a refusal (insufficient credits…).
+    /// Holds the run's credits; the outcome is <see cref="CreditOutcome.Held"/> or a refusal (insufficient credits…).
     /// A hold goes in the next batch at once: a run waits for it, or will soon (a hold made ahead).
     /// </summary>
     public Task<CreditBatchItemResult> HoldAsync(BatchHold hold) => Enqueue(new Pending(hold, null, Urgent: true));
@@ -41,14 +41,14 @@ public sealed partial class CreditBatcher(
     /// <paramref name="urgent"/> settlement goes in the next batch at once; others may wait
     /// <see cref="GatewayOptions.CreditBatchLinger"/> for company.
     /// </summary>
-    public Task<CreditBatchItemResult> SettleAsync(BatchSettlement settlement, bool urgent = true) => Enqueue(new Pending(null, settlement, urgent));
+    public Task<CreditBatchItemResult> SettleAsync(CreditSettlement settlement, bool urgent = true) => Enqueue(new Pending(null, settlement, urgent));
 
     /// <summary>
     /// Settles without the caller waiting: retried while its batches fail (<see cref="GatewayOptions.SettlementRetryDelays"/>), then
     /// logged (the task fails); <paramref name="settled"/> sees the outcome. An outcome other than captured or released
     /// is logged as an error.
     /// </summary>
-    public Task<CreditBatchItemResult> SettleInBackground(BatchSettlement settlement, Action<CreditBatchItemResult>? settled = null)
+    public Task<CreditBatchItemResult> SettleInBackground(CreditSettlement settlement, Action<CreditBatchItemResult>? settled = null)
     {
         var task = SettleWithRetriesAsync(settlement, settled);
         _unsettled[settlement.RunId] = task;
@@ -136,23 +136,24 @@ public sealed partial class CreditBatcher(
         await Task.WhenAll(sends);
     }
 
-    private async Task<CreditBatchItemResult> SettleWithRetriesAsync(BatchSettlement settlement, Action<CreditBatchItemResult>? settled)
+    private async Task<CreditBatchItemResult> SettleWithRetriesAsync(CreditSettlement settlement, Action<CreditBatchItemResult>? settled)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 var result = await SettleAsync(settlement, urgent: false);
-                if (result.Outcome == CreditOutcomes.Invalid && settlement.Run is not null)
+                if (result.Outcome == CreditOutcome.Invalid && settlement is CloseHold { Run: not null } close)
                 {
-                    // The run record was refused: the credits must still be settled, so without it (logged).
+                    // The run record was refused: the run's own hold must still be settled, so without it (logged). A
+                    // share's charge needs its record: refused, the share goes back with its hold.
                     LogSettlementRefused(logger, settlement.RunId, result.Outcome, result.Detail);
-                    settlement = settlement with { Run = null };
+                    settlement = close with { Run = null };
                     attempt--;
                     continue;
                 }
 
-                if (result.Outcome is not (CreditOutcomes.Captured or CreditOutcomes.Released))
+                if (result.Outcome is not (CreditOutcome.Captured or CreditOutcome.Released))
                 {
                     LogSettlementRefused(logger, settlement.RunId, result.Outcome, result.Detail);
                 }
@@ -238,7 +239,7 @@ public sealed partial class CreditBatcher(
         }
     }
 
-    private sealed record Pending(BatchHold? Hold, BatchSettlement? Settlement, bool Urgent)
+    private sealed record Pending(BatchHold? Hold, CreditSettlement? Settlement, bool Urgent)
     {
         public TaskCompletionSource<CreditBatchItemResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -259,5 +260,5 @@ public sealed partial class CreditBatcher(
     private static partial void LogUnsettledAtShutdown(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The Control Plane refused the settlement of run {RunId} ({Outcome}): {Detail}")]
-    private static partial void LogSettlementRefused(ILogger logger, Guid runId, string outcome, string? detail);
+    private static partial void LogSettlementRefused(ILogger logger, Guid runId, CreditOutcome outcome, string? detail);
 }

@@ -2,10 +2,10 @@ using Gsv.ControlPlane.Client;
 
 namespace Gsv.Gateway.Credits;
 
-/// <summary>The outcome of a run's hold: <see cref="CreditOutcomes.Held"/> for run <c>RunId</c>, or a refusal with the wallet.</summary>
-public sealed record CreditHold(Guid RunId, string Outcome, WalletDto? Wallet, string? Detail)
+/// <summary>The outcome of a run's hold: <see cref="CreditOutcome.Held"/> for run <c>RunId</c>, or a refusal with the wallet.</summary>
+public sealed record CreditHold(Guid RunId, CreditOutcome Outcome, WalletDto? Wallet, string? Detail)
 {
-    public bool Held => Outcome == CreditOutcomes.Held;
+    public bool Held => Outcome == CreditOutcome.Held;
 
     /// <summary>Where the credits are held: the workspace and pool, and the hold made ahead whose share the run took (if any).</summary>
     internal HoldSource? Source { get; init; }

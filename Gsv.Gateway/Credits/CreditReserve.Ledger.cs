@@ -11,7 +11,7 @@ public sealed partial class CreditReserve
         var (result, error) = await HoldAsync(workspace, command.RunId, command.Pool, command.Amount);
         (waiter.Hold, waiter.Error) = (result is null ? null : new CreditHold(command.RunId, result.Outcome, result.Wallet, result.Detail)
         {
-            Source = result.Outcome == CreditOutcomes.Held ? new(workspace, command.Pool, null) : null,
+            Source = result.Outcome == CreditOutcome.Held ? new(workspace, command.Pool, null) : null,
         }, error);
         Apply(workspace, (w, now, commands) => w.HoldAnswered(now, command.Ticket, AnswerOf(result), commands), evenIfForgotten: true);
     }
@@ -41,8 +41,8 @@ public sealed partial class CreditReserve
     private static HoldAnswer AnswerOf(CreditBatchItemResult? result) => result?.Outcome switch
     {
         null => HoldAnswer.Failed,
-        CreditOutcomes.Held => HoldAnswer.Held,
-        CreditOutcomes.InsufficientCredits => HoldAnswer.InsufficientCredits,
+        CreditOutcome.Held => HoldAnswer.Held,
+        CreditOutcome.InsufficientCredits => HoldAnswer.InsufficientCredits,
         _ => HoldAnswer.Refused,
     };
 
@@ -52,9 +52,9 @@ public sealed partial class CreditReserve
         var close = command.Kind == CreditCommandKind.Close;
         try
         {
-            var settlement = close
-                ? new BatchSettlement(command.HoldId, Capture: false, Amount: null, Run: null)
-                : new BatchSettlement(Guid.CreateVersion7(), Capture: false, command.Amount, Run: null, command.HoldId);
+            CreditSettlement settlement = close
+                ? new CloseHold(command.HoldId, Capture: false)
+                : new ReleasePart(Guid.CreateVersion7(), command.HoldId, command.Amount);
             Observe(workspace, await batcher.SettleAsync(settlement, command.Urgent));
         }
         catch (Exception exception)
@@ -76,7 +76,7 @@ public sealed partial class CreditReserve
     }
 
     /// <summary>Settles a run that took a share (retried by the batcher), then tells its hold, which closes after its last run.</summary>
-    private async Task SettleShareAsync(Workspace workspace, BatchSettlement settlement)
+    private async Task SettleShareAsync(Workspace workspace, CreditSettlement settlement)
     {
         try
         {
@@ -87,7 +87,7 @@ public sealed partial class CreditReserve
             // Given up and logged by the batcher: the run's share is released when the hold closes.
         }
 
-        Apply(workspace, (w, _, commands) => w.ShareSettled(settlement.HoldId!.Value, commands), evenIfForgotten: true);
+        Apply(workspace, (w, _, commands) => w.ShareSettled(settlement.SettledHold, commands), evenIfForgotten: true);
     }
 
     private void Observe(Workspace workspace, CreditBatchItemResult result)

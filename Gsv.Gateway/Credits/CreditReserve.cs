@@ -47,7 +47,7 @@ public sealed partial class CreditReserve(
     {
         if (hold.Source is not { } source)
         {
-            batcher.SettleInBackground(new BatchSettlement(hold.RunId, capture, Amount: null, record));
+            batcher.SettleInBackground(new CloseHold(hold.RunId, capture, Run: record));
             return;
         }
 
@@ -55,11 +55,14 @@ public sealed partial class CreditReserve(
         Apply(workspace, (w, now, _) => w.RunEnded(now, source.Pool), evenIfForgotten: true);
         if (source.SharedHoldId is not { } holdId)
         {
-            batcher.SettleInBackground(new BatchSettlement(hold.RunId, capture, Amount: null, record), result => Observe(workspace, result));
+            batcher.SettleInBackground(new CloseHold(hold.RunId, capture, Run: record), result => Observe(workspace, result));
             return;
         }
 
-        _ = SettleShareAsync(workspace, new BatchSettlement(hold.RunId, capture, capture ? source.Pool.Price : null, record, holdId));
+        CreditSettlement settlement = capture
+            ? new ChargeFromHold(hold.RunId, holdId, source.Pool.Price, record)
+            : new RecordFailedRun(hold.RunId, holdId, record);
+        _ = SettleShareAsync(workspace, settlement);
     }
 
     /// <summary>The workspace's credits once the runs in progress are charged, and whether that is low (<see cref="WorkspaceCredits.Projected"/>).</summary>
@@ -176,7 +179,7 @@ public sealed partial class CreditReserve(
         {
             case CreditCommandKind.Grant:
                 metrics.CreditHold(ready: true);
-                Complete(command.Ticket, new CreditHold(command.RunId, CreditOutcomes.Held, null, null) { Source = new(workspace, command.Pool, command.HoldId) });
+                Complete(command.Ticket, new CreditHold(command.RunId, CreditOutcome.Held, null, null) { Source = new(workspace, command.Pool, command.HoldId) });
                 break;
             case CreditCommandKind.Answer:
                 Answer(command.Ticket);

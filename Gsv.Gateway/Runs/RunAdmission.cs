@@ -165,7 +165,7 @@ public sealed partial class RunAdmission(
             if (!hold.Held)
             {
                 await AbandonAsync(idempotent, runId);
-                if (hold.Outcome != CreditOutcomes.InsufficientCredits)
+                if (hold.Outcome != CreditOutcome.InsufficientCredits)
                 {
                     throw new InvalidOperationException($"The Control Plane refused the hold of run {runId} ({hold.Outcome}): {hold.Detail}");
                 }

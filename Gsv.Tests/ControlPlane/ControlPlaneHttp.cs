@@ -38,7 +38,7 @@ internal static class ControlPlaneHttp
         gateway.ApplyCreditBatchAsync(new CreditBatchRequest([], [hold]));
 
     /// <summary>A credit batch of one settlement.</summary>
-    public static Task<CreditBatchResult> SettleAsync(ControlPlaneClient gateway, BatchSettlement settlement) =>
+    public static Task<CreditBatchResult> SettleAsync(ControlPlaneClient gateway, CreditSettlement settlement) =>
         gateway.ApplyCreditBatchAsync(new CreditBatchRequest([settlement], []));
 
     /// <summary>
@@ -49,9 +49,9 @@ internal static class ControlPlaneHttp
     {
         var runId = Guid.NewGuid();
         var held = (await HoldAsync(gateway, new BatchHold(runId, workspaceId, instanceId, amount))).Holds[0];
-        Assert.True(held.Outcome == CreditOutcomes.Held, $"holding {amount}: {held.Outcome} {held.Detail}");
-        var captured = (await SettleAsync(gateway, new BatchSettlement(runId, Capture: true, Amount: null, Run: null))).Settlements[0];
-        Assert.Equal((CreditOutcomes.Captured, amount), (captured.Outcome, captured.Amount));
+        Assert.True(held.Outcome == CreditOutcome.Held, $"holding {amount}: {held.Outcome} {held.Detail}");
+        var captured = (await SettleAsync(gateway, new CloseHold(runId, Capture: true))).Settlements[0];
+        Assert.Equal((CreditOutcome.Captured, amount), (captured.Outcome, captured.Amount));
         return captured.Wallet!;
     }
 

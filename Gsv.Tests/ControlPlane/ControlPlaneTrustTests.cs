@@ -153,7 +153,7 @@ public sealed class ControlPlaneTrustTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Forbidden, (await provisioner.PostAsJsonAsync("/internal/v1/credits/batch", batch, Json)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await provisioner.PostAsJsonAsync("/internal/v1/api-keys/resolve", new { key = "gsv_x" }, Json)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await provisioner.PostAsJsonAsync($"/internal/v1/wallets/{workspaceId}/grants", grant, Json)).StatusCode);
-        Assert.Equal(CreditOutcomes.Held, (await new ControlPlaneClient(gateway).ApplyCreditBatchAsync(batch)).Holds.Single().Outcome);
+        Assert.Equal(CreditOutcome.Held, (await new ControlPlaneClient(gateway).ApplyCreditBatchAsync(batch)).Holds.Single().Outcome);
     }
 
     [Fact]

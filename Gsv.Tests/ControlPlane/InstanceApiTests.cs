@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Gsv.ControlPlane.Client;
 using Gsv.Tests.Infrastructure;
 using static Gsv.Tests.ControlPlane.ControlPlaneHttp;
@@ -149,20 +150,20 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         var gateway = await GatewayClientAsync(platform);
         var runId = Guid.NewGuid();
         var hold = (await HoldAsync(gateway, new BatchHold(runId, owner.WorkspaceId, null, 8))).Holds[0];
-        Assert.Equal((CreditOutcomes.Held, 10L, 8L, 2L), (hold.Outcome, hold.Wallet!.Balance, hold.Wallet.Held, hold.Wallet.Available));
+        Assert.Equal((CreditOutcome.Held, 10L, 8L, 2L), (hold.Outcome, hold.Wallet!.Balance, hold.Wallet.Held, hold.Wallet.Available));
         var refused = (await HoldAsync(gateway, new BatchHold(Guid.NewGuid(), owner.WorkspaceId, null, 3))).Holds[0];
-        Assert.Equal((CreditOutcomes.InsufficientCredits, 10L, 2L), (refused.Outcome, refused.Wallet!.Balance, refused.Wallet.Available));
+        Assert.Equal((CreditOutcome.InsufficientCredits, 10L, 2L), (refused.Outcome, refused.Wallet!.Balance, refused.Wallet.Available));
 
-        var captured = (await SettleAsync(gateway, new BatchSettlement(runId, Capture: true, 5, null))).Settlements[0];
-        Assert.Equal((CreditOutcomes.Captured, 5L, 5L, 0L), (captured.Outcome, captured.Amount, captured.Wallet!.Balance, captured.Wallet.Held));
-        Assert.Equal(5, (await SettleAsync(gateway, new BatchSettlement(runId, Capture: true, null, null))).Settlements[0].Amount); // replayed
+        var captured = (await SettleAsync(gateway, new CloseHold(runId, Capture: true, 5, null))).Settlements[0];
+        Assert.Equal((CreditOutcome.Captured, 5L, 5L, 0L), (captured.Outcome, captured.Amount, captured.Wallet!.Balance, captured.Wallet.Held));
+        Assert.Equal(5, (await SettleAsync(gateway, new CloseHold(runId, Capture: true, null, null))).Settlements[0].Amount); // replayed
         Assert.Equal((2L, false), (captured.Wallet.LowThreshold, captured.Wallet.Low)); // 20% of the 10-credit purchase
-        Assert.Equal(CreditOutcomes.Conflict, (await SettleAsync(gateway, new BatchSettlement(runId, Capture: false, null, null))).Settlements[0].Outcome);
+        Assert.Equal(CreditOutcome.Conflict, (await SettleAsync(gateway, new CloseHold(runId, Capture: false, null, null))).Settlements[0].Outcome);
 
         var release = Guid.NewGuid();
         await HoldAsync(gateway, new BatchHold(release, owner.WorkspaceId, null, 5));
-        var released = (await SettleAsync(gateway, new BatchSettlement(release, Capture: false, null, null))).Settlements[0];
-        Assert.Equal((CreditOutcomes.Released, 0L), (released.Outcome, released.Amount));
+        var released = (await SettleAsync(gateway, new CloseHold(release, Capture: false, null, null))).Settlements[0];
+        Assert.Equal((CreditOutcome.Released, 0L), (released.Outcome, released.Amount));
         Assert.Equal((5L, 0L), ((await service.GetWalletAsync(owner.WorkspaceId))!.Balance, (await service.GetWalletAsync(owner.WorkspaceId))!.Held));
 
         var bad = await Assert.ThrowsAsync<ControlPlaneProblemException>(() =>
@@ -172,11 +173,23 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         // The batch endpoint the gateway uses: one call, one outcome per item; an empty batch is a 400.
         var batched = Guid.NewGuid();
         var batch = await gateway.ApplyCreditBatchAsync(new CreditBatchRequest([], [new BatchHold(batched, owner.WorkspaceId, null, 5), new BatchHold(Guid.NewGuid(), owner.WorkspaceId, null, 1)]));
-        Assert.Equal([CreditOutcomes.Held, CreditOutcomes.InsufficientCredits], batch.Holds.Select(h => h.Outcome));
-        var settled = await gateway.ApplyCreditBatchAsync(new CreditBatchRequest([new BatchSettlement(batched, Capture: true, 4, null)], []));
-        Assert.Equal((CreditOutcomes.Captured, 4L, 1L, 0L), (settled.Settlements[0].Outcome, settled.Settlements[0].Amount, settled.Settlements[0].Wallet!.Balance, settled.Settlements[0].Wallet!.Held));
+        Assert.Equal([CreditOutcome.Held, CreditOutcome.InsufficientCredits], batch.Holds.Select(h => h.Outcome));
+        var settled = await gateway.ApplyCreditBatchAsync(new CreditBatchRequest([new CloseHold(batched, Capture: true, 4, null)], []));
+        Assert.Equal((CreditOutcome.Captured, 4L, 1L, 0L), (settled.Settlements[0].Outcome, settled.Settlements[0].Amount, settled.Settlements[0].Wallet!.Balance, settled.Settlements[0].Wallet!.Held));
         var empty = await Assert.ThrowsAsync<ControlPlaneProblemException>(() => gateway.ApplyCreditBatchAsync(new CreditBatchRequest([], [])));
         Assert.Equal(("validation", HttpStatusCode.BadRequest), (empty.Code, empty.Status));
+
+        // Each settlement names its kind: one without a kind, or of an unknown kind, is a 400 and changes nothing.
+        using var raw = platform.Identity.CreateClient("controlplane", await platform.Identity.GetServiceTokenAsync("gsv-gateway"));
+        var open = Guid.NewGuid();
+        await HoldAsync(gateway, new BatchHold(open, owner.WorkspaceId, null, 1));
+        foreach (var item in new[] { $$"""{"runId":"{{open}}","capture":false}""", $$"""{"kind":"refund","runId":"{{open}}"}""" })
+        {
+            using var body = new StringContent($$"""{"settlements":[{{item}}],"holds":[]}""", Encoding.UTF8, "application/json");
+            await AssertProblemAsync(await raw.PostAsync("/internal/v1/credits/batch", body), HttpStatusCode.BadRequest, "validation");
+        }
+
+        Assert.Equal((1L, 1L), ((await service.GetWalletAsync(owner.WorkspaceId))!.Balance, (await service.GetWalletAsync(owner.WorkspaceId))!.Held));
     }
 
     [Fact]

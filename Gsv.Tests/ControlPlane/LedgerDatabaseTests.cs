@@ -167,19 +167,19 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         // Five holds of 1 on 3 credits, in order: the first three are held.
         var first = await ledger.ApplyBatchAsync(new CreditBatchRequest([], [.. runs.Take(5).Select(r => new BatchHold(r, workspaceId, null, 1))]));
         Assert.Equal(
-            [CreditOutcomes.Held, CreditOutcomes.Held, CreditOutcomes.Held, CreditOutcomes.InsufficientCredits, CreditOutcomes.InsufficientCredits],
+            [CreditOutcome.Held, CreditOutcome.Held, CreditOutcome.Held, CreditOutcome.InsufficientCredits, CreditOutcome.InsufficientCredits],
             first.Holds.Select(h => h.Outcome));
         Assert.Equal((3L, 3L, 0L), (first.Holds[4].Wallet!.Balance, first.Holds[4].Wallet!.Held, first.Holds[4].Wallet!.Available));
 
         // Settlements go first: capturing run 0 and releasing run 1 frees one credit for run 5; run 6 finds none.
         var second = new CreditBatchRequest(
-            [new BatchSettlement(runs[0], Capture: true, null, null), new BatchSettlement(runs[1], Capture: false, null, null),
-             new BatchSettlement(Guid.NewGuid(), Capture: true, null, null)],
+            [new CloseHold(runs[0], Capture: true, null, null), new CloseHold(runs[1], Capture: false, null, null),
+             new CloseHold(Guid.NewGuid(), Capture: true, null, null)],
             [new BatchHold(runs[5], workspaceId, null, 1), new BatchHold(runs[6], workspaceId, null, 1)]);
         var settled = await ledger.ApplyBatchAsync(second);
-        Assert.Equal([CreditOutcomes.Captured, CreditOutcomes.Released, CreditOutcomes.NotFound], settled.Settlements.Select(s => s.Outcome));
+        Assert.Equal([CreditOutcome.Captured, CreditOutcome.Released, CreditOutcome.NotFound], settled.Settlements.Select(s => s.Outcome));
         Assert.Equal([1L, 0L], settled.Settlements.Take(2).Select(s => s.Amount));
-        Assert.Equal([CreditOutcomes.Held, CreditOutcomes.InsufficientCredits], settled.Holds.Select(h => h.Outcome));
+        Assert.Equal([CreditOutcome.Held, CreditOutcome.InsufficientCredits], settled.Holds.Select(h => h.Outcome));
         Assert.Equal((2L, 2L, 0L), (settled.Holds[0].Wallet!.Balance, settled.Holds[0].Wallet!.Held, settled.Holds[0].Wallet!.Available));
 
         var entries = await db.LedgerEntries.CountAsync(e => e.WorkspaceId == workspaceId);
@@ -191,8 +191,8 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
 
         // A run record of another workspace is refused, and its hold stays open.
         var foreign = new RunDto(runs[2], Guid.NewGuid(), Guid.NewGuid(), "api-key", RunStatuses.Succeeded, 1, 10, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null);
-        var refused = await ledger.ApplyBatchAsync(new CreditBatchRequest([new BatchSettlement(runs[2], Capture: true, null, foreign)], []));
-        Assert.Equal(CreditOutcomes.Invalid, refused.Settlements[0].Outcome);
+        var refused = await ledger.ApplyBatchAsync(new CreditBatchRequest([new CloseHold(runs[2], Capture: true, null, foreign)], []));
+        Assert.Equal(CreditOutcome.Invalid, refused.Settlements[0].Outcome);
         Assert.Equal(CreditHold.Open, (await db.CreditHolds.AsNoTracking().SingleAsync(h => h.RunId == runs[2])).Status);
         await AssertLedgerMatchesWalletAsync(db, workspaceId);
         output.WriteLine($"batch 1: {string.Join(", ", first.Holds.Select(h => h.Outcome))}; batch 2: {string.Join(", ", settled.Settlements.Concat(settled.Holds).Select(h => h.Outcome))}");
@@ -237,9 +237,9 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
 
         // Two runs charged 3 each under their own ids, one failed run recorded without charge; the hold stays open.
         var runs = new CreditBatchRequest(
-            [Charge(first, 3), Charge(second, 3), new BatchSettlement(failed, Capture: false, null, Record(failed, RunStatuses.Failed), holdId)], []);
+            [Charge(first, 3), Charge(second, 3), new RecordFailedRun(failed, holdId, Record(failed, RunStatuses.Failed))], []);
         var settled = await ledger.ApplyBatchAsync(runs);
-        Assert.Equal([(CreditOutcomes.Captured, 3L), (CreditOutcomes.Captured, 3L), (CreditOutcomes.Released, 0L)],
+        Assert.Equal([(CreditOutcome.Captured, 3L), (CreditOutcome.Captured, 3L), (CreditOutcome.Released, 0L)],
             settled.Settlements.Select(r => (r.Outcome, r.Amount)));
         Assert.Equal((14L, 4L), (settled.Settlements[0].Wallet!.Balance, settled.Settlements[0].Wallet!.Held));
 
@@ -249,14 +249,14 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         var replay = await ledger.ApplyBatchAsync(runs);
         Assert.Equal(settled.Settlements.Select(r => (r.Outcome, r.Amount)), replay.Settlements.Select(r => (r.Outcome, r.Amount)));
         var tooMuch = await ledger.ApplyBatchAsync(new CreditBatchRequest([Charge(Guid.NewGuid(), 5)], []));
-        Assert.Equal(CreditOutcomes.Invalid, tooMuch.Settlements[0].Outcome);
+        Assert.Equal(CreditOutcome.Invalid, tooMuch.Settlements[0].Outcome);
         Assert.Equal(entries, await db.LedgerEntries.CountAsync(e => e.WorkspaceId == workspaceId));
 
         // Untaken shares released as a part (once, however often it is sent), then the hold closed: the rest goes back.
-        var part = new CreditBatchRequest([new BatchSettlement(Guid.NewGuid(), Capture: false, 3, null, holdId)], []);
-        Assert.Equal((CreditOutcomes.Released, 3L), (await ledger.ApplyBatchAsync(part)).Settlements.Select(r => (r.Outcome, r.Amount)).Single());
+        var part = new CreditBatchRequest([new ReleasePart(Guid.NewGuid(), holdId, 3)], []);
+        Assert.Equal((CreditOutcome.Released, 3L), (await ledger.ApplyBatchAsync(part)).Settlements.Select(r => (r.Outcome, r.Amount)).Single());
         Assert.Equal(1L, (await ledger.ApplyBatchAsync(part)).Settlements[0].Wallet!.Held);
-        var closed = await ledger.ApplyBatchAsync(new CreditBatchRequest([new BatchSettlement(holdId, Capture: false, null, null)], []));
+        var closed = await ledger.ApplyBatchAsync(new CreditBatchRequest([new CloseHold(holdId, Capture: false, null, null)], []));
         Assert.Equal((14L, 0L), (closed.Settlements[0].Wallet!.Balance, closed.Settlements[0].Wallet!.Held));
 
         var hold = await db.CreditHolds.AsNoTracking().SingleAsync(h => h.RunId == holdId);
@@ -264,10 +264,10 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         var recorded = await db.Runs.AsNoTracking().Where(r => r.WorkspaceId == workspaceId).ToDictionaryAsync(r => r.RunId, r => r.CreditsCharged);
         Assert.Equal(new Dictionary<Guid, long> { [first] = 3, [second] = 3, [failed] = 0 }, recorded);
         var late = await ledger.ApplyBatchAsync(new CreditBatchRequest([Charge(Guid.NewGuid(), 1)], []));
-        Assert.Equal(CreditOutcomes.Conflict, late.Settlements[0].Outcome);
+        Assert.Equal(CreditOutcome.Conflict, late.Settlements[0].Outcome);
         await AssertLedgerMatchesWalletAsync(db, workspaceId);
 
-        BatchSettlement Charge(Guid runId, long amount) => new(runId, Capture: true, amount, Record(runId, RunStatuses.Succeeded), holdId);
+        ChargeFromHold Charge(Guid runId, long amount) => new(runId, holdId, amount, Record(runId, RunStatuses.Succeeded));
 
         RunDto Record(Guid runId, string status) =>
             new(runId, instanceId, workspaceId, "api-key", status, 0, 10, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null);

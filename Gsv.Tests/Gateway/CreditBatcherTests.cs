@@ -28,7 +28,7 @@ public sealed class CreditBatcherTests
 
         var results = await Task.WhenAll(rest.Prepend(first));
         Assert.Equal(runs.Select(r => r.RunId), results.Select(r => r.RunId));
-        Assert.Equal(runs.Select(r => r.Amount % 2 == 0 ? CreditOutcomes.Held : CreditOutcomes.InsufficientCredits), results.Select(r => r.Outcome));
+        Assert.Equal(runs.Select(r => r.Amount % 2 == 0 ? CreditOutcome.Held : CreditOutcome.InsufficientCredits), results.Select(r => r.Outcome));
         Assert.Equal([1, 19], controlPlane.BatchSizes);
     }
 
@@ -39,11 +39,11 @@ public sealed class CreditBatcherTests
         await using var batcher = await RunningCredits.StartAsync(controlPlane, new GatewayOptions { CreditBatchesInFlight = 1 });
 
         await Assert.ThrowsAsync<ControlPlaneProblemException>(() =>
-            batcher.Batcher.SettleAsync(new BatchSettlement(Guid.NewGuid(), Capture: true, null, null)));
+            batcher.Batcher.SettleAsync(new CloseHold(Guid.NewGuid(), Capture: true, null, null)));
 
         var runId = Guid.NewGuid();
-        var settled = await batcher.Batcher.SettleAsync(new BatchSettlement(runId, Capture: true, null, null));
-        Assert.Equal((runId, CreditOutcomes.Captured), (settled.RunId, settled.Outcome));
+        var settled = await batcher.Batcher.SettleAsync(new CloseHold(runId, Capture: true, null, null));
+        Assert.Equal((runId, CreditOutcome.Captured), (settled.RunId, settled.Outcome));
     }
 
     [Fact]
@@ -54,11 +54,11 @@ public sealed class CreditBatcherTests
 
         var runId = Guid.NewGuid();
         CreditBatchItemResult? seen = null;
-        _ = batcher.Batcher.SettleInBackground(new BatchSettlement(runId, Capture: true, null, null), result => seen = result);
+        _ = batcher.Batcher.SettleInBackground(new CloseHold(runId, Capture: true, null, null), result => seen = result);
         Assert.Equal(1, batcher.Batcher.UnsettledCount);
         await batcher.Batcher.WhenSettledAsync(runId, TimeSpan.FromSeconds(10));
 
-        Assert.Equal((runId, CreditOutcomes.Captured), (seen?.RunId, seen?.Outcome));
+        Assert.Equal((runId, CreditOutcome.Captured), (seen?.RunId, seen?.Outcome));
         Assert.Equal([1, 1], controlPlane.BatchSizes);
         Assert.Equal(0, batcher.Batcher.UnsettledCount);
     }
@@ -72,7 +72,7 @@ public sealed class CreditBatcherTests
         var credits = await RunningCredits.StartAsync(controlPlane, new GatewayOptions { CreditBatchesInFlight = 1, SettlementRetryDelays = retryDelays });
         var runId = Guid.NewGuid();
         CreditBatchItemResult? seen = null;
-        _ = credits.Batcher.SettleInBackground(new BatchSettlement(runId, Capture: true, null, null), result => seen = result);
+        _ = credits.Batcher.SettleInBackground(new CloseHold(runId, Capture: true, null, null), result => seen = result);
         await controlPlane.LastFailureAnswered.Task.WaitAsync(TimeSpan.FromMinutes(1));
 
         // The host gives stopping far less than the delay: the settlement goes out within it, not dropped as unsent.
@@ -83,7 +83,7 @@ public sealed class CreditBatcherTests
         }
 
         await credits.DisposeAsync();
-        Assert.Equal((runId, CreditOutcomes.Captured), (seen?.RunId, seen?.Outcome));
+        Assert.Equal((runId, CreditOutcome.Captured), (seen?.RunId, seen?.Outcome));
         Assert.Equal([1, 1, 1, 1], controlPlane.BatchSizes);
     }
 
@@ -132,9 +132,9 @@ public sealed class CreditBatcherTests
             }
 
             var result = new CreditBatchResult(
-                [.. batch.Settlements.Select(s => new CreditBatchItemResult(s.RunId, CreditOutcomes.Captured, 1, null, null))],
+                [.. batch.Settlements.Select(s => new CreditBatchItemResult(s.RunId, CreditOutcome.Captured, 1, null, null))],
                 [.. batch.Holds.Select(h => new CreditBatchItemResult(
-                    h.RunId, h.Amount % 2 == 0 ? CreditOutcomes.Held : CreditOutcomes.InsufficientCredits, h.Amount % 2 == 0 ? h.Amount : 0, null, null))]);
+                    h.RunId, h.Amount % 2 == 0 ? CreditOutcome.Held : CreditOutcome.InsufficientCredits, h.Amount % 2 == 0 ? h.Amount : 0, null, null))]);
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(result) };
         }
     }

@@ -2,6 +2,8 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using Gsv.ControlPlane.Client;
+using Gsv.ControlPlane.Data;
+using Gsv.ControlPlane.Services;
 using Gsv.Gateway;
 using Microsoft.Extensions.Time.Testing;
 using static Gsv.Tests.Infrastructure.Polling;
@@ -168,7 +170,7 @@ public sealed class CreditReserveTests
         var refused = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
 
         Assert.True(held.Held);
-        Assert.Equal(CreditOutcomes.InsufficientCredits, refused.Outcome);
+        Assert.Equal(CreditOutcome.InsufficientCredits, refused.Outcome);
         Assert.Equal((3L, 1L), (refused.Wallet!.Balance, refused.Wallet.Available));
     }
 
@@ -274,15 +276,22 @@ public sealed class CreditReserveTests
         public void Dispose() => _listener.Dispose();
     }
 
-    /// <summary>The Control Plane's batch endpoint over one in-memory wallet: settlements first, then holds in order.</summary>
-    private sealed class InMemoryLedger(long credits) : HttpMessageHandler
+    /// <summary>
+    /// The Control Plane's batch endpoint over one in-memory wallet: the ledger's own rules (<see cref="CreditBatchRules"/>),
+    /// with the wallet, the holds and the replay guards kept in memory instead of PostgreSQL.
+    /// </summary>
+    private sealed class InMemoryLedger : HttpMessageHandler
     {
+        private readonly Wallet _wallet;
+        private readonly Dictionary<Guid, CreditHold> _holds = [];
+        private readonly Dictionary<string, long> _entries = [];
+        private readonly HashSet<Guid> _sharedHolds = [];
+
+        public InMemoryLedger(long credits) =>
+            _wallet = new Wallet { WorkspaceId = Workspace, Balance = credits, LowThresholdOverride = 0, UpdatedAt = DateTimeOffset.UtcNow };
+
         /// <summary>Most time a batch call takes (a random share of it each call), so batches interleave as they do over a network.</summary>
         public TimeSpan Latency { get; init; }
-
-        private readonly Dictionary<Guid, long> _held = [];
-        private readonly HashSet<Guid> _sharedHolds = [];
-        private long _balance = credits;
 
         public int HoldsRequested { get; private set; }
 
@@ -290,9 +299,9 @@ public sealed class CreditReserveTests
         {
             get
             {
-                lock (_held)
+                lock (_holds)
                 {
-                    return (_balance, _held.Values.Sum());
+                    return (_wallet.Balance, _wallet.Held);
                 }
             }
         }
@@ -300,36 +309,46 @@ public sealed class CreditReserveTests
         /// <summary>Holds every credit still available (as another gateway would); returns how many.</summary>
         public long HoldTheRest()
         {
-            lock (_held)
+            lock (_holds)
             {
-                var rest = _balance - _held.Values.Sum();
-                _held[Guid.NewGuid()] = rest;
+                var rest = _wallet.Available;
+                Apply(new CreditBatchRequest([], [new BatchHold(Guid.NewGuid(), Workspace, null, rest)]));
                 return rest;
             }
         }
 
-        /// <summary>Runs charged from a shared hold (under their own ids).</summary>
-        public List<Guid> ChargedUnderSharedHolds { get; } = [];
-
-        /// <summary>Shared holds (those a run was charged from or a part released of) still open.</summary>
-        public int OpenSharedHolds
+        /// <summary>Runs charged from a shared hold (under their own ids): the ledger entries that guard those charges.</summary>
+        public List<Guid> ChargedUnderSharedHolds
         {
             get
             {
-                lock (_held)
+                lock (_holds)
                 {
-                    return _sharedHolds.Count(_held.ContainsKey);
+                    return [.. _entries.Keys.Where(k => k.StartsWith("capture:", StringComparison.Ordinal)).Select(k => Guid.Parse(k["capture:".Length..]))];
                 }
             }
         }
 
+        /// <summary>Shared holds (those a run was charged from or recorded under, or a part released of) still open.</summary>
+        public int OpenSharedHolds
+        {
+            get
+            {
+                lock (_holds)
+                {
+                    return _sharedHolds.Count(id => _holds[id].Status == CreditHold.Open);
+                }
+            }
+        }
+
+        /// <summary>Every id the ledger has held credits under.</summary>
         public HashSet<Guid> HeldRunIds
         {
             get
             {
-                lock (_held)
+                lock (_holds)
                 {
-                    return [.. _held.Keys];
+                    return [.. _holds.Keys];
                 }
             }
         }
@@ -344,63 +363,25 @@ public sealed class CreditReserveTests
             }
 
             CreditBatchResult result;
-            lock (_held)
+            lock (_holds)
             {
-                var settlements = batch.Settlements.Select(Settle).ToList();
-                var holds = batch.Holds.Select(h =>
-                {
-                    HoldsRequested++;
-                    if (_balance - _held.Values.Sum() < h.Amount)
-                    {
-                        return new CreditBatchItemResult(h.RunId, CreditOutcomes.InsufficientCredits, 0, null, null);
-                    }
-
-                    _held[h.RunId] = h.Amount;
-                    return new CreditBatchItemResult(h.RunId, CreditOutcomes.Held, h.Amount, null, null);
-                }).ToList();
-                var held = _held.Values.Sum();
-                var wallet = new WalletDto(Workspace, _balance, held, _balance - held, Low: false, LowThreshold: 0, DateTimeOffset.UtcNow);
-                result = new CreditBatchResult([.. settlements.Select(r => r with { Wallet = wallet })], [.. holds.Select(r => r with { Wallet = wallet })]);
+                HoldsRequested += batch.Holds.Count;
+                _sharedHolds.UnionWith(batch.Settlements.Where(s => s is not CloseHold && _holds.ContainsKey(s.SettledHold)).Select(s => s.SettledHold));
+                result = Apply(batch);
             }
 
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(result) };
         }
 
-        /// <summary>
-        /// Under a shared hold: a run's capture charges its amount from it, a run not charged changes nothing, and a
-        /// release without a run frees its amount; the hold stays. Otherwise the hold is closed: what it has left is
-        /// charged (capture) or freed. Under the caller's lock.
-        /// </summary>
-        private CreditBatchItemResult Settle(BatchSettlement s)
+        /// <summary>The ledger's rules over the wallet; what they change stays in memory (under the caller's lock).</summary>
+        private CreditBatchResult Apply(CreditBatchRequest batch)
         {
-            var outcome = s.Capture ? CreditOutcomes.Captured : CreditOutcomes.Released;
-            if (s.HoldId is { } holdId && holdId != s.RunId)
+            var now = DateTimeOffset.UtcNow;
+            return new CreditBatchRules(new Dictionary<Guid, Wallet> { [Workspace] = _wallet }, _holds, _entries, now).Apply(batch, wallet =>
             {
-                if (!_held.TryGetValue(holdId, out var left))
-                {
-                    return new CreditBatchItemResult(s.RunId, CreditOutcomes.NotFound, 0, null, null);
-                }
-
-                _sharedHolds.Add(holdId);
-                var amount = s.Run is not null && !s.Capture ? 0 : s.Amount!.Value;
-                Assert.InRange(amount, 0, left);
-                _held[holdId] = left - amount;
-                if (s.Capture)
-                {
-                    _balance -= amount;
-                    ChargedUnderSharedHolds.Add(s.RunId);
-                }
-
-                return new CreditBatchItemResult(s.RunId, outcome, amount, null, null);
-            }
-
-            if (!_held.Remove(s.RunId, out var remaining))
-            {
-                return new CreditBatchItemResult(s.RunId, CreditOutcomes.NotFound, 0, null, null);
-            }
-
-            _balance -= s.Capture ? remaining : 0;
-            return new CreditBatchItemResult(s.RunId, outcome, s.Capture ? remaining : 0, null, null);
+                wallet.UpdatedAt = now;
+                return [];
+            });
         }
     }
 }

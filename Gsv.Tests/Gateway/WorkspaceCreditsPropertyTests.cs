@@ -149,7 +149,7 @@ public sealed class WorkspaceCreditsPropertyTests
                         _waiting[command.Ticket] = (runId, holds + 1);
                         _inFlight.Add(command);
                         break;
-                    case ReleasePart:
+                    case CreditCommandKind.ReleasePart:
                         Assert.True(_partReleases.Add(command.HoldId), "Shares of a hold released twice.");
                         Assert.DoesNotContain(command.HoldId, _closes);
                         _inFlight.Add(command);
@@ -195,7 +195,7 @@ public sealed class WorkspaceCreditsPropertyTests
                         }
                     });
                     break;
-                case ReleasePart:
+                case CreditCommandKind.ReleasePart:
                     if (!fail)
                     {
                         Assert.True(_held[command.HoldId] >= command.Amount, "More released than the hold has left.");

@@ -93,7 +93,7 @@ public sealed class WorkspaceCreditsTests
 
         Assert.Empty(Do(c => _credits.Tick(10 + Policy.Idle - 1, c)));
         var released = Do(c => _credits.Tick(10 + Policy.Idle, c)).Single();
-        Assert.Equal((ReleasePart, hold, 7 * A.Price, false), (released.Kind, released.HoldId, released.Amount, released.Urgent));
+        Assert.Equal((CreditCommandKind.ReleasePart, hold, 7 * A.Price, false), (released.Kind, released.HoldId, released.Amount, released.Urgent));
         Assert.Equal(0, _credits.ReadyShares);
 
         // The run's settlement lands first: the hold waits for its part release, then closes.
@@ -113,7 +113,7 @@ public sealed class WorkspaceCreditsTests
 
         Assert.Equal(Grant, Arrive(A, Policy.MaxReadyAge).Commands.First().Kind);
         var released = Do(c => _credits.Tick(Policy.MaxReadyAge + 1, c)).Single(c => c.HoldId == hold);
-        Assert.Equal((ReleasePart, 6 * A.Price), (released.Kind, released.Amount));
+        Assert.Equal((CreditCommandKind.ReleasePart, 6 * A.Price), (released.Kind, released.Amount));
     }
 
     [Fact]

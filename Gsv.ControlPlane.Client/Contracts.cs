@@ -55,7 +55,7 @@ public sealed record RunDto(
     Guid InstanceId,
     Guid WorkspaceId,
     string Caller,
-    string Status,
+    RunStatus Status,
     long CreditsCharged,
     long DurationMs,
     DateTimeOffset StartedAt,
@@ -242,10 +242,15 @@ public sealed record ResolvedApiKey(Guid ApiKeyId, Guid InstanceId, Guid Workspa
 
 public sealed record MembershipDto(string Role);
 
-public static class RunStatuses
+/// <summary>How a run ended; on the wire <c>succeeded</c> or <c>failed</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
+public enum RunStatus
 {
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
+    [JsonStringEnumMemberName("succeeded")]
+    Succeeded,
+
+    [JsonStringEnumMemberName("failed")]
+    Failed,
 }
 
 /// <summary>

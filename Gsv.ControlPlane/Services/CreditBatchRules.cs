@@ -60,7 +60,7 @@ public sealed class CreditBatchRules(
 
     /// <summary>Why a run record is not valid, or null.</summary>
     public static string? RunRecordProblem(RunDto run) =>
-        run.Status is not (RunStatuses.Succeeded or RunStatuses.Failed) || run.CreditsCharged < 0 || run.DurationMs < 0
+        !Enum.IsDefined(run.Status) || run.CreditsCharged < 0 || run.DurationMs < 0
         || string.IsNullOrWhiteSpace(run.Caller) || run.Caller.Length > 200 || run.Error is { Length: > 4000 }
             ? "status must be succeeded or failed, caller is required (at most 200 characters), credits and duration cannot be negative."
             : null;

@@ -69,26 +69,21 @@ public static class RunsApi
             return;
         }
 
-        var admitted = await admission.AdmitAsync(context, instanceId, body, timing);
-        if (admitted.Refusal is { } refusal)
+        switch (await admission.AdmitAsync(context, instanceId, body, timing))
         {
-            await refusal.ExecuteAsync(context);
-            return;
+            case Admission.Refused refused:
+                await refused.Problem.ExecuteAsync(context);
+                break;
+            case Admission.Replayed replayed:
+                await RunExecutor.ReplayAsync(context, replayed.Result, stream);
+                break;
+            case Admission.Admitted { Run: var run } when stream:
+                await executor.StreamAsync(context, run, body, timing);
+                break;
+            case Admission.Admitted { Run: var run }:
+                await (await executor.RunAsync(context, run, body, timing)).ExecuteAsync(context);
+                break;
         }
-
-        if (admitted.Replay is { } replay)
-        {
-            await RunExecutor.ReplayAsync(context, replay, stream);
-            return;
-        }
-
-        if (stream)
-        {
-            await executor.StreamAsync(context, admitted.Run!, body, timing);
-            return;
-        }
-
-        await (await executor.RunAsync(context, admitted.Run!, body, timing)).ExecuteAsync(context);
     }
 
     /// <summary><c>?stream=</c>: absent or false → false, true → true (any case); anything else (or given twice) → null.</summary>
@@ -107,24 +102,25 @@ public static class RunsApi
     {
         // A run answered by this gateway moments ago may still be settling (recorded with its capture): wait for it.
         await credits.WhenSettledAsync(runId, SettlementWait);
-        var caller = RunCaller.From(context);
-        RunDto? run;
-        if (caller.IsApiKey)
+        RunDto? run = null;
+        switch (RunCaller.From(context))
         {
-            // A key sees the runs of its own instance only.
-            run = await controlPlane.GetRunAsync(runId, context.RequestAborted);
-            run = run?.InstanceId == caller.KeyInstanceId ? run : null;
-        }
-        else
-        {
-            try
-            {
-                run = caller.UserToken is null ? null : await userControlPlane.GetRunAsync(caller.UserToken, runId, context.RequestAborted);
-            }
-            catch (ControlPlaneProblemException refused) when (refused.Status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
-            {
-                return RunAdmission.Forbidden();
-            }
+            case RunCaller.ApiKey key:
+                // A key sees the runs of its own instance only.
+                run = await controlPlane.GetRunAsync(runId, context.RequestAborted);
+                run = run?.InstanceId == key.InstanceId ? run : null;
+                break;
+            case RunCaller.User user:
+                try
+                {
+                    run = await userControlPlane.GetRunAsync(user.Token, runId, context.RequestAborted);
+                }
+                catch (ControlPlaneProblemException refused) when (refused.Status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
+                {
+                    return RunAdmission.Forbidden();
+                }
+
+                break;
         }
 
         return run is null ? GsvProblems.NotFoundProblem($"Run {runId}") : TypedResults.Ok(run);

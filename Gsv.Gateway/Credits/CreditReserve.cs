@@ -43,7 +43,7 @@ public sealed partial class CreditReserve(
     /// Charges the run (<paramref name="capture"/>) or not, and records it, in the background: its own hold is captured
     /// or released; a share is charged from the hold made ahead (whose last run then closes it).
     /// </summary>
-    public void Settle(InstanceDto instance, CreditHold hold, bool capture, RunDto record)
+    public void Settle(CreditHold hold, bool capture, RunDto record)
     {
         if (hold.Source is not { } source)
         {

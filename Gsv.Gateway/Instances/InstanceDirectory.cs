@@ -13,25 +13,15 @@ namespace Gsv.Gateway.Instances;
 /// </summary>
 public sealed class InstanceDirectory(ControlPlaneClient controlPlane, ControlPlaneUserClient userControlPlane, InstanceDirectory.Cache cache)
 {
-    public Task<InstanceDto?> FindForCallerAsync(RunCaller caller, Guid instanceId)
+    public Task<InstanceDto?> FindForCallerAsync(RunCaller caller, Guid instanceId) => caller switch
     {
-        if (caller.IsApiKey)
-        {
-            return caller.KeyInstanceId == instanceId
-                ? cache.ById.GetOrAddAsync(instanceId, controlPlane,
-                    static (id, cp) => cp.GetInstanceAsync(id, CancellationToken.None))
-                : Task.FromResult<InstanceDto?>(null);
-        }
-
-        if (caller.Sub is null || caller.UserToken is null)
-        {
-            return Task.FromResult<InstanceDto?>(null);
-        }
-
+        RunCaller.ApiKey key when key.InstanceId == instanceId =>
+            cache.ById.GetOrAddAsync(instanceId, controlPlane, static (id, cp) => cp.GetInstanceAsync(id, CancellationToken.None)),
         // Keyed by user, not token: the answer depends on who asks; a fresh token of the same user gets the same answer.
-        return cache.ByUser.GetOrAddAsync((caller.Sub, instanceId), (userControlPlane, caller.UserToken),
-            static (key, state) => state.userControlPlane.GetInstanceAsync(state.UserToken, key.InstanceId, CancellationToken.None));
-    }
+        RunCaller.User user => cache.ByUser.GetOrAddAsync((user.Sub, instanceId), (userControlPlane, user.Token),
+            static (key, state) => state.userControlPlane.GetInstanceAsync(state.Token, key.InstanceId, CancellationToken.None)),
+        _ => Task.FromResult<InstanceDto?>(null),
+    };
 
     /// <summary>The process-wide cache behind the (per-request) directories.</summary>
     public sealed class Cache(IOptions<GatewayOptions> options, TimeProvider time) : IDisposable

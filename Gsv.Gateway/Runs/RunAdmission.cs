@@ -20,8 +20,19 @@ public sealed record AdmittedRun(
     Guid RunId, InstanceDto Instance, string FlowId, RunCaller Caller, long Amount, CreditHold? Credits, DateTimeOffset StartedAt,
     IdempotentRequest? Idempotent);
 
-/// <summary>Either an admitted run, a stored result to replay (same <c>Idempotency-Key</c>), or a refusal to answer.</summary>
-public readonly record struct Admission(AdmittedRun? Run, byte[]? Replay, IResult? Refusal);
+/// <summary>What admission decided: run it, replay a stored result (same <c>Idempotency-Key</c>), or refuse.</summary>
+public abstract record Admission
+{
+    private Admission()
+    {
+    }
+
+    public sealed record Admitted(AdmittedRun Run) : Admission;
+
+    public sealed record Replayed(byte[] Result) : Admission;
+
+    public sealed record Refused(IResult Problem) : Admission;
+}
 
 /// <summary>
 /// The checks before a run, cheapest first: who may see the instance (else 404; 403 when the Control Plane refuses
@@ -52,7 +63,7 @@ public sealed partial class RunAdmission(
             instance = await instances.FindForCallerAsync(caller, instanceId);
         }
         catch (ControlPlaneProblemException refused)
-            when (!caller.IsApiKey && refused.Status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
+            when (caller is RunCaller.User && refused.Status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
         {
             // The user's token is valid here but the Control Plane does not let it see instances (e.g. not a buyer's).
             // (Refused with the gateway's own token, for an API key, it stays a server error.)
@@ -131,7 +142,7 @@ public sealed partial class RunAdmission(
             switch (await idempotency.BeginAsync(idempotent, runId, context.RequestAborted))
             {
                 case IdempotencyClaim.Completed completed:
-                    return new Admission(null, completed.Result, null);
+                    return new Admission.Replayed(completed.Result);
                 case IdempotencyClaim.Reused:
                     return Refuse(GsvProblems.Problem(GatewayProblems.IdempotencyKeyReused, StatusCodes.Status422UnprocessableEntity,
                         "Idempotency-Key reused", "This Idempotency-Key was used for another request; use a new key for a new request."));
@@ -182,8 +193,7 @@ public sealed partial class RunAdmission(
         Activity.Current?.SetTag("gsv.run.id", runId);
         Activity.Current?.SetTag("gsv.instance.id", instance.Id);
         Activity.Current?.SetTag("gsv.workspace.id", instance.WorkspaceId);
-        return new Admission(
-            new AdmittedRun(runId, instance, instance.LangflowFlowId, caller, amount, hold, time.GetUtcNow(), idempotent), null, null);
+        return new Admission.Admitted(new AdmittedRun(runId, instance, instance.LangflowFlowId, caller, amount, hold, time.GetUtcNow(), idempotent));
     }
 
     /// <summary>
@@ -208,7 +218,7 @@ public sealed partial class RunAdmission(
         GsvProblems.Problem(GsvProblems.Forbidden, StatusCodes.Status403Forbidden, "Forbidden",
             "The Control Plane does not accept this token for workspaces and instances (a buyer's token or the instance's API key is needed).");
 
-    private static Admission Refuse(IResult problem) => new(null, null, problem);
+    private static Admission Refuse(IResult problem) => new Admission.Refused(problem);
 
     private async Task AbandonAsync(IdempotentRequest? idempotent, Guid runId)
     {

@@ -246,11 +246,11 @@ public sealed partial class RunExecutor(
         AdmittedRun run, string? output, string? sessionId, TokenUsage? usage, RunContext? passages, bool streamed, ServerTiming timing)
     {
         var since = timing.Begin();
-        var record = Record(run, RunStatuses.Succeeded, run.Amount, error: null) with { CitedDocumentIds = passages?.DocumentIds };
+        var record = Record(run, RunStatus.Succeeded, run.Amount, error: null) with { CitedDocumentIds = passages?.DocumentIds };
         RunCredits runCredits;
         if (run.Credits is { } held)
         {
-            credits.Settle(run.Instance, held, capture: true, record);
+            credits.Settle(held, capture: true, record);
             var (balance, low) = credits.Projected(run.Instance.WorkspaceId);
             runCredits = new RunCredits(run.Amount, balance, low);
         }
@@ -303,10 +303,10 @@ public sealed partial class RunExecutor(
         var since = timing.Begin();
         try
         {
-            var record = Record(run, RunStatuses.Failed, charged, Truncate(error));
+            var record = Record(run, RunStatus.Failed, charged, Truncate(error));
             if (run.Credits is { } held)
             {
-                credits.Settle(run.Instance, held, capture: charged > 0, record);
+                credits.Settle(held, capture: charged > 0, record);
             }
             else
             {
@@ -323,7 +323,7 @@ public sealed partial class RunExecutor(
         }
     }
 
-    private RunDto Record(AdmittedRun run, string status, long charged, string? error)
+    private RunDto Record(AdmittedRun run, RunStatus status, long charged, string? error)
     {
         var finishedAt = time.GetUtcNow();
         return new RunDto(run.RunId, run.Instance.Id, run.Instance.WorkspaceId, run.Caller.Describe(), status, charged,

@@ -52,7 +52,7 @@ public sealed class AccountListingTests(PlatformFixture platform)
         {
             var runId = Guid.NewGuid();
             runs.Add(runId);
-            await gateway.RecordRunAsync(new RunDto(runId, instance.Id, buyer.WorkspaceId, "api-key", RunStatuses.Succeeded, 1, 100,
+            await gateway.RecordRunAsync(new RunDto(runId, instance.Id, buyer.WorkspaceId, "api-key", RunStatus.Succeeded, 1, 100,
                 start.AddMinutes(i), start.AddMinutes(i).AddSeconds(1), null));
         }
 

@@ -190,7 +190,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         Assert.Equal(entries, await db.LedgerEntries.CountAsync(e => e.WorkspaceId == workspaceId));
 
         // A run record of another workspace is refused, and its hold stays open.
-        var foreign = new RunDto(runs[2], Guid.NewGuid(), Guid.NewGuid(), "api-key", RunStatuses.Succeeded, 1, 10, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null);
+        var foreign = new RunDto(runs[2], Guid.NewGuid(), Guid.NewGuid(), "api-key", RunStatus.Succeeded, 1, 10, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null);
         var refused = await ledger.ApplyBatchAsync(new CreditBatchRequest([new CloseHold(runs[2], Capture: true, null, foreign)], []));
         Assert.Equal(CreditOutcome.Invalid, refused.Settlements[0].Outcome);
         Assert.Equal(CreditHold.Open, (await db.CreditHolds.AsNoTracking().SingleAsync(h => h.RunId == runs[2])).Status);
@@ -237,7 +237,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
 
         // Two runs charged 3 each under their own ids, one failed run recorded without charge; the hold stays open.
         var runs = new CreditBatchRequest(
-            [Charge(first, 3), Charge(second, 3), new RecordFailedRun(failed, holdId, Record(failed, RunStatuses.Failed))], []);
+            [Charge(first, 3), Charge(second, 3), new RecordFailedRun(failed, holdId, Record(failed, RunStatus.Failed))], []);
         var settled = await ledger.ApplyBatchAsync(runs);
         Assert.Equal([(CreditOutcome.Captured, 3L), (CreditOutcome.Captured, 3L), (CreditOutcome.Released, 0L)],
             settled.Settlements.Select(r => (r.Outcome, r.Amount)));
@@ -267,9 +267,9 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         Assert.Equal(CreditOutcome.Conflict, late.Settlements[0].Outcome);
         await AssertLedgerMatchesWalletAsync(db, workspaceId);
 
-        ChargeFromHold Charge(Guid runId, long amount) => new(runId, holdId, amount, Record(runId, RunStatuses.Succeeded));
+        ChargeFromHold Charge(Guid runId, long amount) => new(runId, holdId, amount, Record(runId, RunStatus.Succeeded));
 
-        RunDto Record(Guid runId, string status) =>
+        RunDto Record(Guid runId, RunStatus status) =>
             new(runId, instanceId, workspaceId, "api-key", status, 0, 10, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null);
     }
 

@@ -25,7 +25,7 @@ public sealed class TenantIsolationTests(PlatformFixture platform)
             await owner.Http.PostJsonAsync($"/api/v1/instances/{instance.Id}/api-keys", new CreateApiKeyRequest("ci")), HttpStatusCode.Created);
         var runId = Guid.NewGuid();
         var now = DateTimeOffset.UtcNow;
-        await (await GatewayClientAsync(platform)).RecordRunAsync(new RunDto(runId, instance.Id, owner.WorkspaceId, "api-key", RunStatuses.Succeeded, 2, 1200, now.AddSeconds(-2), now, null));
+        await (await GatewayClientAsync(platform)).RecordRunAsync(new RunDto(runId, instance.Id, owner.WorkspaceId, "api-key", RunStatus.Succeeded, 2, 1200, now.AddSeconds(-2), now, null));
         var ledger = await ReadAsync<LedgerPageDto>(await owner.Http.GetAsync("/api/v1/wallet/ledger"), HttpStatusCode.OK);
         var entryId = Assert.Single(ledger.Items).Id;
 

@@ -31,7 +31,7 @@ public sealed class CreditReserveTests
         {
             var hold = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
             Assert.True(hold.Held);
-            credits.Reserve.Settle(instance, hold, capture: true, Record(instance, hold.RunId));
+            credits.Reserve.Settle(hold, capture: true, Record(instance, hold.RunId));
             await credits.Batcher.WhenSettledAsync(hold.RunId, TimeSpan.FromSeconds(10));
         }
 
@@ -78,7 +78,7 @@ public sealed class CreditReserveTests
         await Eventually(() => credits.Reserve.ReadyCount > 0);
         foreach (var hold in running)
         {
-            credits.Reserve.Settle(instance, hold, capture: true, Record(instance, hold.RunId));
+            credits.Reserve.Settle(hold, capture: true, Record(instance, hold.RunId));
         }
 
         await Eventually(() => ledger.Wallet == (996L, 0L));
@@ -96,7 +96,7 @@ public sealed class CreditReserveTests
         await Eventually(() => credits.Reserve.ReadyCount > 0);
         foreach (var hold in running.Take(4))
         {
-            credits.Reserve.Settle(instance, hold, capture: true, Record(instance, hold.RunId));
+            credits.Reserve.Settle(hold, capture: true, Record(instance, hold.RunId));
         }
 
         await credits.DisposeAsync();
@@ -129,7 +129,7 @@ public sealed class CreditReserveTests
                 if (hold.Held)
                 {
                     await Task.Delay(Random.Shared.Next(1, runMs));
-                    credits.Reserve.Settle(instance, hold, capture: true, Record(instance, hold.RunId));
+                    credits.Reserve.Settle(hold, capture: true, Record(instance, hold.RunId));
                 }
 
                 return hold.Held;
@@ -194,10 +194,10 @@ public sealed class CreditReserveTests
         await Eventually(() => credits.Reserve.ReadyCount == 0 && ledger.Wallet == (1000L, 15L));
         Assert.Equal(1, ledger.OpenSharedHolds);
 
-        credits.Reserve.Settle(instance, hold, capture: true, Record(instance, own));
+        credits.Reserve.Settle(hold, capture: true, Record(instance, own));
         foreach (var other in running)
         {
-            credits.Reserve.Settle(instance, other, capture: false, Record(instance, other.RunId));
+            credits.Reserve.Settle(other, capture: false, Record(instance, other.RunId));
         }
 
         // Charged under its own id; the shared hold is closed once its last run settled; nothing is held any more.
@@ -214,7 +214,7 @@ public sealed class CreditReserveTests
         var instance = Instance(Guid.NewGuid(), price: 3);
 
         var hold = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
-        credits.Reserve.Settle(instance, hold, capture: true, Record(instance, hold.RunId));
+        credits.Reserve.Settle(hold, capture: true, Record(instance, hold.RunId));
         await credits.Batcher.WhenSettledAsync(hold.RunId, TimeSpan.FromSeconds(10));
         Assert.Equal(1, credits.Reserve.WorkspaceCount);
 
@@ -226,7 +226,7 @@ public sealed class CreditReserveTests
         // The workspace's next run holds and settles as the first did; its projection is the ledger's.
         var next = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
         Assert.True(next.Held);
-        credits.Reserve.Settle(instance, next, capture: true, Record(instance, next.RunId));
+        credits.Reserve.Settle(next, capture: true, Record(instance, next.RunId));
         await credits.Batcher.WhenSettledAsync(next.RunId, TimeSpan.FromSeconds(10));
         Assert.Equal((94L, 0L), ledger.Wallet);
         Assert.Equal((94L, false), credits.Reserve.Projected(Workspace));
@@ -238,7 +238,7 @@ public sealed class CreditReserveTests
         null, null, "flow", null, null, 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
     private static RunDto Record(InstanceDto instance, Guid runId) => new(
-        runId, instance.Id, Workspace, "test", RunStatuses.Succeeded, instance.CreditsPerRun, 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null);
+        runId, instance.Id, Workspace, "test", RunStatus.Succeeded, instance.CreditsPerRun, 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null);
 
     /// <summary>Counts <c>gsv.gateway.credit_holds</c> by source, from one harness's meters only.</summary>
     private sealed class HoldSources : IDisposable

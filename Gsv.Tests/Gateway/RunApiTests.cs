@@ -39,7 +39,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         await scenario.SettledWalletAsync();
         var recorded = Assert.Single(await scenario.RunsAsync());
         Assert.Equal(runId, recorded.RunId);
-        Assert.Equal(RunStatuses.Succeeded, recorded.Status);
+        Assert.Equal(RunStatus.Succeeded, recorded.Status);
         Assert.Equal(2, recorded.CreditsCharged);
         Assert.Equal($"api-key:{scenario.ApiKeyId}", recorded.Caller);
 
@@ -128,7 +128,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         Assert.Equal((10, 0, 10), (wallet.Balance, wallet.Held, wallet.Available));
         Assert.DoesNotContain(await scenario.LedgerAsync(), e => e.Kind == "capture");
         var recorded = Assert.Single(await scenario.RunsAsync());
-        Assert.Equal((RunStatuses.Failed, 0L), (recorded.Status, recorded.CreditsCharged));
+        Assert.Equal((RunStatus.Failed, 0L), (recorded.Status, recorded.CreditsCharged));
         Assert.Equal(Guid.Parse((string)problem["runId"]!), recorded.RunId);
     }
 
@@ -230,7 +230,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         var wallet = await scenario.SettledWalletAsync();
         Assert.Equal((4, 0), (wallet.Balance, wallet.Held));
         Assert.Single(await scenario.LedgerAsync(), e => e.Kind == "capture");
-        Assert.Equal(RunStatuses.Succeeded, Assert.Single(await scenario.RunsAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, Assert.Single(await scenario.RunsAsync()).Status);
     }
 
     [Fact]
@@ -344,7 +344,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         gateway.Dispose();
 
         var recorded = await RecordedRunAsync(scenario);
-        Assert.Equal((RunStatuses.Failed, 3L), (recorded.Status, recorded.CreditsCharged));
+        Assert.Equal((RunStatus.Failed, 3L), (recorded.Status, recorded.CreditsCharged));
         var wallet = await scenario.SettledWalletAsync();
         Assert.Equal((7, 0), (wallet.Balance, wallet.Held));
         Assert.Single(await scenario.LedgerAsync(), e => e.Kind == "capture");

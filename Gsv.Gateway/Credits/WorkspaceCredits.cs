@@ -118,8 +118,13 @@ internal sealed partial class WorkspaceCredits(Guid id, CreditPolicy policy)
     /// <summary>The ledger answered refill <paramref name="holdId"/>.</summary>
     public void RefillAnswered(long now, Guid holdId, HoldAnswer answer, List<CreditCommand> commands)
     {
-        var pool = _pools.Values.Single(p => p.Refill?.Id == holdId);
-        var (_, shares, requestedAt) = pool.Refill!.Value;
+        // A pool is never forgotten with a refill out: this finds it.
+        if (_pools.Values.FirstOrDefault(p => p.Refill?.Id == holdId) is not { Refill: { } refill } pool)
+        {
+            return;
+        }
+
+        var (_, shares, requestedAt) = refill;
         pool.Refill = null;
         if (answer == HoldAnswer.Held)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
@@ -31,6 +32,9 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
     {
         var dataPath = Path.Combine(Path.GetTempPath(), $"gsv-bench-{Guid.NewGuid():N}");
         Console.WriteLine($"Starting the platform (local mode, data in {dataPath})...");
+        // When each resource of the graph turns healthy, counted from the start (as `./gsv up` would, built, fresh data).
+        var clock = Stopwatch.StartNew();
+        var healthy = new List<Task<(string Resource, TimeSpan At)>>();
         var app = await PlatformStarter.StartAsync(dataPath, ["--Parameters:gateway-runs-per-minute=100000000"], options.ServiceEnvironment, builder =>
             // Category rules beat the minimum level, and the AppHost's settings say Information: name the chatty ones. The
             // services' own logs (forwarded per resource) would otherwise cost this process CPU during the measurement,
@@ -40,8 +44,15 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
                 .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
                 .AddFilter("Gsv.AppHost.Resources", LogLevel.Warning)
                 .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)),
-            TimeSpan.FromMinutes(5));
-        Console.WriteLine("Platform is up.");
+            TimeSpan.FromMinutes(5),
+            starting: app => healthy.AddRange(PlatformStarter.Resources.Select(async resource =>
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource);
+                return (resource, clock.Elapsed);
+            })));
+        var times = await Task.WhenAll(healthy);
+        Console.WriteLine($"Platform is up: every resource healthy {times.Max(t => t.At).TotalSeconds:F1} s after the start; each: "
+            + string.Join(", ", times.OrderBy(t => t.At).Select(t => $"{t.Resource} {t.At.TotalSeconds:F1} s")));
         return new BenchmarkPlatform(app, dataPath);
     }
 

@@ -2,9 +2,14 @@ using Gsv.Benchmarks;
 
 // Gateway overhead benchmark (README, "Benchmarks"): brings the platform up, prepares an ACTIVE instance with credits
 // and an API key, then runs the same load straight at the Langflow emulator and through the gateway. With --knowledge:
-// knowledge retrieval latency through the Control Plane instead.
+// knowledge retrieval latency through the Control Plane instead. With --startup: only the time to a healthy platform.
 var options = BenchmarkOptions.Parse(args);
 await using var platform = await BenchmarkPlatform.StartAsync(options);
+if (args.Contains("--startup"))
+{
+    return 0;
+}
+
 if (args.Contains("--knowledge"))
 {
     // Retrieval latency through the Control Plane instead (README, "Benchmarks").

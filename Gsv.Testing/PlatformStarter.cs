@@ -12,15 +12,24 @@ public static class PlatformStarter
     /// <summary>The GSV services (projects) of the resource graph.</summary>
     public static readonly string[] Services = ["controlplane", "gateway", "provisioner", "web"];
 
+    /// <summary>Every resource of the local-mode graph that has a health check or a process.</summary>
+    public static readonly string[] Resources =
+    [
+        "postgres", "controlplane-db", "provisioner-db", "saleor-db", "langflow-db", "redis", "keycloak", "saleor", "langflow", "ragflow", "cms", "mail",
+        "controlplane", "gateway", "provisioner", "web",
+    ];
+
     /// <param name="arguments">Extra AppHost arguments, after the defaults (later ones win: <c>--Parameters:x=y</c>).</param>
     /// <param name="serviceEnvironment">Environment for every GSV service (e.g. <c>Gsv__Chaos__Enabled</c>).</param>
     /// <param name="configure">Last changes to the builder (logging, one service's environment…).</param>
+    /// <param name="starting">Called with the built application just before it starts (to watch its resources come up).</param>
     public static async Task<DistributedApplication> StartAsync(
         string dataPath,
         IReadOnlyList<string>? arguments = null,
         IReadOnlyDictionary<string, string>? serviceEnvironment = null,
         Action<IDistributedApplicationTestingBuilder>? configure = null,
         TimeSpan? startupTimeout = null,
+        Action<DistributedApplication>? starting = null,
         CancellationToken cancellationToken = default)
     {
         // Created with the default mode (not 0700 like CreateTempSubdirectory) so the 'postgres' OS user can reach it.
@@ -40,6 +49,7 @@ public static class PlatformStarter
         var app = await builder.BuildAsync(cancellationToken);
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         startup.CancelAfter(startupTimeout ?? TimeSpan.FromMinutes(8));
+        starting?.Invoke(app);
         await app.StartAsync(startup.Token);
         foreach (var service in Services)
         {

@@ -10,11 +10,7 @@ namespace Gsv.Tests.Infrastructure;
 public sealed class PlatformFixture : IAsyncLifetime
 {
     /// <summary>Every resource of the local-mode graph that has a health check or a process.</summary>
-    public static readonly string[] Resources =
-    [
-        "postgres", "controlplane-db", "provisioner-db", "saleor-db", "langflow-db", "redis", "keycloak", "saleor", "langflow", "ragflow", "cms", "mail",
-        "controlplane", "gateway", "provisioner", "web",
-    ];
+    public static readonly string[] Resources = PlatformStarter.Resources;
 
     public static readonly string[] Services = PlatformStarter.Services;
 

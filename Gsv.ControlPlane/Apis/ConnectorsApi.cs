@@ -41,7 +41,8 @@ public static class ConnectorsApi
         return app;
     }
 
-    private static Ok<ConnectorDto[]> ListCatalog(ConnectorCatalog catalog) => TypedResults.Ok(catalog.All.Select(ConnectorCatalog.ToDto).ToArray());
+    /// <summary>The connectors a binding or an offering may name (no secrets in it).</summary>
+    internal static Ok<ConnectorDto[]> ListCatalog(ConnectorCatalog catalog) => TypedResults.Ok(catalog.All.Select(ConnectorCatalog.ToDto).ToArray());
 
     private static async Task<Results<Ok<IReadOnlyList<InstanceConnectorDto>>, NotFoundProblem>> ListBindingsAsync(
         Guid id, Caller caller, ControlPlaneDbContext db, ConnectorBindings bindings, CancellationToken ct) =>

@@ -30,7 +30,7 @@ public static class InternalApi
         provisioner.MapPut("/offerings/{slug}", UpsertOfferingAsync).ProducesProblem(StatusCodes.Status409Conflict);
         provisioner.MapGet("/offering-sales", GetOfferingSalesAsync);
         // The seller console checks an offering's connectors against the catalog before Saleor stores them.
-        provisioner.MapGet("/connectors", (ConnectorCatalog catalog) => TypedResults.Ok(catalog.All.Select(ConnectorCatalog.ToDto).ToArray()));
+        provisioner.MapGet("/connectors", ConnectorsApi.ListCatalog);
         provisioner.MapPost("/users/find-or-create", FindOrCreateUserAsync);
         provisioner.MapPost("/instances", CreateInstanceAsync)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);

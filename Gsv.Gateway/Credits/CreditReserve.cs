@@ -45,24 +45,22 @@ public sealed partial class CreditReserve(
     /// </summary>
     public void Settle(CreditHold hold, bool capture, RunDto record)
     {
-        if (hold.Source is not { } source)
+        if (hold.Source is not { Workspace: var workspace } source)
         {
             batcher.SettleInBackground(new CloseHold(hold.RunId, capture, Run: record));
             return;
         }
 
-        var workspace = source.Workspace;
         Apply(workspace, (w, now, _) => w.RunEnded(now, source.Pool), evenIfForgotten: true);
-        if (source.SharedHoldId is not { } holdId)
+        if (source.SharedHoldId is { } holdId)
         {
-            batcher.SettleInBackground(new CloseHold(hold.RunId, capture, Run: record), result => Observe(workspace, result));
+            _ = SettleShareAsync(workspace, capture
+                ? new ChargeFromHold(hold.RunId, holdId, source.Pool.Price, record)
+                : new RecordFailedRun(hold.RunId, holdId, record));
             return;
         }
 
-        CreditSettlement settlement = capture
-            ? new ChargeFromHold(hold.RunId, holdId, source.Pool.Price, record)
-            : new RecordFailedRun(hold.RunId, holdId, record);
-        _ = SettleShareAsync(workspace, settlement);
+        batcher.SettleInBackground(new CloseHold(hold.RunId, capture, Run: record), result => Observe(workspace, result));
     }
 
     /// <summary>The workspace's credits once the runs in progress are charged, and whether that is low (<see cref="WorkspaceCredits.Projected"/>).</summary>

@@ -89,13 +89,9 @@ internal sealed partial class WorkspaceCredits(Guid id, CreditPolicy policy)
 
         var pool = _pools[own.Pool];
         pool.Holding--;
-        if (answer == HoldAnswer.Held)
+        if (answer != HoldAnswer.InsufficientCredits || own.Waiter.Retried)
         {
-            pool.Running++;
-            commands.Add(CreditCommand.Answer(pool.Key, ticket, own.Waiter.RunId));
-        }
-        else if (answer != HoldAnswer.InsufficientCredits || own.Waiter.Retried)
-        {
+            pool.Running += answer == HoldAnswer.Held ? 1 : 0;
             commands.Add(CreditCommand.Answer(pool.Key, ticket, own.Waiter.RunId));
         }
         else if (!Reclaiming && own.Epoch != _epoch)

@@ -102,17 +102,18 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
     public ControlPlaneUserClient UserControlPlane() => new(Client("controlplane", null));
 
     /// <summary>
-    /// The wallet once nothing is held (at most 30 s): the gateway settles runs in the background and releases the holds
-    /// it made ahead after <c>Gateway:CreditPrefetchIdle</c>.
+    /// The wallet once no more than <paramref name="heldAtMost"/> is held (waiting at most 30 s): the gateway settles
+    /// runs in the background, releases the shares it held ahead for a burst after <c>Gateway:CreditPrefetchIdle</c>,
+    /// and keeps two runs' worth warm for the next run (<c>Gateway:CreditKeepWarm</c>).
     /// </summary>
-    public async Task<WalletDto> SettledWalletAsync(Guid workspaceId)
+    public async Task<WalletDto> SettledWalletAsync(Guid workspaceId, long heldAtMost)
     {
         var controlPlane = await ServiceControlPlaneAsync();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
             var wallet = await controlPlane.GetWalletAsync(workspaceId) ?? throw new InvalidOperationException("No wallet.");
-            if (wallet.Held == 0 || DateTime.UtcNow > deadline)
+            if (wallet.Held <= heldAtMost || DateTime.UtcNow > deadline)
             {
                 return wallet;
             }

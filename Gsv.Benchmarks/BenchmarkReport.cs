@@ -8,14 +8,21 @@ public sealed record BenchmarkReport(
     BenchmarkOptions Options, SeriesResult Direct, SeriesResult Gateway, int WarmupErrors,
     long CreditsGranted, long CreditsPerRun, long GatewaySucceeded, WalletDto Wallet)
 {
-    public const double TargetAddedP50Ms = 5;
-    public const double TargetAddedP99Ms = 20;
+    /// <summary>Issue 22's targets: added p50 ≤ 1 ms for runs one at a time; p50 ≤ 3 ms and p99 ≤ 12 ms at concurrency 16.</summary>
+    public double TargetAddedP50Ms => Options.Concurrency == 1 ? 1 : 3;
+
+    public const double TargetAddedP99Ms = 12;
 
     public long ExpectedBalance => CreditsGranted - GatewaySucceeded * CreditsPerRun;
 
+    /// <summary>What the gateway may still hold once the runs are settled: the two runs' worth it keeps warm for the next run (<c>Gateway:CreditKeepWarm</c>).</summary>
+    public long KeptWarm => KeptWarmFor(CreditsPerRun);
+
+    public static long KeptWarmFor(long creditsPerRun) => 2 * creditsPerRun;
+
     public bool NoErrors => Direct.Errors == 0 && Gateway.Errors == 0 && WarmupErrors == 0;
 
-    public bool NoOverspend => Wallet.Balance == ExpectedBalance && Wallet.Held == 0 && Wallet.Balance >= 0;
+    public bool NoOverspend => Wallet.Balance == ExpectedBalance && Wallet.Held <= KeptWarm && Wallet.Balance >= 0;
 
     public bool Passed => NoErrors && NoOverspend;
 
@@ -54,7 +61,7 @@ public sealed record BenchmarkReport(
         }
 
         output.WriteLine(string.Create(c,
-            $"Errors: {(NoErrors ? "none" : "SOME")}. Credits: granted {CreditsGranted}, {GatewaySucceeded} runs × {CreditsPerRun} → expected balance {ExpectedBalance}, wallet balance {Wallet.Balance}, held {Wallet.Held} → {(NoOverspend ? "no overspend" : "MISMATCH")}."));
+            $"Errors: {(NoErrors ? "none" : "SOME")}. Credits: granted {CreditsGranted}, {GatewaySucceeded} runs × {CreditsPerRun} → expected balance {ExpectedBalance}, wallet balance {Wallet.Balance}, held {Wallet.Held} (at most {KeptWarm} kept warm) → {(NoOverspend ? "no overspend" : "MISMATCH")}."));
         output.WriteLine(Passed ? "PASSED" : "FAILED");
     }
 }

@@ -72,7 +72,8 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// Most runs an instance keeps credits held ahead for while its runs overlap (about twice the runs of the last
-    /// 100 ms, up to this), as shares of holds made for several runs; 0 holds only when a run arrives. Untaken shares
+    /// 100 ms, up to this) or warm (<see cref="CreditKeepWarm"/>), as shares of holds made for several runs; 0 holds
+    /// only when a run arrives. Untaken shares
     /// count as held in the workspace's wallet. A refill is sent once a quarter is used, so the rest must outlast the
     /// Control Plane's slowest answers: at 1,500 runs/s, 256 leave 192, about 130 ms (128 left runs waiting for their
     /// own hold in 1–2 % of cases).
@@ -81,6 +82,14 @@ public sealed class GatewayOptions
 
     /// <summary>Untaken shares of an instance unused for this long are released.</summary>
     public TimeSpan CreditPrefetchIdle { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// After an instance's last run, for this long, it keeps a few credits held ahead (two runs' worth, or twice the runs
+    /// of the last 100 ms), so the next run, even alone, takes a share instead of waiting for a hold of its own: a
+    /// Control Plane round trip and a commit. They show as held in the wallet until then, and are renewed each minute;
+    /// zero holds ahead only while runs overlap. At most 10 min (when the gateway forgets an unused instance).
+    /// </summary>
+    public TimeSpan CreditKeepWarm { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long the result of a run started with an <c>Idempotency-Key</c> is kept for replays.</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);

@@ -22,6 +22,8 @@ public static class RunPipelineExtensions
             .Validate(o => o.RunsPerMinute > 0 && o.RuntimeTimeout > TimeSpan.Zero, "Gateway:RunsPerMinute and Gateway:RuntimeTimeout must be positive.")
             .Validate(o => o.CreditPrefetchMax >= 0 && o.CreditPrefetchIdle > TimeSpan.Zero,
                 "Gateway:CreditPrefetchMax must not be negative and Gateway:CreditPrefetchIdle must be positive.")
+            .Validate(o => o.CreditKeepWarm >= TimeSpan.Zero && o.CreditKeepWarm <= CreditPolicy.ForgetAfterTime,
+                "Gateway:CreditKeepWarm must be between 0 and 10 min.")
             .Validate(o => o.CreditBatchLinger >= TimeSpan.Zero && o.CreditBatchLinger <= TimeSpan.FromSeconds(1),
                 "Gateway:CreditBatchLinger must be between 0 and 1 s.")
             .Validate(o => o.CreditBatchesInFlight > 0 && o.CreditBatchMaxItems is > 0 and <= 500,

@@ -1,7 +1,7 @@
 namespace Gsv.Gateway.Credits;
 
 /// <summary>The sizes and times of <see cref="WorkspaceCredits"/>, in timestamp ticks (<see cref="TimeProvider.GetTimestamp"/>).</summary>
-internal readonly record struct CreditPolicy(int PrefetchMax, long Window, long Idle, long ForgetAfter, long MaxReadyAge, long Pause)
+internal readonly record struct CreditPolicy(int PrefetchMax, long Window, long Idle, long KeepWarm, long ForgetAfter, long MaxReadyAge, long Pause)
 {
     /// <summary>
     /// Shares of a hold older than this are released, never handed out: far below the Control Plane's stale-hold sweep
@@ -22,6 +22,6 @@ internal readonly record struct CreditPolicy(int PrefetchMax, long Window, long 
     {
         long Ticks(TimeSpan span) => (long)(span.TotalSeconds * timestampFrequency);
         return new CreditPolicy(
-            options.CreditPrefetchMax, Ticks(WindowTime), Ticks(options.CreditPrefetchIdle), Ticks(ForgetAfterTime), Ticks(MaxReadyAgeTime), Ticks(PauseTime));
+            options.CreditPrefetchMax, Ticks(WindowTime), Ticks(options.CreditPrefetchIdle), Ticks(options.CreditKeepWarm), Ticks(ForgetAfterTime), Ticks(MaxReadyAgeTime), Ticks(PauseTime));
     }
 }

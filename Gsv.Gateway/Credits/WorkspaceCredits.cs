@@ -9,8 +9,9 @@ namespace Gsv.Gateway.Credits;
 /// <list type="bullet">
 /// <item>A run takes a share of the oldest hold made ahead for its pool (<see cref="SharedHold"/>); without one ready it
 /// gets a hold of its own at once.</item>
-/// <item>Shares ahead only while runs overlap: about twice the runs of the last window, capped, never more than half of
-/// what the wallet last had available; one refill per pool at a time, once a quarter of them is used.</item>
+/// <item>Shares ahead while runs overlap (about twice the runs of the last window), and a few for the next run in the
+/// minutes after one (kept warm), capped, never more than half of what the wallet last had available; one refill per
+/// pool at a time, once a quarter of them is used.</item>
 /// <item>Untaken shares are released when the pool is idle, when they grow old, on stop, and when a run of the
 /// workspace is refused for want of credits: then every pool's refills pause, those out land, every ready share is
 /// released, and the refused runs try once more (a reclaim). A run whose hold went out before a reclaim's release
@@ -190,8 +191,9 @@ internal sealed partial class WorkspaceCredits(Guid id, CreditPolicy policy)
     }
 
     /// <summary>
-    /// Releases the shares of pools idle for <see cref="CreditPolicy.Idle"/>, and those older than
-    /// <see cref="CreditPolicy.MaxReadyAge"/> of the others; forgets pools idle for <see cref="CreditPolicy.ForgetAfter"/>.
+    /// Releases the shares of pools idle for <see cref="CreditPolicy.Idle"/> beyond the few they keep warm (until
+    /// <see cref="CreditPolicy.KeepWarm"/>: then all), and those older than <see cref="CreditPolicy.MaxReadyAge"/>;
+    /// renews the warm ones; forgets pools idle for <see cref="CreditPolicy.ForgetAfter"/>.
     /// </summary>
     public void Tick(long now, List<CreditCommand> commands)
     {
@@ -201,11 +203,21 @@ internal sealed partial class WorkspaceCredits(Guid id, CreditPolicy policy)
             var unused = now - pool.LastUsed;
             if (unused < policy.Idle)
             {
-                while (pool.Ready.TryPeek(out var oldest) && now - oldest.HeldAt >= policy.MaxReadyAge)
+                WithdrawAged(pool, now, commands);
+                continue;
+            }
+
+            if (unused < policy.KeepWarm)
+            {
+                // Down to the few kept for the next lone run (a burst's shares go), renewed when they age.
+                pool.Track(now, policy.Window);
+                if (pool.ReadyShares > Target(pool, now))
                 {
-                    Withdraw(pool.Ready.Dequeue(), urgent: false, commands);
+                    WithdrawAll(pool, urgent: false, commands);
                 }
 
+                WithdrawAged(pool, now, commands);
+                Refill(pool, now, commands);
                 continue;
             }
 
@@ -245,57 +257,5 @@ internal sealed partial class WorkspaceCredits(Guid id, CreditPolicy policy)
         pool.Holding++;
         _ownHolds[waiter.Ticket] = (pool.Key, waiter, _epoch);
         commands.Add(CreditCommand.Hold(pool.Key, waiter.Ticket, waiter.RunId));
-    }
-
-    /// <summary>
-    /// Sends a refill of the shares ahead, unless one is out, refills are paused or runs do not overlap: twice the runs
-    /// of the last window (recent or current, whichever is more) plus a few, capped, and never more than half of what
-    /// the wallet last had available (the rest stays for other instances and gateways). Under load a refill takes a
-    /// batch round trip shared with the settlements; this covers it.
-    /// </summary>
-    private void Refill(CreditPool pool, long now, List<CreditCommand> commands)
-    {
-        pool.Track(now, policy.Window);
-        if (pool.Refill is not null || now < pool.PausedUntil || _stopping || Reclaiming)
-        {
-            return;
-        }
-
-        var ready = pool.ReadyShares;
-        var target = pool.Overlapping ? Math.Min(policy.PrefetchMax, 2 * pool.RecentTakes + 4) : 0;
-        if (Wallet is { } wallet)
-        {
-            target = (int)Math.Min(target, ready + wallet.Available / pool.Key.Price / 2);
-        }
-
-        var wanted = target - ready;
-        if (wanted >= Math.Max(1, target / 4))
-        {
-            var holdId = Guid.CreateVersion7();
-            pool.Refill = (holdId, wanted, now);
-            commands.Add(CreditCommand.Refill(pool.Key, holdId, wanted));
-        }
-    }
-
-    private static void WithdrawAll(CreditPool pool, bool urgent, List<CreditCommand> commands)
-    {
-        while (pool.Ready.TryDequeue(out var hold))
-        {
-            Withdraw(hold, urgent, commands);
-        }
-    }
-
-    /// <summary>A hold no run settles on any more is closed; otherwise its untaken shares are released, and its last run closes it.</summary>
-    private static void Withdraw(SharedHold hold, bool urgent, List<CreditCommand> commands)
-    {
-        var (shares, close) = hold.Withdraw();
-        if (close)
-        {
-            commands.Add(CreditCommand.Close(hold.Pool, hold.Id, urgent));
-        }
-        else if (shares > 0)
-        {
-            commands.Add(CreditCommand.ReleasePart(hold, shares, urgent));
-        }
     }
 }

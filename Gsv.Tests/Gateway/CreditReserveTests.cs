@@ -21,10 +21,10 @@ public sealed class CreditReserveTests
     private static readonly Guid Workspace = Guid.NewGuid();
 
     [Fact]
-    public async Task Runs_one_at_a_time_hold_nothing_ahead()
+    public async Task Runs_one_at_a_time_hold_nothing_ahead_when_nothing_is_kept_warm()
     {
         var ledger = new InMemoryLedger(credits: 100);
-        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions());
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions { CreditKeepWarm = TimeSpan.Zero });
         var instance = Instance(Guid.NewGuid(), price: 2);
 
         for (var i = 0; i < 3; i++)
@@ -39,6 +39,42 @@ public sealed class CreditReserveTests
         Assert.Equal((94L, 0L), ledger.Wallet);
         Assert.Equal(3, ledger.HoldsRequested);
         Assert.Equal((94L, false), credits.Reserve.Projected(Workspace));
+    }
+
+    [Fact]
+    public async Task Runs_one_at_a_time_take_shares_kept_warm_after_the_first_and_they_are_released_after_two_minutes_unused()
+    {
+        var ledger = new InMemoryLedger(credits: 100);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions(), clock);
+        var instance = Instance(Guid.NewGuid(), price: 2);
+
+        var first = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
+        Assert.Contains(first.RunId, ledger.HeldRunIds);
+        credits.Reserve.Settle(first, capture: true, Record(instance, first.RunId));
+        await credits.Batcher.WhenSettledAsync(first.RunId, TimeSpan.FromSeconds(10));
+        await Eventually(() => credits.Reserve.ReadyCount == 2 && ledger.Wallet == (98L, 4L));
+
+        // Each later run alone takes a share: no hold of its own; the share it took is held anew in the background.
+        var later = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(20));
+            var hold = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());
+            Assert.True(hold.Held);
+            Assert.DoesNotContain(hold.RunId, ledger.HeldRunIds);
+            later.Add(hold.RunId);
+            credits.Reserve.Settle(hold, capture: true, Record(instance, hold.RunId));
+            await Eventually(() => credits.Reserve.ReadyCount == 2 && ledger.ChargedUnderSharedHolds.Count == later.Count);
+        }
+
+        Assert.Equal(later.Order(), ledger.ChargedUnderSharedHolds.Order());
+        Assert.Equal(92L, ledger.Wallet.Balance);
+        Assert.Equal((92L, false), credits.Reserve.Projected(Workspace));
+
+        // Two minutes without a run: nothing is held any more.
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await Eventually(() => credits.Reserve.ReadyCount == 0 && ledger.Wallet == (92L, 0L) && ledger.OpenSharedHolds == 0);
     }
 
     [Fact]
@@ -71,7 +107,7 @@ public sealed class CreditReserveTests
     public async Task Holds_made_ahead_are_released_when_unused()
     {
         var ledger = new InMemoryLedger(credits: 1000);
-        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions { CreditPrefetchIdle = TimeSpan.FromMilliseconds(300) });
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions { CreditPrefetchIdle = TimeSpan.FromMilliseconds(300), CreditKeepWarm = TimeSpan.Zero });
         var instance = Instance(Guid.NewGuid(), price: 1);
 
         var running = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => credits.Reserve.HoldAsync(instance, Guid.CreateVersion7())));
@@ -178,7 +214,7 @@ public sealed class CreditReserveTests
     public async Task A_run_that_takes_a_share_keeps_its_id_and_is_charged_from_the_shared_hold_which_closes_after_its_last_run()
     {
         var ledger = new InMemoryLedger(credits: 1000);
-        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions { CreditPrefetchIdle = TimeSpan.FromMilliseconds(300) });
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions { CreditPrefetchIdle = TimeSpan.FromMilliseconds(300), CreditKeepWarm = TimeSpan.Zero });
         var instance = Instance(Guid.NewGuid(), price: 3);
 
         var running = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => credits.Reserve.HoldAsync(instance, Guid.CreateVersion7())));
@@ -210,7 +246,7 @@ public sealed class CreditReserveTests
     {
         var ledger = new InMemoryLedger(credits: 100);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions(), clock);
+        await using var credits = await RunningCredits.StartAsync(ledger, new GatewayOptions { CreditKeepWarm = TimeSpan.Zero }, clock);
         var instance = Instance(Guid.NewGuid(), price: 3);
 
         var hold = await credits.Reserve.HoldAsync(instance, Guid.CreateVersion7());

@@ -10,13 +10,17 @@ namespace Gsv.Tests.Gateway;
 /// </summary>
 public sealed class WorkspaceCreditsTests
 {
-    internal static readonly CreditPolicy Policy = new(PrefetchMax: 16, Window: 100, Idle: 2_000, ForgetAfter: 600_000, MaxReadyAge: 60_000, Pause: 1_000);
+    /// <summary>Shares ahead only while runs overlap (nothing kept warm).</summary>
+    internal static readonly CreditPolicy Policy = new(PrefetchMax: 16, Window: 100, Idle: 2_000, KeepWarm: 0, ForgetAfter: 600_000, MaxReadyAge: 60_000, Pause: 1_000);
+
+    /// <summary>And a few kept for two minutes after a run (issue 22, item 4).</summary>
+    internal static readonly CreditPolicy WarmPolicy = Policy with { KeepWarm = 120_000 };
 
     private static readonly PoolKey A = new(Guid.NewGuid(), 1);
     private static readonly PoolKey B = new(Guid.NewGuid(), 2);
     private static readonly PoolKey C = new(Guid.NewGuid(), 3);
 
-    private readonly WorkspaceCredits _credits = new(Guid.NewGuid(), Policy);
+    private WorkspaceCredits _credits = new(Guid.NewGuid(), Policy);
     private long _tickets;
 
     [Fact]
@@ -216,6 +220,67 @@ public sealed class WorkspaceCreditsTests
         _credits.Observe(Wallet(available: 40, threshold: 60));
         ReadyHold(B, shares: 8);
         Assert.Equal((40L + 8 * B.Price, true), _credits.Projected());
+    }
+
+    [Fact]
+    public void After_a_run_two_shares_are_kept_warm_and_the_next_run_alone_takes_one_without_the_ledger()
+    {
+        _credits = new WorkspaceCredits(Guid.NewGuid(), WarmPolicy);
+
+        // The very first run: its own hold, and nothing ahead until the wallet is known.
+        var (first, sent) = Arrive(A, 0);
+        Assert.Equal([Hold], Kinds(sent));
+        _credits.Observe(Wallet(available: 100));
+        var answered = Do(c => _credits.HoldAnswered(5, first, HoldAnswer.Held, c));
+        Assert.Equal([Answer, Refill], Kinds(answered));
+        var warm = answered[1];
+        Assert.Equal(2 * A.Price, warm.Amount);
+        Assert.Empty(Do(c => _credits.RefillAnswered(8, warm.HoldId, HoldAnswer.Held, c)));
+        _credits.RunEnded(50, A);
+
+        // Idle, but within the two minutes: the shares stay.
+        Assert.Empty(Do(c => _credits.Tick(50 + WarmPolicy.Idle, c)));
+        Assert.Equal(2, _credits.ReadyShares);
+
+        // A run alone 30 s later takes a share at once; a refill of the one taken goes out in the background.
+        var (next, granted) = Arrive(A, 30_000);
+        Assert.Equal([Grant, Refill], Kinds(granted));
+        Assert.Equal((next, warm.HoldId, A.Price), (granted[0].Ticket, granted[0].HoldId, granted[1].Amount));
+        Assert.Empty(Do(c => _credits.RefillAnswered(30_005, granted[1].HoldId, HoldAnswer.Held, c)));
+        _credits.RunEnded(30_050, A);
+        Assert.Empty(Do(c => _credits.ShareSettled(warm.HoldId, c)));
+
+        // Two minutes without a run: both holds are closed, what is left released.
+        var released = Do(c => _credits.Tick(30_050 + WarmPolicy.KeepWarm, c));
+        Assert.Equal([Close, Close], Kinds(released));
+        Assert.Equal((warm.HoldId, granted[1].HoldId), (released[0].HoldId, released[1].HoldId));
+        Assert.Equal(0, _credits.ReadyShares);
+    }
+
+    [Fact]
+    public void After_a_burst_only_the_warm_shares_stay_renewed_before_they_grow_old_and_never_over_half_the_wallet()
+    {
+        _credits = new WorkspaceCredits(Guid.NewGuid(), WarmPolicy);
+        var burst = ReadyHold(A, shares: 8);
+        _credits.Observe(Wallet(available: 100));
+
+        // Idle: the burst's eight shares go, two are held anew.
+        var idle = Do(c => _credits.Tick(3 + WarmPolicy.Idle, c));
+        Assert.Equal([Close, Refill], Kinds(idle));
+        Assert.Equal((burst, 2 * A.Price), (idle[0].HoldId, idle[1].Amount));
+        Assert.Empty(Do(c => _credits.RefillAnswered(3 + WarmPolicy.Idle, idle[1].HoldId, HoldAnswer.Held, c)));
+
+        // A minute on they are renewed (the ledger's stale-hold sweep never meets them)…
+        Assert.Empty(Do(c => _credits.Tick(2 + WarmPolicy.Idle + WarmPolicy.MaxReadyAge, c)));
+        var renewed = Do(c => _credits.Tick(3 + WarmPolicy.Idle + WarmPolicy.MaxReadyAge, c));
+        Assert.Equal([Close, Refill], Kinds(renewed));
+        Assert.Equal(idle[1].HoldId, renewed[0].HoldId);
+
+        // …as many as half of what the wallet has left allows.
+        _credits.Observe(Wallet(available: 2));
+        Assert.Empty(Do(c => _credits.RefillAnswered(3 + WarmPolicy.Idle + WarmPolicy.MaxReadyAge, renewed[1].HoldId, HoldAnswer.Refused, c)));
+        var capped = Do(c => _credits.Tick(3 + WarmPolicy.Idle + WarmPolicy.MaxReadyAge + WarmPolicy.Pause, c));
+        Assert.Equal((Refill, 1 * A.Price), (capped.Single().Kind, capped.Single().Amount));
     }
 
     /// <summary>Two overlapping runs of <paramref name="pool"/> (answered held, ended) and their refill of <paramref name="shares"/>, landed.</summary>

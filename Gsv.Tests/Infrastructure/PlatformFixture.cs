@@ -113,6 +113,10 @@ public sealed class PlatformFixture : IAsyncLifetime
             builder.CreateResourceBuilder<ProjectResource>("provisioner").WithEnvironment("Reconciler__PageSize", "2")
                 // The paid-order pull every 5 s instead of every minute, so a test sees a missed webhook recovered quickly.
                 .WithEnvironment("Provisioner__PaidOrderPull__Interval", "00:00:05");
+            // The suite proves exactly-once charging on wallets with nothing held once runs settle; credits kept warm
+            // after a run would stay held for two minutes. Keeping warm is tested on the state machine and the reserve
+            // (WorkspaceCreditsTests, CreditReserveTests) and runs, with its default, in Gsv.Benchmarks.
+            builder.CreateResourceBuilder<ProjectResource>("gateway").WithEnvironment("Gateway__CreditKeepWarm", "00:00:00");
             builder.Services.AddLogging(PlatformStarter.QuietLogging);
             builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
             configure?.Invoke(builder);

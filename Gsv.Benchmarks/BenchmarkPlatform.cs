@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Gsv.ControlPlane.Client;
 using Gsv.Langflow;
@@ -28,14 +29,19 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
     /// <summary>Tokens and parameters of the running platform.</summary>
     public IdentityClient Identity => new(App);
 
-    public static async Task<BenchmarkPlatform> StartAsync(BenchmarkOptions options)
+    /// <param name="dataPath">The data folder (a new one by default).</param>
+    /// <param name="durable">Durable like <c>./gsv up</c> (no throw-away settings), so a later start can reuse the data.</param>
+    public static async Task<BenchmarkPlatform> StartAsync(BenchmarkOptions options, string? dataPath = null, bool durable = false)
     {
-        var dataPath = Path.Combine(Path.GetTempPath(), $"gsv-bench-{Guid.NewGuid():N}");
+        dataPath ??= Path.Combine(Path.GetTempPath(), $"gsv-bench-{Guid.NewGuid():N}");
         Console.WriteLine($"Starting the platform (local mode, data in {dataPath})...");
-        // When each resource of the graph turns healthy, counted from the start (as `./gsv up` would, built, fresh data).
+        // When each resource of the graph turns healthy, counted from the start (as `./gsv up` would, built).
         var clock = Stopwatch.StartNew();
-        var healthy = new List<Task<(string Resource, TimeSpan At)>>();
-        var app = await PlatformStarter.StartAsync(dataPath, ["--Parameters:gateway-runs-per-minute=100000000"], options.ServiceEnvironment, builder =>
+        var cpu = ProcessCpu.Snapshot();
+        var healthy = new List<Task<(string Resource, TimeSpan Running, TimeSpan Healthy)>>();
+        var started = new List<Task<(string Service, TimeSpan At)>>();
+        string[] arguments = ["--Parameters:gateway-runs-per-minute=100000000", .. durable ? ["--Gsv:Ephemeral=false"] : Array.Empty<string>()];
+        var app = await PlatformStarter.StartAsync(dataPath, arguments, options.ServiceEnvironment, builder =>
             // Category rules beat the minimum level, and the AppHost's settings say Information: name the chatty ones. The
             // services' own logs (forwarded per resource) would otherwise cost this process CPU during the measurement,
             // and the infrastructure's readiness probes fail by design until each server is up.
@@ -45,14 +51,52 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
                 .AddFilter("Gsv.AppHost.Resources", LogLevel.Warning)
                 .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)),
             TimeSpan.FromMinutes(5),
-            starting: app => healthy.AddRange(PlatformStarter.Resources.Select(async resource =>
+            starting: app =>
             {
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource);
-                return (resource, clock.Elapsed);
-            })));
+                        healthy.AddRange(PlatformStarter.Resources.Select(async resource =>
+                {
+                    // Running: its process started (after what it waits for); healthy: its health checks pass.
+                    await app.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.Running);
+                    var running = clock.Elapsed;
+                    await app.ResourceNotifications.WaitForResourceHealthyAsync(resource);
+                    return (resource, running, clock.Elapsed);
+                }));
+                // A service's own readiness: its /health answering 200, polled every 100 ms once it runs (Aspire's
+                // health checks back off to one every 5 s while a resource is unhealthy).
+                started.AddRange(PlatformStarter.Services.Select(async service =>
+                {
+                    await app.ResourceNotifications.WaitForResourceAsync(service, KnownResourceStates.Running);
+                    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+                    while (true)
+                    {
+                        try
+                        {
+                            // The snapshot's address: the app refuses GetEndpoint until its start has returned.
+                            var url = app.ResourceNotifications.TryGetCurrentState(service, out var current)
+                                ? current.Snapshot.Urls.FirstOrDefault(u => u.Name == "http")?.Url : null;
+                            using var response = url is null ? null : await http.GetAsync(new Uri(new Uri(url), "/health"));
+                            if (response?.IsSuccessStatusCode == true)
+                            {
+                                return (service, clock.Elapsed);
+                            }
+                        }
+                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                        {
+                            // Not listening yet.
+                        }
+
+                        await Task.Delay(100);
+                    }
+                }));
+            });
         var times = await Task.WhenAll(healthy);
-        Console.WriteLine($"Platform is up: every resource healthy {times.Max(t => t.At).TotalSeconds:F1} s after the start; each: "
-            + string.Join(", ", times.OrderBy(t => t.At).Select(t => $"{t.Resource} {t.At.TotalSeconds:F1} s")));
+        var starts = (await Task.WhenAll(started)).ToDictionary(s => s.Service, s => s.At);
+        Console.WriteLine($"Platform is up: every resource healthy {times.Max(t => t.Healthy).TotalSeconds:F1} s after the start; each, running → (for the services: /health first answering 200 →) healthy: "
+            + string.Join(", ", times.OrderBy(t => t.Healthy).Select(t => $"{t.Resource} {t.Running.TotalSeconds:F1} → "
+                + (starts.TryGetValue(t.Resource, out var at) ? $"ready {at.TotalSeconds:F1} → " : "") + $"{t.Healthy.TotalSeconds:F1} s")));
+        var spent = ProcessCpu.Snapshot().PerRequestSince(cpu, 1);
+        Console.WriteLine($"CPU spent until then: {spent.Sum(kv => kv.Value) / 1000:F1} s on {Environment.ProcessorCount} cores ("
+            + string.Join(", ", spent.Where(kv => kv.Value >= 100).Select(kv => $"{kv.Key} {kv.Value / 1000:F1}")) + ")");
         return new BenchmarkPlatform(app, dataPath);
     }
 
@@ -124,6 +168,17 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
 
     /// <summary>The Control Plane's internal API with the Provisioner's client-credentials token.</summary>
     private async Task<ControlPlaneClient> ServiceControlPlaneAsync() => new(Client("controlplane", await Identity.GetServiceTokenAsync("gsv-provisioner")));
+
+    /// <summary>Stops the platform and waits until its PostgreSQL and Redis have left the data folder, which stays.</summary>
+    public async Task StopKeepingDataAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        if (await ServerProcesses.WaitUntilNoneAsync(_dataPath) is { Count: > 0 } left)
+        {
+            throw new InvalidOperationException($"Still running in {_dataPath}: {string.Join(", ", left.Select(p => p.Command))}.");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

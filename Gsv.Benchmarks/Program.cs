@@ -2,13 +2,16 @@ using Gsv.Benchmarks;
 
 // Gateway overhead benchmark (README, "Benchmarks"): brings the platform up, prepares an ACTIVE instance with credits
 // and an API key, then runs the same load straight at the Langflow emulator and through the gateway. With --knowledge:
-// knowledge retrieval latency through the Control Plane instead. With --startup: only the time to a healthy platform.
+// knowledge retrieval latency through the Control Plane instead. With --startup: only the time to a healthy platform,
+// on fresh data and on existing data.
 var options = BenchmarkOptions.Parse(args);
-await using var platform = await BenchmarkPlatform.StartAsync(options);
 if (args.Contains("--startup"))
 {
+    await StartupBenchmark.RunAsync(options);
     return 0;
 }
+
+await using var platform = await BenchmarkPlatform.StartAsync(options);
 
 if (args.Contains("--knowledge"))
 {

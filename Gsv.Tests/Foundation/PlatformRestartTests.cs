@@ -3,6 +3,7 @@ using Gsv.ControlPlane.Client;
 using Gsv.Tests.Commerce;
 using Gsv.Tests.Infrastructure;
 using Gsv.Tests.Provisioner;
+using Gsv.Testing;
 
 namespace Gsv.Tests.Foundation;
 

@@ -1,4 +1,4 @@
-namespace Gsv.Tests.Infrastructure;
+namespace Gsv.Testing;
 
 /// <summary>The database servers (PostgreSQL, Redis) a local platform runs in its data folder.</summary>
 public static class ServerProcesses

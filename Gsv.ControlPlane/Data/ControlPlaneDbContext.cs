@@ -1,3 +1,4 @@
+using Gsv.Shared;
 using Gsv.ControlPlane.Client;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -145,7 +146,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
         {
             hold.ToTable("credit_holds");
             hold.HasKey(h => h.RunId);
-            hold.Property(h => h.Status).HasMaxLength(20);
+            hold.Property(h => h.Status).HasConversion(new LowerCaseEnumConverter<CreditHoldStatus>()).HasMaxLength(20);
             hold.Ignore(h => h.Remaining);
             hold.HasIndex(h => h.WorkspaceId);
             hold.HasIndex(h => new { h.Status, h.CreatedAt });

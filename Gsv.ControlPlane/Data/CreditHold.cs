@@ -7,10 +7,6 @@ namespace Gsv.ControlPlane.Data;
 /// </summary>
 public sealed class CreditHold
 {
-    public const string Open = "open";
-    public const string Captured = "captured";
-    public const string Released = "released";
-
     public Guid RunId { get; set; }
 
     public Guid WorkspaceId { get; set; }
@@ -19,7 +15,7 @@ public sealed class CreditHold
 
     public long Amount { get; set; }
 
-    public required string Status { get; set; }
+    public required CreditHoldStatus Status { get; set; }
 
     public long Charged { get; set; }
 

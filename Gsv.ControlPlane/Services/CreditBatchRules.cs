@@ -1,3 +1,4 @@
+using Gsv.Shared;
 using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
 
@@ -92,7 +93,7 @@ public sealed class CreditBatchRules(
 
         var hold = new CreditHold
         {
-            RunId = item.RunId, WorkspaceId = item.WorkspaceId, InstanceId = item.InstanceId, Amount = item.Amount, Status = CreditHold.Open, CreatedAt = now,
+            RunId = item.RunId, WorkspaceId = item.WorkspaceId, InstanceId = item.InstanceId, Amount = item.Amount, Status = CreditHoldStatus.Open, CreatedAt = now,
         };
         holds[item.RunId] = hold;
         Writes.NewHolds.Add(hold);
@@ -124,13 +125,13 @@ public sealed class CreditBatchRules(
             return Refused(item.RunId, CreditOutcome.Invalid, problem);
         }
 
-        var wanted = item.Capture ? CreditHold.Captured : CreditHold.Released;
+        var wanted = item.Capture ? CreditHoldStatus.Captured : CreditHoldStatus.Released;
         var outcome = item.Capture ? CreditOutcome.Captured : CreditOutcome.Released;
         if (hold.Status != wanted)
         {
-            if (hold.Status != CreditHold.Open)
+            if (hold.Status != CreditHoldStatus.Open)
             {
-                return Refused(item.RunId, CreditOutcome.Conflict, $"The hold of run {item.RunId} was already {hold.Status}.");
+                return Refused(item.RunId, CreditOutcome.Conflict, $"The hold of run {item.RunId} was already {hold.Status.LowerCaseName()}.");
             }
 
             // What a shared hold's runs were charged, and its parts released, stay as they are: this settles the rest.
@@ -224,9 +225,9 @@ public sealed class CreditBatchRules(
             }
         }
 
-        if (hold.Status != CreditHold.Open)
+        if (hold.Status != CreditHoldStatus.Open)
         {
-            return Refused(item.RunId, CreditOutcome.Conflict, $"The shared hold {hold.RunId} was already {hold.Status}.");
+            return Refused(item.RunId, CreditOutcome.Conflict, $"The shared hold {hold.RunId} was already {hold.Status.LowerCaseName()}.");
         }
 
         if (amount <= 0 || amount > hold.Remaining)

@@ -1,3 +1,4 @@
+using Gsv.Shared;
 using Gsv.ControlPlane.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -99,7 +100,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
             var hold = new CreditHold
             {
                 RunId = reader.GetGuid(0), WorkspaceId = reader.GetGuid(1), InstanceId = reader.IsDBNull(2) ? null : reader.GetGuid(2),
-                Amount = reader.GetInt64(3), Status = reader.GetString(4), Charged = reader.GetInt64(5), Freed = reader.GetInt64(6),
+                Amount = reader.GetInt64(3), Status = LowerCaseEnum.Parse<CreditHoldStatus>(reader.GetString(4)), Charged = reader.GetInt64(5), Freed = reader.GetInt64(6),
                 CreatedAt = reader.GetFieldValue<DateTimeOffset>(7), SettledAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
             };
             holds[hold.RunId] = hold;
@@ -143,7 +144,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
                 INSERT INTO credit_holds ("RunId", "WorkspaceId", "InstanceId", "Amount", "Status", "Charged", "Freed", "CreatedAt", "SettledAt")
                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::timestamptz[], $9::timestamptz[])
                 """, Column(holds, h => h.RunId), Column(holds, h => h.WorkspaceId), Column(holds, h => h.InstanceId), Column(holds, h => h.Amount),
-                Column(holds, h => h.Status), Column(holds, h => h.Charged), Column(holds, h => h.Freed), Column(holds, h => Utc(h.CreatedAt)),
+                Column(holds, h => h.Status.LowerCaseName()), Column(holds, h => h.Charged), Column(holds, h => h.Freed), Column(holds, h => Utc(h.CreatedAt)),
                 Column(holds, h => Utc(h.SettledAt))));
         }
 
@@ -154,7 +155,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
                 UPDATE credit_holds SET "Status" = s.status, "Charged" = s.charged, "Freed" = s.freed, "SettledAt" = s.settled_at
                 FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::timestamptz[]) AS s(run_id, status, charged, freed, settled_at)
                 WHERE credit_holds."RunId" = s.run_id
-                """, Column(changed, h => h.RunId), Column(changed, h => h.Status), Column(changed, h => h.Charged), Column(changed, h => h.Freed),
+                """, Column(changed, h => h.RunId), Column(changed, h => h.Status.LowerCaseName()), Column(changed, h => h.Charged), Column(changed, h => h.Freed),
                 Column(changed, h => Utc(h.SettledAt))));
         }
 

@@ -112,7 +112,7 @@ public sealed partial class LedgerService
         while (true)
         {
             var stale = await db.CreditHolds.AsNoTracking()
-                .Where(h => h.Status == CreditHold.Open && h.CreatedAt < takenBefore)
+                .Where(h => h.Status == CreditHoldStatus.Open && h.CreatedAt < takenBefore)
                 .OrderBy(h => h.CreatedAt).Select(h => h.RunId).Take(MaxBatchItems).ToListAsync(cancellationToken);
             if (stale.Count == 0)
             {

@@ -1,3 +1,4 @@
+using Gsv.Shared;
 using Gsv.ControlPlane.Client;
 using Gsv.Provisioner.Data;
 using Gsv.Provisioner.Inbox;
@@ -45,7 +46,7 @@ public static partial class AdminApi
         if (failed.Count == 0)
         {
             return GsvProblems.Problem(GsvProblems.Conflict, StatusCodes.Status409Conflict, "Not failed",
-                $"Order {orderId} is {string.Join(", ", messages.Select(m => m.Status).Distinct())}: only a failed order can be requeued.");
+                $"Order {orderId} is {string.Join(", ", messages.Select(m => m.Status.LowerCaseName()).Distinct())}: only a failed order can be requeued.");
         }
 
         var previous = failed[0].LastError;
@@ -61,7 +62,7 @@ public static partial class AdminApi
         signal.WakeUp.Notify();
         metrics.Requeued("order");
         LogOrderRequeued(logger, orderId, previous);
-        return TypedResults.Accepted($"/admin/v1/orders/{orderId}", new RequeuedOrder(orderId, InboxStatus.Pending, 0, previous));
+        return TypedResults.Accepted($"/admin/v1/orders/{orderId}", new RequeuedOrder(orderId, InboxStatus.Pending.LowerCaseName(), 0, previous));
     }
 
     private static async Task<IResult> RequeueInstanceAsync(

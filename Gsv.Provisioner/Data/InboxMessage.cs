@@ -16,7 +16,7 @@ public sealed class InboxMessage
     /// <summary>The exact body Saleor signed.</summary>
     public required string Payload { get; set; }
 
-    public string Status { get; set; } = InboxStatus.Pending;
+    public InboxStatus Status { get; set; } = InboxStatus.Pending;
 
     public int Attempts { get; set; }
 
@@ -29,14 +29,17 @@ public sealed class InboxMessage
     public string? LastError { get; set; }
 }
 
-public static class InboxStatus
+/// <summary>Where an <see cref="InboxMessage"/> stands.</summary>
+public enum InboxStatus
 {
-    public const string Pending = "pending";
-    public const string Processed = "processed";
+    /// <summary>To be processed (again, after a transient error, at <see cref="InboxMessage.NextAttemptAt"/>).</summary>
+    Pending,
+
+    Processed,
 
     /// <summary>Signed, but not an order that is paid: kept for the record, never provisioned (a later paid delivery replaces it).</summary>
-    public const string Ignored = "ignored";
+    Ignored,
 
     /// <summary>Gave up: a permanent error, or transient ones beyond the attempt limit. Visible with its last error.</summary>
-    public const string Failed = "failed";
+    Failed,
 }

@@ -1,3 +1,4 @@
+using Gsv.Shared;
 using System.Diagnostics;
 using Gsv.Provisioner.Data;
 using Gsv.Provisioner.Observability;
@@ -57,7 +58,7 @@ public sealed partial class InboxWorker(
         var now = time.GetUtcNow();
         var message = (await db.Inbox.FromSql($"""
                 SELECT * FROM inbox_messages
-                WHERE status = {InboxStatus.Pending} AND next_attempt_at <= {now}
+                WHERE status = {InboxStatus.Pending.LowerCaseName()} AND next_attempt_at <= {now}
                 ORDER BY next_attempt_at, id
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED

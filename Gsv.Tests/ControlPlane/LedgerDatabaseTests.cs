@@ -53,7 +53,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         await using var check = new ControlPlaneDbContext(options);
         var wallet = await check.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId);
         Assert.Equal((50L, 50L, 0L), (wallet.Balance, wallet.Held, wallet.Available));
-        Assert.Equal(50, await check.CreditHolds.CountAsync(h => h.WorkspaceId == workspaceId && h.Status == CreditHold.Open));
+        Assert.Equal(50, await check.CreditHolds.CountAsync(h => h.WorkspaceId == workspaceId && h.Status == CreditHoldStatus.Open));
         await AssertLedgerMatchesWalletAsync(check, workspaceId);
 
         // Capturing every hold spends the wallet to exactly zero.
@@ -193,7 +193,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         var foreign = new RunDto(runs[2], Guid.NewGuid(), Guid.NewGuid(), "api-key", RunStatus.Succeeded, 1, 10, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null);
         var refused = await ledger.ApplyBatchAsync(new CreditBatchRequest([new CloseHold(runs[2], Capture: true, null, foreign)], []));
         Assert.Equal(CreditOutcome.Invalid, refused.Settlements[0].Outcome);
-        Assert.Equal(CreditHold.Open, (await db.CreditHolds.AsNoTracking().SingleAsync(h => h.RunId == runs[2])).Status);
+        Assert.Equal(CreditHoldStatus.Open, (await db.CreditHolds.AsNoTracking().SingleAsync(h => h.RunId == runs[2])).Status);
         await AssertLedgerMatchesWalletAsync(db, workspaceId);
         output.WriteLine($"batch 1: {string.Join(", ", first.Holds.Select(h => h.Outcome))}; batch 2: {string.Join(", ", settled.Settlements.Concat(settled.Holds).Select(h => h.Outcome))}");
     }
@@ -211,7 +211,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
 
         // Not stale yet: a sweep with a cut-off before the hold leaves it alone.
         await ledger.ReleaseStaleHoldsAsync(DateTimeOffset.UtcNow.AddMinutes(-10));
-        Assert.Equal(CreditHold.Open, (await db.CreditHolds.AsNoTracking().SingleAsync(h => h.RunId == runId)).Status);
+        Assert.Equal(CreditHoldStatus.Open, (await db.CreditHolds.AsNoTracking().SingleAsync(h => h.RunId == runId)).Status);
 
         // As if the gateway had crashed mid-run long ago.
         Assert.True(await ledger.ReleaseStaleHoldsAsync(DateTimeOffset.UtcNow.AddSeconds(1)) >= 1);
@@ -260,7 +260,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         Assert.Equal((14L, 0L), (closed.Settlements[0].Wallet!.Balance, closed.Settlements[0].Wallet!.Held));
 
         var hold = await db.CreditHolds.AsNoTracking().SingleAsync(h => h.RunId == holdId);
-        Assert.Equal((CreditHold.Released, 10L, 6L, 4L), (hold.Status, hold.Amount, hold.Charged, hold.Freed));
+        Assert.Equal((CreditHoldStatus.Released, 10L, 6L, 4L), (hold.Status, hold.Amount, hold.Charged, hold.Freed));
         var recorded = await db.Runs.AsNoTracking().Where(r => r.WorkspaceId == workspaceId).ToDictionaryAsync(r => r.RunId, r => r.CreditsCharged);
         Assert.Equal(new Dictionary<Guid, long> { [first] = 3, [second] = 3, [failed] = 0 }, recorded);
         var late = await ledger.ApplyBatchAsync(new CreditBatchRequest([Charge(Guid.NewGuid(), 1)], []));
@@ -282,7 +282,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         var wallet = await db.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId);
         Assert.Equal(Sum(LedgerEntry.Grant) + Sum(LedgerEntry.Refund) - Sum(LedgerEntry.Capture) - Sum(LedgerEntry.Expire), wallet.Balance);
         Assert.Equal(Sum(LedgerEntry.Hold) - Sum(LedgerEntry.Capture) - Sum(LedgerEntry.Release), wallet.Held);
-        var openHolds = await db.CreditHolds.Where(h => h.WorkspaceId == workspaceId && h.Status == CreditHold.Open)
+        var openHolds = await db.CreditHolds.Where(h => h.WorkspaceId == workspaceId && h.Status == CreditHoldStatus.Open)
             .SumAsync(h => h.Amount - h.Charged - h.Freed);
         Assert.Equal(openHolds, wallet.Held);
         Assert.True(wallet.Available >= 0);

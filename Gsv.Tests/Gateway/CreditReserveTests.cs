@@ -372,7 +372,7 @@ public sealed class CreditReserveTests
             {
                 lock (_holds)
                 {
-                    return _sharedHolds.Count(id => _holds[id].Status == CreditHold.Open);
+                    return _sharedHolds.Count(id => _holds[id].Status == CreditHoldStatus.Open);
                 }
             }
         }

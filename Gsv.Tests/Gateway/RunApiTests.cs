@@ -135,9 +135,9 @@ public sealed class RunApiTests(PlatformFixture platform)
     [Fact]
     public async Task A_runtime_timeout_is_a_502_and_nothing_is_charged()
     {
-        // The gateway gives Langflow 30 s (Gateway:RuntimeTimeout); this model takes longer.
+        // The gateway gives Langflow 10 s in the tests (Gateway:RuntimeTimeout, 30 s by default); this model takes longer.
         var scenario = await GatewayScenario.CreateAsync(platform, creditsPerRun: 1, credits: 4,
-            changeFlow: GatewayScenario.ModelField("gsv_delay_ms", 45_000));
+            changeFlow: GatewayScenario.ModelField("gsv_delay_ms", 20_000));
         using var gateway = scenario.CreateApiKeyClient();
 
         using var response = await gateway.PostAsync(scenario.RunsPath, GatewayScenario.Body("slow"));

@@ -116,7 +116,9 @@ public sealed class PlatformFixture : IAsyncLifetime
             // The suite proves exactly-once charging on wallets with nothing held once runs settle; credits kept warm
             // after a run would stay held for two minutes. Keeping warm is tested on the state machine and the reserve
             // (WorkspaceCreditsTests, CreditReserveTests) and runs, with its default, in Gsv.Benchmarks.
-            builder.CreateResourceBuilder<ProjectResource>("gateway").WithEnvironment("Gateway__CreditKeepWarm", "00:00:00");
+            builder.CreateResourceBuilder<ProjectResource>("gateway").WithEnvironment("Gateway__CreditKeepWarm", "00:00:00")
+                // Langflow gets 10 s instead of 30 (no emulated run comes near it), so the timeout test waits 10 s.
+                .WithEnvironment("Gateway__RuntimeTimeout", "00:00:10");
             builder.Services.AddLogging(PlatformStarter.QuietLogging);
             builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
             configure?.Invoke(builder);

@@ -7,31 +7,15 @@ namespace Gsv.Tests.Web;
 [Collection(PlatformCollection.Name)]
 public sealed class BrowserLoginTests(PlatformFixture platform)
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run",
-    ];
-
     [Fact]
     public async Task The_buyer_logs_in_through_the_keycloak_form_and_logs_out_again()
     {
-        Assert.True(File.Exists(ChromiumPath), $"Chromium is expected at {ChromiumPath} (Debian package 'chromium').");
         var web = platform.App.GetEndpoint("web", "http");
         var keycloak = platform.App.GetEndpoint("keycloak", "http");
         var password = await platform.Identity.GetParameterAsync("demo-buyer-password");
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-        });
-        var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(90_000);
+        await using var context = await SharedChromium.NewContextAsync();
+        var page = await context.NewPageAsync();
 
         await page.GotoAsync(new Uri(web, "/marketplace").ToString());
         await page.ClickAsync("#login");

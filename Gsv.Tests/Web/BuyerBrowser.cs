@@ -10,28 +10,19 @@ using static Microsoft.Playwright.Assertions;
 namespace Gsv.Tests.Web;
 
 /// <summary>
-/// A buyer in a real browser (Debian's Chromium, headless) against the running platform: a fresh Keycloak user of
+/// A buyer in a real browser (Debian's Chromium, headless, a context of <see cref="SharedChromium"/>) against the running platform: a fresh Keycloak user of
 /// their own, sign-in on Keycloak's page, the checkout's address, the credits badge, and each page checked with axe
 /// (no serious or critical violation) and screenshotted under the test output folder.
 /// </summary>
 internal sealed partial class BuyerBrowser : IAsyncDisposable
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run",
-    ];
-
     private readonly PlatformFixture platform;
     private readonly ITestOutputHelper output;
-    private readonly IPlaywright playwright;
-    private readonly IBrowser browser;
+    private readonly IBrowserContext context;
 
-    private BuyerBrowser(PlatformFixture platform, ITestOutputHelper output, IPlaywright playwright, IBrowser browser, IPage page, TestUser user)
+    private BuyerBrowser(PlatformFixture platform, ITestOutputHelper output, IBrowserContext context, IPage page, TestUser user)
     {
-        (this.platform, this.output, this.playwright, this.browser) = (platform, output, playwright, browser);
+        (this.platform, this.output, this.context) = (platform, output, context);
         (Page, User) = (page, user);
     }
 
@@ -62,13 +53,10 @@ internal sealed partial class BuyerBrowser : IAsyncDisposable
 
     private static async Task<BuyerBrowser> StartAsync(PlatformFixture platform, ITestOutputHelper output, TestUser user, string displayName)
     {
-        Assert.True(File.Exists(ChromiumPath), $"Chromium is expected at {ChromiumPath} (Debian package 'chromium').");
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
-        var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(90_000);
+        var context = await SharedChromium.NewContextAsync();
+        var page = await context.NewPageAsync();
         SetDefaultExpectTimeout(90_000);
-        return new BuyerBrowser(platform, output, playwright, browser, page, user) { DisplayName = displayName };
+        return new BuyerBrowser(platform, output, context, page, user) { DisplayName = displayName };
     }
 
     public string Url(string path) => new Uri(platform.App.GetEndpoint("web", "http"), path).ToString();
@@ -133,11 +121,7 @@ internal sealed partial class BuyerBrowser : IAsyncDisposable
         Assert.True(serious.Count == 0, $"{name}: " + string.Join("; ", serious.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await browser.DisposeAsync();
-        playwright.Dispose();
-    }
+    public ValueTask DisposeAsync() => context.DisposeAsync();
 
     [GeneratedRegex(@"^Credits: (?<balance>\d+)( \(low\))?$")]
     private static partial Regex CreditsName();

@@ -14,14 +14,6 @@ namespace Gsv.Tests.Web;
 [Collection(PlatformCollection.Name)]
 public sealed partial class MarketplaceBrowseTests(PlatformFixture platform)
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run",
-    ];
-
     public static string ScreenshotFolder => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     // From Gsv.Provisioner/Catalog/seed-catalog.json.
@@ -36,14 +28,11 @@ public sealed partial class MarketplaceBrowseTests(PlatformFixture platform)
     [Fact]
     public async Task UAT_buyer_1_anonymous_browse()
     {
-        Assert.True(File.Exists(ChromiumPath), $"Chromium is expected at {ChromiumPath} (Debian package 'chromium').");
         await CommercePlatform.WaitForBootstrapAsync(platform);
         var web = platform.App.GetEndpoint("web", "http");
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
-        page.SetDefaultTimeout(90_000);
+        await using var context = await SharedChromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
+        var page = await context.NewPageAsync();
         var results = page.GetByRole(AriaRole.Region, new() { Name = "Results" });
 
         // /marketplace: every offering over two pages of Saleor cursors.
@@ -137,10 +126,8 @@ public sealed partial class MarketplaceBrowseTests(PlatformFixture platform)
     {
         await CommercePlatform.WaitForBootstrapAsync(platform);
         var web = platform.App.GetEndpoint("web", "http");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
-        var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(90_000);
+        await using var context = await SharedChromium.NewContextAsync();
+        var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(web, "/marketplace?outcome=time-saved").ToString());
 
         var controls = await page.Locator("main a[href], main button, main input:not([type=hidden]), main select").CountAsync();

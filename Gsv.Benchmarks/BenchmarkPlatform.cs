@@ -53,7 +53,7 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
             TimeSpan.FromMinutes(5),
             starting: app =>
             {
-                        healthy.AddRange(PlatformStarter.Resources.Select(async resource =>
+                healthy.AddRange(PlatformStarter.Resources.Select(async resource =>
                 {
                     // Running: its process started (after what it waits for); healthy: its health checks pass.
                     await app.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.Running);

@@ -73,9 +73,8 @@ public sealed class GatewayOptions
     /// <summary>
     /// Most runs an instance keeps credits held ahead for while its runs overlap (about twice the runs of the last
     /// 100 ms, up to this) or warm (<see cref="CreditKeepWarm"/>), as shares of holds made for several runs; 0 holds
-    /// only when a run arrives. Untaken shares
-    /// count as held in the workspace's wallet. A refill is sent once a quarter is used, so the rest must outlast the
-    /// Control Plane's slowest answers: at 1,500 runs/s, 256 leave 192, about 130 ms (128 left runs waiting for their
+    /// only when a run arrives. Untaken shares count as held in the workspace's wallet. A refill is sent once a quarter
+    /// is used, so the rest must outlast the Control Plane's slowest answers: at 1,500 runs/s, 256 leave 192, about 130 ms (128 left runs waiting for their
     /// own hold in 1–2 % of cases).
     /// </summary>
     public int CreditPrefetchMax { get; set; } = 256;

@@ -1,5 +1,5 @@
-using Gsv.Shared;
 using Gsv.ControlPlane.Client;
+using Gsv.Shared;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

@@ -1,6 +1,6 @@
-using Gsv.Shared;
 using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
+using Gsv.Shared;
 
 namespace Gsv.ControlPlane.Services;
 

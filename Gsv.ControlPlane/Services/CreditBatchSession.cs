@@ -1,5 +1,5 @@
-using Gsv.Shared;
 using Gsv.ControlPlane.Data;
+using Gsv.Shared;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

@@ -8,10 +8,10 @@ namespace Gsv.Gateway.Credits;
 /// <summary>
 /// Holds the credits of runs through the Control Plane's ledger (<see cref="CreditBatcher"/>), keeping credits held
 /// ahead per instance while its runs overlap and a few in the minutes after a run, so a run under load, or the next
-/// one alone, takes a share instead of waiting for the Control
-/// Plane. The rules are <see cref="WorkspaceCredits"/>' (one per workspace, behind one lock); this shell feeds it events
-/// and performs its commands. Every credit a run may spend is held in the ledger before the run starts: the workspace
-/// can never spend more than it has. Settlements (capture or release, with the run record) go in the background.
+/// one alone, takes a share instead of waiting for the Control Plane. The rules are <see cref="WorkspaceCredits"/>'
+/// (one per workspace, behind one lock); this shell feeds it events and performs its commands. Every credit a run may
+/// spend is held in the ledger before the run starts: the workspace can never spend more than it has. Settlements
+/// (capture or release, with the run record) go in the background.
 /// </summary>
 public sealed partial class CreditReserve(
     CreditBatcher batcher, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<CreditReserve> logger)

@@ -1,4 +1,3 @@
-using Gsv.Shared;
 using Gsv.ControlPlane.Client;
 using Gsv.Provisioner.Data;
 using Gsv.Provisioner.Inbox;
@@ -6,6 +5,7 @@ using Gsv.Provisioner.Observability;
 using Gsv.Provisioner.Reconciliation;
 using Gsv.ServiceDefaults.Authentication;
 using Gsv.ServiceDefaults.Problems;
+using Gsv.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gsv.Provisioner.Apis;

@@ -1,5 +1,5 @@
-using Gsv.Shared;
 using Gsv.Provisioner.Data;
+using Gsv.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gsv.Provisioner.Inbox;

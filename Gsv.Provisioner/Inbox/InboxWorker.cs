@@ -1,9 +1,9 @@
-using Gsv.Shared;
 using System.Diagnostics;
 using Gsv.Provisioner.Data;
 using Gsv.Provisioner.Observability;
 using Gsv.Provisioner.Offerings;
 using Gsv.Provisioner.Orders;
+using Gsv.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -208,7 +208,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             run.ToTable("runs");
             run.HasKey(r => r.RunId);
             run.Property(r => r.Caller).HasMaxLength(200);
-            run.Property(r => r.Status).HasMaxLength(20);
+            run.Property(r => r.Status).HasConversion(new LowerCaseEnumConverter<RunStatus>()).HasMaxLength(20);
             run.HasIndex(r => new { r.WorkspaceId, r.StartedAt });
             run.HasIndex(r => r.InstanceId);
             run.HasOne<Instance>().WithMany().HasForeignKey(r => r.InstanceId);

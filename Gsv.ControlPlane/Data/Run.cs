@@ -13,11 +13,8 @@ public sealed class Run
 
     public required string Caller { get; set; }
 
-    /// <summary>The column keeps the wire names: <see cref="Succeeded"/> or <see cref="Failed"/>.</summary>
-    public required string Status { get; set; }
-
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
+    /// <summary>In the column as on the wire: <c>succeeded</c> or <c>failed</c>.</summary>
+    public required RunStatus Status { get; set; }
 
     public long CreditsCharged { get; set; }
 
@@ -35,14 +32,11 @@ public sealed class Run
     /// <summary>The record of a finished run as the Gateway sent it, charged <paramref name="creditsCharged"/>.</summary>
     public static Run From(RunDto record, long creditsCharged) => new()
     {
-        RunId = record.RunId, InstanceId = record.InstanceId, WorkspaceId = record.WorkspaceId, Caller = record.Caller, Status = StatusName(record.Status),
+        RunId = record.RunId, InstanceId = record.InstanceId, WorkspaceId = record.WorkspaceId, Caller = record.Caller, Status = record.Status,
         CreditsCharged = creditsCharged, DurationMs = record.DurationMs, StartedAt = record.StartedAt, FinishedAt = record.FinishedAt,
         Error = record.Error, CitedDocumentIds = record.CitedDocumentIds is { Count: > 0 } cited ? [.. cited] : null,
     };
 
     public RunDto ToDto() => new(
-        RunId, InstanceId, WorkspaceId, Caller, Status == Succeeded ? RunStatus.Succeeded : RunStatus.Failed, CreditsCharged, DurationMs, StartedAt,
-        FinishedAt, Error, CitedDocumentIds);
-
-    private static string StatusName(RunStatus status) => status == RunStatus.Succeeded ? Succeeded : Failed;
+        RunId, InstanceId, WorkspaceId, Caller, Status, CreditsCharged, DurationMs, StartedAt, FinishedAt, Error, CitedDocumentIds);
 }

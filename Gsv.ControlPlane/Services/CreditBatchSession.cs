@@ -178,7 +178,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
                     AS r(id, instance, workspace, caller, status, charged, duration, started, finished, error, cited)
                 ON CONFLICT ("RunId") DO NOTHING
                 """, Column(runs, r => r.RunId), Column(runs, r => r.InstanceId), Column(runs, r => r.WorkspaceId), Column(runs, r => r.Caller),
-                Column(runs, r => r.Status), Column(runs, r => r.CreditsCharged), Column(runs, r => r.DurationMs), Column(runs, r => Utc(r.StartedAt)),
+                Column(runs, r => r.Status.LowerCaseName()), Column(runs, r => r.CreditsCharged), Column(runs, r => r.DurationMs), Column(runs, r => Utc(r.StartedAt)),
                 Column(runs, r => Utc(r.FinishedAt)), Column(runs, r => r.Error),
                 // A run's cited documents as one comma-joined text (unnest cannot take an array per row): RAGFlow ids are hex.
                 Column(runs, r => r.CitedDocumentIds is { Count: > 0 } cited ? string.Join(',', cited) : null)));

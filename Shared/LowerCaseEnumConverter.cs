@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Gsv.Shared;
@@ -12,11 +13,19 @@ internal sealed class LowerCaseEnumConverter<TEnum>()
 
 internal static class LowerCaseEnum
 {
-    public static string LowerCaseName<TEnum>(this TEnum value) where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+    /// <summary>The member's name in lower case, worked out once per member (batches write one per run).</summary>
+    public static string LowerCaseName<TEnum>(this TEnum value) where TEnum : struct, Enum =>
+        Names<TEnum>.ByValue.TryGetValue(value, out var name) ? name : throw new InvalidOperationException($"{value} is not a named {typeof(TEnum).Name}.");
 
     /// <summary>The member named <paramref name="name"/> in lower case; an unknown name throws.</summary>
     public static TEnum Parse<TEnum>(string name) where TEnum : struct, Enum =>
-        Enum.TryParse<TEnum>(name, ignoreCase: true, out var value) && name == value.LowerCaseName()
-            ? value
-            : throw new InvalidOperationException($"'{name}' is not a {typeof(TEnum).Name}.");
+        Names<TEnum>.ByName.TryGetValue(name, out var value) ? value : throw new InvalidOperationException($"'{name}' is not a {typeof(TEnum).Name}.");
+
+    private static class Names<TEnum> where TEnum : struct, Enum
+    {
+        public static readonly FrozenDictionary<TEnum, string> ByValue =
+            Enum.GetValues<TEnum>().Distinct().ToFrozenDictionary(value => value, value => value.ToString().ToLowerInvariant());
+
+        public static readonly FrozenDictionary<string, TEnum> ByName = ByValue.ToFrozenDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
+    }
 }

@@ -31,7 +31,7 @@ public sealed record InstanceDto(
 public sealed record WalletDto(Guid WorkspaceId, long Balance, long Held, long Available, bool Low, long LowThreshold, DateTimeOffset UpdatedAt);
 
 public sealed record LedgerEntryDto(
-    Guid Id, string Kind, long Amount, string? Reason, string IdempotencyKey, Guid? RunId, DateTimeOffset CreatedAt, string? GrantKind);
+    Guid Id, LedgerEntryKind Kind, long Amount, string? Reason, string IdempotencyKey, Guid? RunId, DateTimeOffset CreatedAt, string? GrantKind);
 
 public sealed record LedgerPageDto(IReadOnlyList<LedgerEntryDto> Items, int Page, int PageSize, int Total);
 
@@ -102,19 +102,31 @@ public sealed record TransitionRequest(
 
 public sealed record TransitionDto(InstanceState? From, InstanceState To, string? Reason, DateTimeOffset At);
 
-/// <summary>Kinds of ledger entry (<c>GET /wallet/ledger?kind=</c>); amounts are positive, the kind gives the direction.</summary>
-public static class LedgerEntryKinds
+/// <summary>
+/// What a ledger entry does (<c>GET /wallet/ledger?kind=</c>); amounts are positive, the kind gives the direction. On the
+/// wire, in the query and in the database column, as its name in lower case (<see cref="LedgerEntryKinds.WireName"/>).
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<LedgerEntryKind>))]
+public enum LedgerEntryKind
 {
-    public const string Grant = "grant";
-    public const string Hold = "hold";
-    public const string Capture = "capture";
-    public const string Release = "release";
-    public const string Refund = "refund";
+    [JsonStringEnumMemberName("grant")]
+    Grant,
+
+    [JsonStringEnumMemberName("hold")]
+    Hold,
+
+    [JsonStringEnumMemberName("capture")]
+    Capture,
+
+    [JsonStringEnumMemberName("release")]
+    Release,
+
+    [JsonStringEnumMemberName("refund")]
+    Refund,
 
     /// <summary>Trial credits left when their trial ended, taken out of the balance.</summary>
-    public const string Expire = "expire";
-
-    public static readonly IReadOnlyList<string> All = [Grant, Hold, Capture, Release, Refund, Expire];
+    [JsonStringEnumMemberName("expire")]
+    Expire,
 }
 
 /// <summary>The kinds of offering (Saleor attribute <c>gsv-kind</c>) the platform treats apart.</summary>

@@ -35,12 +35,12 @@ public sealed class ControlPlaneUserClient(HttpClient http)
     public Task<WalletDto?> GetWalletAsync(string userToken, Guid? workspaceId = null, CancellationToken cancellationToken = default) =>
         GetOrNullAsync<WalletDto>(userToken, "wallet" + (workspaceId is { } w ? $"?workspaceId={w}" : ""), cancellationToken);
 
-    /// <summary>A page of the ledger, newest first; <paramref name="kind"/> (one of <see cref="LedgerEntryKinds"/>) keeps only that kind.</summary>
+    /// <summary>A page of the ledger, newest first; <paramref name="kind"/> keeps only that kind.</summary>
     public Task<LedgerPageDto?> GetLedgerAsync(
-        string userToken, int page = 1, int pageSize = 50, Guid? workspaceId = null, string? kind = null, CancellationToken cancellationToken = default) =>
+        string userToken, int page = 1, int pageSize = 50, Guid? workspaceId = null, LedgerEntryKind? kind = null, CancellationToken cancellationToken = default) =>
         GetOrNullAsync<LedgerPageDto>(
             userToken,
-            $"wallet/ledger?page={page}&pageSize={pageSize}" + (workspaceId is { } w ? $"&workspaceId={w}" : "") + (kind is null ? "" : $"&kind={Uri.EscapeDataString(kind)}"),
+            $"wallet/ledger?page={page}&pageSize={pageSize}" + (workspaceId is { } w ? $"&workspaceId={w}" : "") + (kind is { } k ? $"&kind={k.WireName()}" : ""),
             cancellationToken);
 
     public Task<LowCreditSettingsDto?> GetLowCreditAsync(string userToken, CancellationToken cancellationToken = default) =>

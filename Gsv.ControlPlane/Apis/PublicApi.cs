@@ -87,16 +87,22 @@ public static class PublicApi
             return problem;
         }
 
-        if (kind is not null && !LedgerEntryKinds.All.Contains(kind))
+        LedgerEntryKind? wanted = null;
+        if (kind is not null)
         {
-            return GsvProblems.Invalid("kind", $"kind is one of {string.Join(", ", LedgerEntryKinds.All)}.");
+            if (!LedgerEntryKinds.TryParse(kind, out var parsed))
+            {
+                return GsvProblems.Invalid("kind", $"kind is one of {string.Join(", ", LedgerEntryKinds.All.Select(k => k.WireName()))}.");
+            }
+
+            wanted = parsed;
         }
 
         var workspace = caller.Workspace(workspaceId);
         var entries = db.LedgerEntries.AsNoTracking().Where(e => e.WorkspaceId == workspace);
-        if (kind is not null)
+        if (wanted is { } only)
         {
-            entries = entries.Where(e => e.Kind == kind);
+            entries = entries.Where(e => e.Kind == only);
         }
 
         var total = await entries.CountAsync(cancellationToken);

@@ -134,7 +134,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
         {
             entry.ToTable("ledger_entries", table => table.HasCheckConstraint("CK_ledger_entries_amount", "\"Amount\" >= 0"));
             entry.HasKey(e => e.Id);
-            entry.Property(e => e.Kind).HasMaxLength(20);
+            entry.Property(e => e.Kind).HasConversion(new LowerCaseEnumConverter<LedgerEntryKind>()).HasMaxLength(20);
             entry.Property(e => e.GrantKind).HasMaxLength(20);
             entry.Property(e => e.IdempotencyKey).HasMaxLength(200);
             entry.HasIndex(e => e.IdempotencyKey).IsUnique();

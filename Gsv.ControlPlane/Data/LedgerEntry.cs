@@ -5,20 +5,11 @@ namespace Gsv.ControlPlane.Data;
 /// <summary>One append-only line of a wallet's ledger. Amounts are positive; <see cref="Kind"/> gives the direction.</summary>
 public sealed class LedgerEntry
 {
-    public const string Grant = LedgerEntryKinds.Grant;
-    public const string Hold = LedgerEntryKinds.Hold;
-    public const string Capture = LedgerEntryKinds.Capture;
-    public const string Release = LedgerEntryKinds.Release;
-    public const string Refund = LedgerEntryKinds.Refund;
-
-    /// <summary>Trial credits left when their trial ended, taken out of the balance (see <c>TrialCredit</c>).</summary>
-    public const string Expire = LedgerEntryKinds.Expire;
-
     public Guid Id { get; set; }
 
     public Guid WorkspaceId { get; set; }
 
-    public required string Kind { get; set; }
+    public required LedgerEntryKind Kind { get; set; }
 
     /// <summary>For grants: purchase, credit_pack, trial or adjustment.</summary>
     public string? GrantKind { get; set; }
@@ -40,7 +31,7 @@ public sealed class LedgerEntry
 
     /// <summary>A new entry, with a time-ordered id (<paramref name="id"/> when the key already names it).</summary>
     public static LedgerEntry New(
-        Guid workspaceId, string kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, string? grantKind = null,
+        Guid workspaceId, LedgerEntryKind kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, string? grantKind = null,
         Guid? id = null) => new()
     {
         Id = id ?? Guid.CreateVersion7(now), WorkspaceId = workspaceId, Kind = kind, GrantKind = grantKind, Amount = amount, Reason = reason,

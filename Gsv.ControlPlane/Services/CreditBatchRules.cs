@@ -39,7 +39,7 @@ public sealed class CreditBatchRules(
             {
                 var id = Guid.CreateVersion7(now);
                 Writes.Entries.Add(LedgerEntry.New(
-                    wallet.WorkspaceId, LedgerEntry.Expire, amount, $"expire:{id}", $"Trial of instance {trial.InstanceId} ended", null, now, id: id));
+                    wallet.WorkspaceId, LedgerEntryKind.Expire, amount, $"expire:{id}", $"Trial of instance {trial.InstanceId} ended", null, now, id: id));
                 Writes.ChangedWallets.Add(wallet);
             }
         }
@@ -97,7 +97,7 @@ public sealed class CreditBatchRules(
         };
         holds[item.RunId] = hold;
         Writes.NewHolds.Add(hold);
-        Writes.Entries.Add(LedgerEntry.New(item.WorkspaceId, LedgerEntry.Hold, item.Amount, $"hold:{item.RunId}", null, item.RunId, now));
+        Writes.Entries.Add(LedgerEntry.New(item.WorkspaceId, LedgerEntryKind.Hold, item.Amount, $"hold:{item.RunId}", null, item.RunId, now));
         Writes.ChangedWallets.Add(wallet);
         return new CreditBatchItemResult(item.RunId, CreditOutcome.Held, item.Amount, null, null);
     }
@@ -155,12 +155,12 @@ public sealed class CreditBatchRules(
             Writes.ChangedHolds.Add(hold);
             if (item.Capture)
             {
-                Writes.Entries.Add(LedgerEntry.New(hold.WorkspaceId, LedgerEntry.Capture, charged, $"capture:{hold.RunId}", null, hold.RunId, now));
+                Writes.Entries.Add(LedgerEntry.New(hold.WorkspaceId, LedgerEntryKind.Capture, charged, $"capture:{hold.RunId}", null, hold.RunId, now));
             }
 
             if (remaining - charged > 0)
             {
-                Writes.Entries.Add(LedgerEntry.New(hold.WorkspaceId, LedgerEntry.Release, remaining - charged, $"release:{hold.RunId}", null, hold.RunId, now));
+                Writes.Entries.Add(LedgerEntry.New(hold.WorkspaceId, LedgerEntryKind.Release, remaining - charged, $"release:{hold.RunId}", null, hold.RunId, now));
             }
 
             Writes.ChangedWallets.Add(wallet);
@@ -240,14 +240,14 @@ public sealed class CreditBatchRules(
         {
             wallet.Settle(amount, amount, hold.InstanceId);
             hold.Charged += amount;
-            Writes.Entries.Add(LedgerEntry.New(hold.WorkspaceId, LedgerEntry.Capture, amount, key!, null, item.RunId, now));
+            Writes.Entries.Add(LedgerEntry.New(hold.WorkspaceId, LedgerEntryKind.Capture, amount, key!, null, item.RunId, now));
             Writes.Runs.Add(Run.From(run!, amount));
         }
         else
         {
             wallet.Settle(amount, 0, hold.InstanceId);
             hold.Freed += amount;
-            Writes.Entries.Add(LedgerEntry.New(hold.WorkspaceId, LedgerEntry.Release, amount, key!, null, hold.RunId, now));
+            Writes.Entries.Add(LedgerEntry.New(hold.WorkspaceId, LedgerEntryKind.Release, amount, key!, null, hold.RunId, now));
         }
 
         entries[key!] = amount;

@@ -28,16 +28,16 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
             throw ControlPlaneException.Invalid($"Grant kind '{grantKind}' is not one of {string.Join(", ", GrantKinds.All)}.");
         }
 
-        return CreditAsync(workspaceId, LedgerEntry.Grant, grantKind, amount, idempotencyKey, reason, runId: null, cancellationToken);
+        return CreditAsync(workspaceId, LedgerEntryKind.Grant, grantKind, amount, idempotencyKey, reason, runId: null, cancellationToken);
     }
 
     /// <summary>Gives credits back (e.g. a failed run charged by mistake); idempotent like a grant.</summary>
     public Task<GrantResult> RefundAsync(
         Guid workspaceId, long amount, string idempotencyKey, string? reason, Guid? runId, CancellationToken cancellationToken = default) =>
-        CreditAsync(workspaceId, LedgerEntry.Refund, null, amount, idempotencyKey, reason, runId, cancellationToken);
+        CreditAsync(workspaceId, LedgerEntryKind.Refund, null, amount, idempotencyKey, reason, runId, cancellationToken);
 
     private async Task<GrantResult> CreditAsync(
-        Guid workspaceId, string kind, string? grantKind, long amount, string idempotencyKey, string? reason, Guid? runId,
+        Guid workspaceId, LedgerEntryKind kind, string? grantKind, long amount, string idempotencyKey, string? reason, Guid? runId,
         CancellationToken cancellationToken)
     {
         if (amount <= 0)
@@ -65,7 +65,7 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
                 wallet.Credit(amount, topUp: grantKind is not null && Wallet.IsTopUp(grantKind));
                 var entry = Append(workspaceId, kind, amount, idempotencyKey, reason, runId, now, grantKind);
                 await SaveWithCrossingsAsync(wallet, now, cancellationToken);
-                LogCredited(logger, kind, amount, workspaceId, wallet.Balance);
+                LogCredited(logger, kind.WireName(), amount, workspaceId, wallet.Balance);
                 return new GrantResult(entry.Id, Created: true, wallet.ToDto());
             }, cancellationToken);
         }
@@ -79,12 +79,12 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
         }
     }
 
-    private static GrantResult Replayed(LedgerEntry existing, Guid workspaceId, string kind, long amount, Wallet wallet)
+    private static GrantResult Replayed(LedgerEntry existing, Guid workspaceId, LedgerEntryKind kind, long amount, Wallet wallet)
     {
         if (existing.WorkspaceId != workspaceId || existing.Kind != kind || existing.Amount != amount)
         {
             throw ControlPlaneException.Conflict(
-                $"Idempotency key '{existing.IdempotencyKey}' was already used for a different {existing.Kind} of {existing.Amount} credits.");
+                $"Idempotency key '{existing.IdempotencyKey}' was already used for a different {existing.Kind.WireName()} of {existing.Amount} credits.");
         }
 
         return new GrantResult(existing.Id, Created: false, wallet.ToDto());
@@ -99,7 +99,7 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
     }
 
     private LedgerEntry Append(
-        Guid workspaceId, string kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, string? grantKind = null)
+        Guid workspaceId, LedgerEntryKind kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, string? grantKind = null)
     {
         var entry = LedgerEntry.New(workspaceId, kind, amount, idempotencyKey, reason, runId, now, grantKind);
         db.LedgerEntries.Add(entry);

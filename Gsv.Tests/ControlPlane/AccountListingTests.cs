@@ -24,14 +24,14 @@ public sealed class AccountListingTests(PlatformFixture platform)
         }
 
         var all = await ReadAsync<LedgerPageDto>(await buyer.Http.GetAsync("/api/v1/wallet/ledger"), HttpStatusCode.OK);
-        Assert.Equal(["grant", "hold", "capture"], all.Items.Select(e => e.Kind).Distinct().Order(Comparer<string>.Create((a, b) =>
-            LedgerEntryKinds.All.ToList().IndexOf(a) - LedgerEntryKinds.All.ToList().IndexOf(b))));
+        Assert.Equal([LedgerEntryKind.Grant, LedgerEntryKind.Hold, LedgerEntryKind.Capture], all.Items.Select(e => e.Kind).Distinct().Order());
 
         var captures = await ReadAsync<LedgerPageDto>(await buyer.Http.GetAsync("/api/v1/wallet/ledger?kind=capture&pageSize=1"), HttpStatusCode.OK);
         Assert.Equal((2, 1), (captures.Total, captures.Items.Count));
-        Assert.Equal(("capture", 3L), (captures.Items[0].Kind, captures.Items[0].Amount)); // newest first
+        Assert.Equal((LedgerEntryKind.Capture, 3L), (captures.Items[0].Kind, captures.Items[0].Amount)); // newest first
+        Assert.Contains("\"kind\":\"capture\"", await buyer.Http.GetStringAsync("/api/v1/wallet/ledger?kind=capture")); // the wire name
         var grants = await ReadAsync<LedgerPageDto>(await buyer.Http.GetAsync("/api/v1/wallet/ledger?kind=grant"), HttpStatusCode.OK);
-        Assert.All(grants.Items, e => Assert.Equal("grant", e.Kind));
+        Assert.All(grants.Items, e => Assert.Equal(LedgerEntryKind.Grant, e.Kind));
         Assert.Single(grants.Items);
 
         await AssertProblemAsync(await buyer.Http.GetAsync("/api/v1/wallet/ledger?kind=charge"), HttpStatusCode.BadRequest, "validation");

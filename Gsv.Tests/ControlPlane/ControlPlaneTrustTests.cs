@@ -106,8 +106,8 @@ public sealed class ControlPlaneTrustTests(PlatformFixture platform)
         await using var check = new ControlPlaneDbContext(options);
         var sums = await check.LedgerEntries.AsNoTracking().Where(e => e.WorkspaceId == workspaceId)
             .GroupBy(e => e.Kind).Select(g => new { g.Key, Sum = g.Sum(e => e.Amount) }).ToDictionaryAsync(g => g.Key, g => g.Sum);
-        Assert.Equal(6, sums[LedgerEntry.Expire]);
-        Assert.Equal(sums[LedgerEntry.Grant] - sums[LedgerEntry.Capture] - sums[LedgerEntry.Expire], (await WalletAsync(options, workspaceId)).Balance);
+        Assert.Equal(6, sums[LedgerEntryKind.Expire]);
+        Assert.Equal(sums[LedgerEntryKind.Grant] - sums[LedgerEntryKind.Capture] - sums[LedgerEntryKind.Expire], (await WalletAsync(options, workspaceId)).Balance);
         var earmark = await check.TrialCredits.AsNoTracking().SingleAsync(t => t.InstanceId == trial.Id);
         Assert.Equal((10L, 0L, 0L), (earmark.Granted, earmark.Remaining, earmark.Held));
     }

@@ -128,7 +128,7 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         Assert.Equal((20L, 0L, 20L), (wallet.Balance, wallet.Held, wallet.Available));
         var ledger = await ReadAsync<LedgerPageDto>(await buyer.Http.GetAsync("/api/v1/wallet/ledger"), HttpStatusCode.OK);
         var grant = Assert.Single(ledger.Items);
-        Assert.Equal(("grant", "trial", 20L), (grant.Kind, grant.GrantKind, grant.Amount));
+        Assert.Equal((LedgerEntryKind.Grant, "trial", 20L), (grant.Kind, grant.GrantKind, grant.Amount));
         var instances = await ReadAsync<List<InstanceDto>>(await buyer.Http.GetAsync("/api/v1/instances"), HttpStatusCode.OK);
         Assert.Equal(trial.Id, Assert.Single(instances).Id);
 

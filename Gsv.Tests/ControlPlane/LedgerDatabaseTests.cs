@@ -278,10 +278,10 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
     {
         var sums = await db.LedgerEntries.AsNoTracking().Where(e => e.WorkspaceId == workspaceId)
             .GroupBy(e => e.Kind).Select(g => new { Kind = g.Key, Sum = g.Sum(e => e.Amount) }).ToDictionaryAsync(g => g.Kind, g => g.Sum);
-        long Sum(string kind) => sums.GetValueOrDefault(kind);
+        long Sum(LedgerEntryKind kind) => sums.GetValueOrDefault(kind);
         var wallet = await db.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId);
-        Assert.Equal(Sum(LedgerEntry.Grant) + Sum(LedgerEntry.Refund) - Sum(LedgerEntry.Capture) - Sum(LedgerEntry.Expire), wallet.Balance);
-        Assert.Equal(Sum(LedgerEntry.Hold) - Sum(LedgerEntry.Capture) - Sum(LedgerEntry.Release), wallet.Held);
+        Assert.Equal(Sum(LedgerEntryKind.Grant) + Sum(LedgerEntryKind.Refund) - Sum(LedgerEntryKind.Capture) - Sum(LedgerEntryKind.Expire), wallet.Balance);
+        Assert.Equal(Sum(LedgerEntryKind.Hold) - Sum(LedgerEntryKind.Capture) - Sum(LedgerEntryKind.Release), wallet.Held);
         var openHolds = await db.CreditHolds.Where(h => h.WorkspaceId == workspaceId && h.Status == CreditHoldStatus.Open)
             .SumAsync(h => h.Amount - h.Charged - h.Freed);
         Assert.Equal(openHolds, wallet.Held);

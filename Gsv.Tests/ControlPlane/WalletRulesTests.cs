@@ -129,7 +129,7 @@ public sealed class WalletRulesTests
     {
         var random = new Random(seed);
         var wallet = new Wallet();
-        var ledger = new List<(string Kind, long Amount)>();
+        var ledger = new List<(LedgerEntryKind Kind, long Amount)>();
         var open = new List<long>();
         var refused = 0;
         for (var step = 0; step < 5000; step++)
@@ -139,12 +139,12 @@ public sealed class WalletRulesTests
                 case 0 when random.Next(3) == 0:
                     var grant = random.Next(1, 30);
                     wallet.Credit(grant, topUp: random.Next(2) == 0);
-                    ledger.Add((LedgerEntry.Grant, grant));
+                    ledger.Add((LedgerEntryKind.Grant, grant));
                     break;
                 case 1 when random.Next(5) == 0:
                     var refund = random.Next(1, 5);
                     wallet.Credit(refund, topUp: false);
-                    ledger.Add((LedgerEntry.Refund, refund));
+                    ledger.Add((LedgerEntryKind.Refund, refund));
                     break;
                 case 2 or 3:
                     var hold = random.Next(1, 15);
@@ -152,7 +152,7 @@ public sealed class WalletRulesTests
                     if (wallet.TryHold(hold))
                     {
                         open.Add(hold);
-                        ledger.Add((LedgerEntry.Hold, hold));
+                        ledger.Add((LedgerEntryKind.Hold, hold));
                     }
                     else
                     {
@@ -166,17 +166,17 @@ public sealed class WalletRulesTests
                     var captured = TakeRandom(open, random);
                     var charged = random.Next(2) == 0 ? captured : random.Next(0, (int)captured + 1);
                     wallet.Settle(captured, charged);
-                    ledger.Add((LedgerEntry.Capture, charged));
+                    ledger.Add((LedgerEntryKind.Capture, charged));
                     if (captured > charged)
                     {
-                        ledger.Add((LedgerEntry.Release, captured - charged));
+                        ledger.Add((LedgerEntryKind.Release, captured - charged));
                     }
 
                     break;
                 case 5 when open.Count > 0:
                     var released = TakeRandom(open, random);
                     wallet.Settle(released, 0);
-                    ledger.Add((LedgerEntry.Release, released));
+                    ledger.Add((LedgerEntryKind.Release, released));
                     break;
             }
 
@@ -185,9 +185,9 @@ public sealed class WalletRulesTests
             Assert.True(wallet.Held >= 0);
         }
 
-        long Sum(string kind) => ledger.Where(e => e.Kind == kind).Sum(e => e.Amount);
-        Assert.Equal(Sum(LedgerEntry.Grant) + Sum(LedgerEntry.Refund) - Sum(LedgerEntry.Capture), wallet.Balance);
-        Assert.Equal(Sum(LedgerEntry.Hold) - Sum(LedgerEntry.Capture) - Sum(LedgerEntry.Release), wallet.Held);
+        long Sum(LedgerEntryKind kind) => ledger.Where(e => e.Kind == kind).Sum(e => e.Amount);
+        Assert.Equal(Sum(LedgerEntryKind.Grant) + Sum(LedgerEntryKind.Refund) - Sum(LedgerEntryKind.Capture), wallet.Balance);
+        Assert.Equal(Sum(LedgerEntryKind.Hold) - Sum(LedgerEntryKind.Capture) - Sum(LedgerEntryKind.Release), wallet.Held);
         Assert.Equal(open.Sum(), wallet.Held);
         Assert.True(refused > 0, "the sequence should have exercised refused holds");
         Assert.Equal(wallet.Balance < wallet.LowThreshold, wallet.Low);

@@ -1,4 +1,5 @@
 using System.Net;
+using Gsv.ControlPlane.Client;
 using Gsv.Tests.Infrastructure;
 
 namespace Gsv.Tests.Gateway;
@@ -31,10 +32,10 @@ public sealed class CreditConcurrencyTests(PlatformFixture platform)
 
         // Ledger consistent: one grant of 10, ten captures of 1 (one per recorded run), every hold settled.
         var ledger = await scenario.LedgerAsync();
-        var captures = ledger.Where(e => e.Kind == "capture").ToList();
+        var captures = ledger.Where(e => e.Kind == LedgerEntryKind.Capture).ToList();
         Assert.Equal(10, captures.Count);
         Assert.Equal(10, captures.Sum(e => Math.Abs(e.Amount)));
-        Assert.Equal(10, ledger.Where(e => e.Kind == "grant").Sum(e => e.Amount));
+        Assert.Equal(10, ledger.Where(e => e.Kind == LedgerEntryKind.Grant).Sum(e => e.Amount));
         var recorded = await scenario.RunsAsync();
         Assert.Equal(10, recorded.Count);
         Assert.Equal(recorded.Select(r => r.RunId).Order(), captures.Select(c => c.RunId!.Value).Order());

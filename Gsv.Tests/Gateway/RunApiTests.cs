@@ -104,7 +104,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         Assert.Equal(3, (await scenario.SettledWalletAsync()).Balance);
 
         // The ledger: one capture of exactly the price per successful run, nothing for the refused one.
-        var captures = (await scenario.LedgerAsync()).Where(e => e.Kind == "capture").ToList();
+        var captures = (await scenario.LedgerAsync()).Where(e => e.Kind == LedgerEntryKind.Capture).ToList();
         Assert.Equal(3, captures.Count);
         Assert.All(captures, c => Assert.Equal(2, Math.Abs(c.Amount)));
     }
@@ -126,7 +126,7 @@ public sealed class RunApiTests(PlatformFixture platform)
 
         var wallet = await scenario.SettledWalletAsync();
         Assert.Equal((10, 0, 10), (wallet.Balance, wallet.Held, wallet.Available));
-        Assert.DoesNotContain(await scenario.LedgerAsync(), e => e.Kind == "capture");
+        Assert.DoesNotContain(await scenario.LedgerAsync(), e => e.Kind == LedgerEntryKind.Capture);
         var recorded = Assert.Single(await scenario.RunsAsync());
         Assert.Equal((RunStatus.Failed, 0L), (recorded.Status, recorded.CreditsCharged));
         Assert.Equal(Guid.Parse((string)problem["runId"]!), recorded.RunId);
@@ -178,7 +178,7 @@ public sealed class RunApiTests(PlatformFixture platform)
 
         Assert.Equal(8, (await scenario.SettledWalletAsync()).Balance);
         Assert.Single(await scenario.RunsAsync());
-        Assert.Single(await scenario.LedgerAsync(), e => e.Kind == "capture");
+        Assert.Single(await scenario.LedgerAsync(), e => e.Kind == LedgerEntryKind.Capture);
 
         // Another key is another run.
         using var other = await gateway.PostAsync(scenario.RunsPath, GatewayScenario.Body("book a table"));
@@ -229,7 +229,7 @@ public sealed class RunApiTests(PlatformFixture platform)
 
         var wallet = await scenario.SettledWalletAsync();
         Assert.Equal((4, 0), (wallet.Balance, wallet.Held));
-        Assert.Single(await scenario.LedgerAsync(), e => e.Kind == "capture");
+        Assert.Single(await scenario.LedgerAsync(), e => e.Kind == LedgerEntryKind.Capture);
         Assert.Equal(RunStatus.Succeeded, Assert.Single(await scenario.RunsAsync()).Status);
     }
 
@@ -347,7 +347,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         Assert.Equal((RunStatus.Failed, 3L), (recorded.Status, recorded.CreditsCharged));
         var wallet = await scenario.SettledWalletAsync();
         Assert.Equal((7, 0), (wallet.Balance, wallet.Held));
-        Assert.Single(await scenario.LedgerAsync(), e => e.Kind == "capture");
+        Assert.Single(await scenario.LedgerAsync(), e => e.Kind == LedgerEntryKind.Capture);
     }
 
     [Fact]

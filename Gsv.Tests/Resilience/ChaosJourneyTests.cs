@@ -74,15 +74,15 @@ public sealed class ChaosJourneyTests(ResiliencePlatform resilience, ITestOutput
         Assert.Single(await harness.InstancesOfOrderAsync(workspaceId, order.Id));
         var wallet = await SettledWalletAsync(controlPlane, user.AccessToken);
         var ledger = await LedgerAsync(controlPlane, user.AccessToken);
-        var grants = ledger.Where(e => e.Kind == LedgerEntryKinds.Grant).ToList();
+        var grants = ledger.Where(e => e.Kind == LedgerEntryKind.Grant).ToList();
         Assert.Equal(IncludedCredits, Assert.Single(grants).Amount);
 
         // No run charged without an answer, no overspend, and the ledger adds up to the wallet.
         Assert.Equal(answered * CreditsPerRun, charged);
-        var captured = ledger.Where(e => e.Kind == LedgerEntryKinds.Capture).Sum(e => e.Amount);
+        var captured = ledger.Where(e => e.Kind == LedgerEntryKind.Capture).Sum(e => e.Amount);
         Assert.Equal(charged, captured);
         Assert.Equal(IncludedCredits - charged, wallet.Balance);
-        Assert.Equal(grants.Sum(g => g.Amount) + ledger.Where(e => e.Kind == LedgerEntryKinds.Refund).Sum(e => e.Amount) - captured, wallet.Balance);
+        Assert.Equal(grants.Sum(g => g.Amount) + ledger.Where(e => e.Kind == LedgerEntryKind.Refund).Sum(e => e.Amount) - captured, wallet.Balance);
         Assert.Equal(0, wallet.Held);
         Assert.True(wallet.Balance >= 0);
         return new JourneyResult(answered, refused);

@@ -41,7 +41,7 @@ public sealed class BuyerAccount(ControlPlaneUserClient controlPlane, GatewayRun
     public async Task<MeDto> MeAsync(CancellationToken cancellationToken = default) =>
         await controlPlane.GetMeAsync(await TokenAsync(), cancellationToken);
 
-    public async Task<LedgerPageDto?> LedgerPageAsync(int page, int pageSize, string? kind, CancellationToken cancellationToken = default) =>
+    public async Task<LedgerPageDto?> LedgerPageAsync(int page, int pageSize, LedgerEntryKind? kind, CancellationToken cancellationToken = default) =>
         await controlPlane.GetLedgerAsync(await TokenAsync(), page, pageSize, kind: kind, cancellationToken: cancellationToken);
 
     public async Task<LowCreditSettingsDto?> LowCreditAsync(CancellationToken cancellationToken = default) =>

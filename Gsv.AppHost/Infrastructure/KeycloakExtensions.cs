@@ -67,7 +67,7 @@ public static class KeycloakExtensions
                 .WithEnvironment("GSV_DEMO_ADMIN_PASSWORD", secrets.DemoAdminPassword);
         }
 
-        if (keycloak.Resource is ProjectResource)
+        if (keycloak.Resource is not ContainerResource)
         {
             keycloak.WithEnvironment("Keycloak__RealmImportPath", Path.Combine(RealmDirectory(builder), RealmFileName));
         }

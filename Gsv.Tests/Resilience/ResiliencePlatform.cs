@@ -32,7 +32,7 @@ public sealed class ResiliencePlatform : IAsyncLifetime
 
     public PlatformFixture Platform { get; } = PlatformFixture.On(
         Path.Combine(Path.GetTempPath(), $"gsv-resilience-{Guid.NewGuid():N}"), Chaos,
-        builder => builder.CreateResourceBuilder<ProjectResource>("saleor")
+        builder => builder.CreateResourceBuilder<ExecutableResource>("saleor")
             .WithEnvironment("Saleor__WebhookRetryBackoffSeconds", SaleorRetryBackoffSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         $"--Parameters:demo-buyer-password={DemoPasswords["buyer@gsv.local"]}",
         $"--Parameters:demo-admin-password={DemoPasswords["admin@gsv.local"]}");

@@ -35,7 +35,27 @@ public sealed record LedgerEntryDto(
 
 public sealed record LedgerPageDto(IReadOnlyList<LedgerEntryDto> Items, int Page, int PageSize, int Total);
 
-public sealed record WalletEventDto(string Kind, long Balance, long Threshold, DateTimeOffset CreatedAt);
+public sealed record WalletEventDto(WalletEventKind Kind, long Balance, long Threshold, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// How a wallet's balance crossed its low threshold; on the wire (and in the database columns) <c>low</c>,
+/// <c>resolved</c> or <c>empty</c>.
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<WalletEventKind>))]
+public enum WalletEventKind
+{
+    /// <summary>The balance went below the threshold.</summary>
+    [JsonStringEnumMemberName("low")]
+    Low,
+
+    /// <summary>The balance came back to the threshold or above.</summary>
+    [JsonStringEnumMemberName("resolved")]
+    Resolved,
+
+    /// <summary>The balance reached zero.</summary>
+    [JsonStringEnumMemberName("empty")]
+    Empty,
+}
 
 public sealed record WorkspaceDto(Guid Id, string Name, string Role);
 

@@ -173,7 +173,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
         {
             walletEvent.ToTable("wallet_events");
             walletEvent.HasKey(e => e.Id);
-            walletEvent.Property(e => e.Kind).HasMaxLength(20);
+            walletEvent.Property(e => e.Kind).HasConversion(new LowerCaseEnumConverter<WalletEventKind>()).HasMaxLength(20);
             walletEvent.HasIndex(e => e.WorkspaceId);
             walletEvent.HasOne<Wallet>().WithMany().HasForeignKey(e => e.WorkspaceId);
         });
@@ -182,7 +182,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
         {
             message.ToTable("email_outbox");
             message.HasKey(m => m.Id);
-            message.Property(m => m.Kind).HasMaxLength(20);
+            message.Property(m => m.Kind).HasConversion(new LowerCaseEnumConverter<WalletEventKind>()).HasMaxLength(20);
             message.Property(m => m.Recipient).HasMaxLength(320);
             message.Property(m => m.LastError).HasMaxLength(2000);
             // What the sender looks for: the messages not sent yet.

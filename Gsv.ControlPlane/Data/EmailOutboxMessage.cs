@@ -1,3 +1,5 @@
+using Gsv.ControlPlane.Client;
+
 namespace Gsv.ControlPlane.Data;
 
 /// <summary>
@@ -11,8 +13,8 @@ public sealed class EmailOutboxMessage
 
     public Guid WorkspaceId { get; set; }
 
-    /// <summary>The crossing told about: <see cref="WalletEvent.Low"/> or <see cref="WalletEvent.Empty"/>.</summary>
-    public required string Kind { get; set; }
+    /// <summary>The crossing told about: <see cref="WalletEventKind.Low"/> or <see cref="WalletEventKind.Empty"/>.</summary>
+    public required WalletEventKind Kind { get; set; }
 
     public required string Recipient { get; set; }
 

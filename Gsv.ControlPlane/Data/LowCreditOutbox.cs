@@ -1,5 +1,6 @@
-using Microsoft.EntityFrameworkCore;
+using Gsv.Shared;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Gsv.ControlPlane.Data;
@@ -38,7 +39,7 @@ public static class LowCreditOutbox
     private static void AddParameters(NpgsqlParameterCollection parameters, WalletEvent crossing)
     {
         parameters.Add(new NpgsqlParameter { Value = crossing.WorkspaceId });
-        parameters.Add(new NpgsqlParameter { Value = crossing.Kind });
+        parameters.Add(new NpgsqlParameter { Value = crossing.Kind.LowerCaseName() });
         parameters.Add(new NpgsqlParameter { Value = crossing.Balance });
         parameters.Add(new NpgsqlParameter { Value = crossing.Threshold });
         parameters.Add(new NpgsqlParameter { Value = crossing.CreatedAt.ToUniversalTime() });

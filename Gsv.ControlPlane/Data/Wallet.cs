@@ -152,7 +152,7 @@ public sealed class Wallet
         if (low != Low)
         {
             Low = low;
-            crossings.Add(Event(low ? WalletEvent.Low : WalletEvent.Resolved, threshold, now));
+            crossings.Add(Event(low ? WalletEventKind.Low : WalletEventKind.Resolved, threshold, now));
         }
 
         var empty = Balance <= 0;
@@ -161,14 +161,14 @@ public sealed class Wallet
             Empty = empty;
             if (empty)
             {
-                crossings.Add(Event(WalletEvent.Empty, threshold, now));
+                crossings.Add(Event(WalletEventKind.Empty, threshold, now));
             }
         }
 
         return crossings;
     }
 
-    private WalletEvent Event(string kind, long threshold, DateTimeOffset now) =>
+    private WalletEvent Event(WalletEventKind kind, long threshold, DateTimeOffset now) =>
         new() { WorkspaceId = WorkspaceId, Kind = kind, Balance = Balance, Threshold = threshold, CreatedAt = now };
 
     public WalletDto ToDto() => new(WorkspaceId, Balance, Held, Available, Low, LowThreshold, UpdatedAt);

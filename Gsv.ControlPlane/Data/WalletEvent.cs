@@ -1,3 +1,5 @@
+using Gsv.ControlPlane.Client;
+
 namespace Gsv.ControlPlane.Data;
 
 /// <summary>
@@ -6,18 +8,14 @@ namespace Gsv.ControlPlane.Data;
 /// </summary>
 public sealed class WalletEvent
 {
-    public const string Low = "low";
-    public const string Resolved = "resolved";
-    public const string Empty = "empty";
-
     /// <summary>The crossings the workspace's members are told about by email.</summary>
-    public static bool IsNotified(string kind) => kind is Low or Empty;
+    public static bool IsNotified(WalletEventKind kind) => kind is WalletEventKind.Low or WalletEventKind.Empty;
 
     public long Id { get; set; }
 
     public Guid WorkspaceId { get; set; }
 
-    public required string Kind { get; set; }
+    public required WalletEventKind Kind { get; set; }
 
     public long Balance { get; set; }
 

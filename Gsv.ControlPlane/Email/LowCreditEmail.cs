@@ -1,3 +1,4 @@
+using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
 using MimeKit;
 
@@ -14,7 +15,7 @@ public static class LowCreditEmail
         // Stable per outbox row: a message sent twice (the sender died before marking it) is recognizably one.
         message.MessageId = $"outbox-{email.Id}@gsv.local";
         var workspace = string.IsNullOrWhiteSpace(email.WorkspaceName) ? "your workspace" : $"workspace \"{email.WorkspaceName}\"";
-        if (email.Kind == WalletEvent.Empty)
+        if (email.Kind == WalletEventKind.Empty)
         {
             message.Subject = "Your GSV credits are used up: runs are blocked";
             message.Body = new TextPart("plain")
@@ -44,4 +45,4 @@ public static class LowCreditEmail
 }
 
 /// <summary>An outbox row claimed for sending, with its workspace's name.</summary>
-public sealed record ClaimedEmail(long Id, Guid WorkspaceId, string Kind, string Recipient, long Balance, long Threshold, int Attempts, string? WorkspaceName);
+public sealed record ClaimedEmail(long Id, Guid WorkspaceId, WalletEventKind Kind, string Recipient, long Balance, long Threshold, int Attempts, string? WorkspaceName);

@@ -203,7 +203,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
         {
             batch.BatchCommands.Add(Command("""
                 INSERT INTO wallet_events ("WorkspaceId", "Kind", "Balance", "Threshold", "CreatedAt") VALUES ($1, $2, $3, $4, $5)
-                """, e.WorkspaceId, e.Kind, e.Balance, e.Threshold, Utc(e.CreatedAt)));
+                """, e.WorkspaceId, e.Kind.LowerCaseName(), e.Balance, e.Threshold, Utc(e.CreatedAt)));
             if (WalletEvent.IsNotified(e.Kind))
             {
                 // The crossing's emails commit with it (and with the ledger change that caused it).

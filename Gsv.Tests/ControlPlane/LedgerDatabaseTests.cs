@@ -69,7 +69,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         Assert.Equal((0L, 0L, 0L), (wallet.Balance, wallet.Held, wallet.Available));
         Assert.True(wallet.Low);
         await AssertLedgerMatchesWalletAsync(check, workspaceId);
-        Assert.Equal(1, await check.WalletEvents.CountAsync(e => e.WorkspaceId == workspaceId && e.Kind == WalletEvent.Low));
+        Assert.Equal(1, await check.WalletEvents.CountAsync(e => e.WorkspaceId == workspaceId && e.Kind == WalletEventKind.Low));
     }
 
     [Fact]

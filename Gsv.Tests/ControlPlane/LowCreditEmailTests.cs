@@ -111,7 +111,7 @@ public sealed class LowCreditEmailTests(PlatformFixture platform)
             var set = await new LedgerService(db, TimeProvider.System, NullLogger<LedgerService>.Instance).SetLowCreditAsync(workspace, 50);
             Assert.True(set.Low);
             // Inside the change's transaction: the event and one email per member are there...
-            Assert.Equal(1, await db.WalletEvents.CountAsync(e => e.WorkspaceId == workspace && e.Kind == WalletEvent.Low));
+            Assert.Equal(1, await db.WalletEvents.CountAsync(e => e.WorkspaceId == workspace && e.Kind == WalletEventKind.Low));
             Assert.Equal(1, await db.EmailOutbox.CountAsync(m => m.WorkspaceId == workspace));
             await transaction.RollbackAsync();
         }

@@ -69,19 +69,19 @@ public sealed class WalletRulesTests
         Assert.Empty(wallet.TrackLowBalance(Now));
         Spend(wallet, 2); // 19 < 20
         var low = Assert.Single(wallet.TrackLowBalance(Now));
-        Assert.Equal(WalletEvent.Low, low.Kind);
+        Assert.Equal(WalletEventKind.Low, low.Kind);
         Assert.Equal((19L, 20L), (low.Balance, low.Threshold));
         Assert.True(wallet.Low);
         Spend(wallet, 5); // still low: no second event
         Assert.Empty(wallet.TrackLowBalance(Now));
 
         wallet.Credit(10, topUp: false); // 24 ≥ 20: re-armed
-        Assert.Equal(WalletEvent.Resolved, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
+        Assert.Equal(WalletEventKind.Resolved, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
         Assert.False(wallet.Low);
         Assert.Empty(wallet.TrackLowBalance(Now));
 
         Spend(wallet, 5); // 19: a new crossing
-        Assert.Equal(WalletEvent.Low, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
+        Assert.Equal(WalletEventKind.Low, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
     }
 
     [Fact]
@@ -90,10 +90,10 @@ public sealed class WalletRulesTests
         var wallet = new Wallet();
         wallet.Credit(100, topUp: true); // threshold 20
         Spend(wallet, 85); // 15: low
-        Assert.Equal(WalletEvent.Low, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
+        Assert.Equal(WalletEventKind.Low, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
         Spend(wallet, 15); // 0: empty, still low
         var empty = Assert.Single(wallet.TrackLowBalance(Now));
-        Assert.Equal((WalletEvent.Empty, 0L), (empty.Kind, empty.Balance));
+        Assert.Equal((WalletEventKind.Empty, 0L), (empty.Kind, empty.Balance));
         Assert.True(wallet.Empty);
         Assert.Empty(wallet.TrackLowBalance(Now));
 
@@ -101,7 +101,7 @@ public sealed class WalletRulesTests
         Assert.Empty(wallet.TrackLowBalance(Now));
         Assert.False(wallet.Empty);
         Spend(wallet, 5);
-        Assert.Equal(WalletEvent.Empty, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
+        Assert.Equal(WalletEventKind.Empty, Assert.Single(wallet.TrackLowBalance(Now)).Kind);
     }
 
     [Fact]
@@ -110,9 +110,9 @@ public sealed class WalletRulesTests
         var wallet = new Wallet();
         wallet.Credit(30, topUp: true); // threshold 6
         Spend(wallet, 30);
-        Assert.Equal([WalletEvent.Low, WalletEvent.Empty], wallet.TrackLowBalance(Now).Select(e => e.Kind));
-        Assert.All(["low", "empty"], kind => Assert.True(WalletEvent.IsNotified(kind)));
-        Assert.False(WalletEvent.IsNotified(WalletEvent.Resolved));
+        Assert.Equal([WalletEventKind.Low, WalletEventKind.Empty], wallet.TrackLowBalance(Now).Select(e => e.Kind));
+        Assert.All([WalletEventKind.Low, WalletEventKind.Empty], kind => Assert.True(WalletEvent.IsNotified(kind)));
+        Assert.False(WalletEvent.IsNotified(WalletEventKind.Resolved));
     }
 
     /// <summary>

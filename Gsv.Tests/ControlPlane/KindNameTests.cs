@@ -1,0 +1,64 @@
+using System.Linq.Expressions;
+using System.Text.Json;
+using Gsv.ControlPlane.Client;
+using Gsv.ControlPlane.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gsv.Tests.ControlPlane;
+
+/// <summary>
+/// A ledger entry's kind and a wallet event's kind each have one name everywhere: the JSON, the database column and,
+/// for ledger entries, the <c>?kind=</c> filter.
+/// </summary>
+public sealed class KindNameTests
+{
+    [Theory]
+    [InlineData(LedgerEntryKind.Grant, "grant")]
+    [InlineData(LedgerEntryKind.Hold, "hold")]
+    [InlineData(LedgerEntryKind.Capture, "capture")]
+    [InlineData(LedgerEntryKind.Release, "release")]
+    [InlineData(LedgerEntryKind.Refund, "refund")]
+    [InlineData(LedgerEntryKind.Expire, "expire")]
+    public void A_ledger_entry_kind_has_the_same_name_on_the_wire_in_the_filter_and_in_the_column(LedgerEntryKind kind, string name)
+    {
+        AssertNamed<LedgerEntry, LedgerEntryKind>(e => e.Kind, kind, name);
+        Assert.Equal(name, kind.WireName());
+        Assert.True(LedgerEntryKinds.TryParse(name, out var parsed));
+        Assert.Equal(kind, parsed);
+    }
+
+    [Theory]
+    [InlineData(WalletEventKind.Low, "low")]
+    [InlineData(WalletEventKind.Resolved, "resolved")]
+    [InlineData(WalletEventKind.Empty, "empty")]
+    public void A_wallet_event_kind_has_the_same_name_on_the_wire_and_in_both_columns(WalletEventKind kind, string name)
+    {
+        AssertNamed<WalletEvent, WalletEventKind>(e => e.Kind, kind, name);
+        AssertNamed<EmailOutboxMessage, WalletEventKind>(m => m.Kind, kind, name);
+    }
+
+    [Fact]
+    public void Every_ledger_entry_kind_is_covered() => Assert.Equal(6, LedgerEntryKinds.All.Count);
+
+    [Theory]
+    [InlineData("Grant")]
+    [InlineData("GRANT")]
+    [InlineData("0")]
+    [InlineData("")]
+    [InlineData(null)]
+    [InlineData("charge")]
+    public void The_ledger_filter_takes_only_exact_wire_names(string? name) => Assert.False(LedgerEntryKinds.TryParse(name, out _));
+
+    /// <summary>The value is <paramref name="name"/> in JSON, both ways, and in the entity's column, both ways.</summary>
+    private static void AssertNamed<TEntity, TKind>(Expression<Func<TEntity, TKind>> property, TKind kind, string name)
+    {
+        Assert.Equal($"\"{name}\"", JsonSerializer.Serialize(kind));
+        Assert.Equal(kind, JsonSerializer.Deserialize<TKind>($"\"{name}\""));
+
+        using var db = new ControlPlaneDbContext(new DbContextOptionsBuilder<ControlPlaneDbContext>().UseNpgsql("Host=model-only").Options);
+        var member = ((MemberExpression)property.Body).Member.Name;
+        var column = db.Model.FindEntityType(typeof(TEntity))!.FindProperty(member)!.GetValueConverter()!;
+        Assert.Equal(name, column.ConvertToProvider(kind));
+        Assert.Equal(kind, column.ConvertFromProvider(name));
+    }
+}

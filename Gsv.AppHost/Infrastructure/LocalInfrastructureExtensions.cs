@@ -152,8 +152,8 @@ public static class LocalInfrastructureExtensions
     /// <summary>
     /// One of the in-repo emulators (<c>Gsv.Emulators</c>), started under the name of the system it stands in for.
     /// It is started as the built program itself, not as a project: DCP starts a project through <c>dotnet run</c>,
-    /// which evaluates the project file and then stays beside the program for its whole life, about 3 s of CPU at
-    /// each start and a process of its own for each of the five emulators (see docs/benchmarks.md, start time).
+    /// which evaluates the project file and then stays beside the program for its whole life: 1 to 3 s of CPU at
+    /// each start and one more process for each of the five emulators (see docs/benchmarks.md, platform start).
     /// </summary>
     private static IResourceBuilder<ExecutableResource> AddEmulator(
         this IDistributedApplicationBuilder builder, string system, string healthPath, bool direct = true)

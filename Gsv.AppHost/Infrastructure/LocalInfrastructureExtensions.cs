@@ -162,7 +162,7 @@ public static class LocalInfrastructureExtensions
             .WithHttpEndpoint(name: "http")
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             .WithOtlpExporter()
-            .WithHttpHealthCheck(healthPath)
+            .WithReadinessHealthCheck(healthPath)
             .ExcludeFromManifest();
         var http = emulator.GetEndpoint("http");
         // What a project is given from its endpoints: the address Kestrel listens on.

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
+using Gsv.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Gsv.Tests.Commerce;
 
@@ -25,12 +21,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app);
-        app.MapPost("/hook", async (HttpRequest request) =>
+        WebhookReceiver receiver = null!;
+        var app = await LoopbackHttpServer.StartAsync(app => app.MapPost("/hook", async (HttpRequest request) =>
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer);
@@ -39,10 +31,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             var seen = receiver.Received.Count(r => r.Text == text);
             receiver.Received.Enqueue(new ReceivedWebhook(request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body, text));
             return Results.StatusCode(receiver.Respond(text, seen));
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.Url = new Uri(new Uri(address), "/hook");
+        }));
+        receiver = new WebhookReceiver(app) { Url = app.Url("/hook") };
         return receiver;
     }
 

@@ -1,10 +1,7 @@
 using Gsv.AppHost.Infrastructure;
+using Gsv.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Gsv.Tests.Foundation;
@@ -19,22 +16,15 @@ public sealed class ReadinessHealthCheckTests : IAsyncLifetime
     private volatile int _notReadyAnswersLeft;
     private int _requests;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _server = await LoopbackHttpServer.StartAsync(app => app.MapGet("/health", () =>
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _server = builder.Build();
-        _server.MapGet("/health", () =>
-        {
-            Interlocked.Increment(ref _requests);
-            return Interlocked.Decrement(ref _notReadyAnswersLeft) >= 0 ? Results.StatusCode(503) : Results.Ok("Healthy");
-        });
-        await _server.StartAsync();
-    }
+        Interlocked.Increment(ref _requests);
+        return Interlocked.Decrement(ref _notReadyAnswersLeft) >= 0 ? Results.StatusCode(503) : Results.Ok("Healthy");
+    }));
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private Uri Health => new(new Uri(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()), "/health");
+    private Uri Health => _server.Url("/health");
 
     private static Task<HealthCheckResult> CheckAsync(ReadinessHealthCheck check) => check.CheckHealthAsync(new HealthCheckContext());
 

@@ -3,13 +3,9 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Gsv.ServiceDefaults.Authentication;
+using Gsv.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -31,10 +27,10 @@ public sealed class JwtBearerValidationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         issuer = await StartIssuerAsync();
-        var origin = BaseAddress(issuer);
+        var origin = issuer.Url().GetLeftPart(UriPartial.Authority);
         issuerUrl = $"{origin}/realms/gsv";
         api = await StartApiAsync(origin);
-        client = new HttpClient { BaseAddress = new Uri(BaseAddress(api)) };
+        client = new HttpClient { BaseAddress = api.Url() };
     }
 
     public async Task DisposeAsync()
@@ -157,12 +153,8 @@ public sealed class JwtBearerValidationTests : IAsyncLifetime
 
     private static RsaSecurityKey NewKey(string kid) => new(RSA.Create(2048)) { KeyId = kid };
 
-    private async Task<WebApplication> StartIssuerAsync()
+    private Task<WebApplication> StartIssuerAsync() => LoopbackHttpServer.StartAsync(app =>
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         app.MapGet("/realms/gsv/.well-known/openid-configuration", (HttpRequest request) =>
         {
             var realm = $"{request.Scheme}://{request.Host}/realms/gsv";
@@ -179,20 +171,10 @@ public sealed class JwtBearerValidationTests : IAsyncLifetime
             var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(realmKey.Rsa.ExportParameters(false)) { KeyId = realmKey.KeyId });
             return Results.Json(new { keys = new[] { new { kid = jwk.Kid, kty = "RSA", alg = "RS256", use = "sig", n = jwk.N, e = jwk.E } } });
         });
-        await app.StartAsync();
-        return app;
-    }
+    });
 
-    private static async Task<WebApplication> StartApiAsync(string keycloakOrigin)
+    private static Task<WebApplication> StartApiAsync(string keycloakOrigin) => LoopbackHttpServer.StartAsync(app =>
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration["Keycloak:ServiceUrl"] = keycloakOrigin;
-        builder.Configuration["Keycloak:Realm"] = "gsv";
-        builder.Configuration["Keycloak:RequireHttpsMetadata"] = "false";
-        builder.AddGsvAuthentication();
-        var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/buyer", (System.Security.Claims.ClaimsPrincipal user) => user.FindFirst("sub")?.Value).RequireAuthorization(GsvPolicies.Buyer);
@@ -200,10 +182,11 @@ public sealed class JwtBearerValidationTests : IAsyncLifetime
         app.MapGet("/service", () => "service").RequireAuthorization(GsvPolicies.Service);
         app.MapGet("/gateway", () => "gateway").RequireAuthorization(GsvPolicies.Gateway);
         app.MapGet("/provisioner", () => "provisioner").RequireAuthorization(GsvPolicies.Provisioner);
-        await app.StartAsync();
-        return app;
-    }
-
-    private static string BaseAddress(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }, builder =>
+    {
+        builder.Configuration["Keycloak:ServiceUrl"] = keycloakOrigin;
+        builder.Configuration["Keycloak:Realm"] = "gsv";
+        builder.Configuration["Keycloak:RequireHttpsMetadata"] = "false";
+        builder.AddGsvAuthentication();
+    });
 }

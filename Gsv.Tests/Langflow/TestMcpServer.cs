@@ -2,13 +2,10 @@ using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Net;
 using System.Text.Json.Nodes;
+using Gsv.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -55,48 +52,45 @@ public sealed class TestMcpServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddMcpServer()
-            .WithHttpTransport()
-            .WithTools(
-            [
-                McpServerTool.Create(
-                    ([Description("owner/name")] string repo, [Description("open or closed")] string state = "open") =>
-                    {
-                        Calls.Enqueue((ListIssues, new JsonObject { ["repo"] = repo, ["state"] = state }));
-                        return $"{repo}: 2 {state} issues: #7 Login fails on Safari; #9 Dark mode";
-                    },
-                    new McpServerToolCreateOptions { Name = ListIssues, Description = "Lists a repository's issues." }),
-                McpServerTool.Create(
-                    ([Description("owner/name")] string repo, string title) =>
-                    {
-                        Calls.Enqueue((CreateIssue, new JsonObject { ["repo"] = repo, ["title"] = title }));
-                        return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = CreateIssueError }] };
-                    },
-                    new McpServerToolCreateOptions { Name = CreateIssue, Description = "Opens an issue." }),
-            ]);
-
-        _app = builder.Build();
-        _app.Use(async (context, next) =>
+        _app = await LoopbackHttpServer.StartAsync(app =>
         {
-            var authorization = context.Request.Headers.Authorization.ToString();
-            Authorizations.Enqueue(authorization);
-            if (authorization != $"Bearer {Token}")
+            app.Use(async (context, next) =>
             {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                context.Response.Headers.WWWAuthenticate = "Bearer";
-                return;
-            }
+                var authorization = context.Request.Headers.Authorization.ToString();
+                Authorizations.Enqueue(authorization);
+                if (authorization != $"Bearer {Token}")
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    return;
+                }
 
-            await next(context);
+                await next(context);
+            });
+            app.MapMcp("/mcp");
+        }, builder =>
+        {
+            builder.Services.AddMcpServer()
+                .WithHttpTransport()
+                .WithTools(
+                [
+                    McpServerTool.Create(
+                        ([Description("owner/name")] string repo, [Description("open or closed")] string state = "open") =>
+                        {
+                            Calls.Enqueue((ListIssues, new JsonObject { ["repo"] = repo, ["state"] = state }));
+                            return $"{repo}: 2 {state} issues: #7 Login fails on Safari; #9 Dark mode";
+                        },
+                        new McpServerToolCreateOptions { Name = ListIssues, Description = "Lists a repository's issues." }),
+                    McpServerTool.Create(
+                        ([Description("owner/name")] string repo, string title) =>
+                        {
+                            Calls.Enqueue((CreateIssue, new JsonObject { ["repo"] = repo, ["title"] = title }));
+                            return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = CreateIssueError }] };
+                        },
+                        new McpServerToolCreateOptions { Name = CreateIssue, Description = "Opens an issue." }),
+                ]);
         });
-        _app.MapMcp("/mcp");
-        await _app.StartAsync();
-
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Url = new Uri(new Uri(address), "/mcp");
+        Url = _app.Url("/mcp");
     }
 
     public async Task DisposeAsync()

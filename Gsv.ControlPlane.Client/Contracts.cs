@@ -124,7 +124,7 @@ public sealed record TransitionDto(InstanceState? From, InstanceState To, string
 
 /// <summary>
 /// What a ledger entry does (<c>GET /wallet/ledger?kind=</c>); amounts are positive, the kind gives the direction. On the
-/// wire, in the query and in the database column, as its name in lower case (<see cref="LedgerEntryKinds.WireName"/>).
+/// wire, in the query and in the database column, as its name in lower case (<see cref="EnumWireNames"/>).
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<LedgerEntryKind>))]
 public enum LedgerEntryKind

@@ -87,22 +87,17 @@ public static class PublicApi
             return problem;
         }
 
-        LedgerEntryKind? wanted = null;
-        if (kind is not null)
+        LedgerEntryKind wanted = default;
+        if (kind is not null && !EnumWireNames.TryParse(kind, out wanted))
         {
-            if (!LedgerEntryKinds.TryParse(kind, out var parsed))
-            {
-                return GsvProblems.Invalid("kind", $"kind is one of {string.Join(", ", LedgerEntryKinds.All.Select(k => k.WireName()))}.");
-            }
-
-            wanted = parsed;
+            return GsvProblems.Invalid("kind", $"kind is one of {string.Join(", ", EnumWireNames.All<LedgerEntryKind>())}.");
         }
 
         var workspace = caller.Workspace(workspaceId);
         var entries = db.LedgerEntries.AsNoTracking().Where(e => e.WorkspaceId == workspace);
-        if (wanted is { } only)
+        if (kind is not null)
         {
-            entries = entries.Where(e => e.Kind == only);
+            entries = entries.Where(e => e.Kind == wanted);
         }
 
         var total = await entries.CountAsync(cancellationToken);

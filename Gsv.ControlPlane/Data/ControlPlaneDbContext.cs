@@ -134,7 +134,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
         {
             entry.ToTable("ledger_entries", table => table.HasCheckConstraint("CK_ledger_entries_amount", "\"Amount\" >= 0"));
             entry.HasKey(e => e.Id);
-            entry.Property(e => e.Kind).HasConversion(new LowerCaseEnumConverter<LedgerEntryKind>()).HasMaxLength(20);
+            entry.Property(e => e.Kind).HasConversion(new WireNameConverter<LedgerEntryKind>()).HasMaxLength(20);
             entry.Property(e => e.GrantKind).HasMaxLength(20);
             entry.Property(e => e.IdempotencyKey).HasMaxLength(200);
             entry.HasIndex(e => e.IdempotencyKey).IsUnique();
@@ -146,7 +146,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
         {
             hold.ToTable("credit_holds");
             hold.HasKey(h => h.RunId);
-            hold.Property(h => h.Status).HasConversion(new LowerCaseEnumConverter<CreditHoldStatus>()).HasMaxLength(20);
+            hold.Property(h => h.Status).HasConversion(new WireNameConverter<CreditHoldStatus>()).HasMaxLength(20);
             hold.Ignore(h => h.Remaining);
             hold.HasIndex(h => h.WorkspaceId);
             hold.HasIndex(h => new { h.Status, h.CreatedAt });
@@ -173,7 +173,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
         {
             walletEvent.ToTable("wallet_events");
             walletEvent.HasKey(e => e.Id);
-            walletEvent.Property(e => e.Kind).HasConversion(new LowerCaseEnumConverter<WalletEventKind>()).HasMaxLength(20);
+            walletEvent.Property(e => e.Kind).HasConversion(new WireNameConverter<WalletEventKind>()).HasMaxLength(20);
             walletEvent.HasIndex(e => e.WorkspaceId);
             walletEvent.HasOne<Wallet>().WithMany().HasForeignKey(e => e.WorkspaceId);
         });
@@ -182,7 +182,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
         {
             message.ToTable("email_outbox");
             message.HasKey(m => m.Id);
-            message.Property(m => m.Kind).HasConversion(new LowerCaseEnumConverter<WalletEventKind>()).HasMaxLength(20);
+            message.Property(m => m.Kind).HasConversion(new WireNameConverter<WalletEventKind>()).HasMaxLength(20);
             message.Property(m => m.Recipient).HasMaxLength(320);
             message.Property(m => m.LastError).HasMaxLength(2000);
             // What the sender looks for: the messages not sent yet.
@@ -208,7 +208,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             run.ToTable("runs");
             run.HasKey(r => r.RunId);
             run.Property(r => r.Caller).HasMaxLength(200);
-            run.Property(r => r.Status).HasConversion(new LowerCaseEnumConverter<RunStatus>()).HasMaxLength(20);
+            run.Property(r => r.Status).HasConversion(new WireNameConverter<RunStatus>()).HasMaxLength(20);
             run.HasIndex(r => new { r.WorkspaceId, r.StartedAt });
             run.HasIndex(r => r.InstanceId);
             run.HasOne<Instance>().WithMany().HasForeignKey(r => r.InstanceId);

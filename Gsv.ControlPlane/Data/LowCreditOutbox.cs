@@ -1,6 +1,6 @@
-using Gsv.Shared;
-using Microsoft.EntityFrameworkCore.Storage;
+using Gsv.ControlPlane.Client;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Gsv.ControlPlane.Data;
@@ -39,7 +39,7 @@ public static class LowCreditOutbox
     private static void AddParameters(NpgsqlParameterCollection parameters, WalletEvent crossing)
     {
         parameters.Add(new NpgsqlParameter { Value = crossing.WorkspaceId });
-        parameters.Add(new NpgsqlParameter { Value = crossing.Kind.LowerCaseName() });
+        parameters.Add(new NpgsqlParameter { Value = crossing.Kind.WireName() });
         parameters.Add(new NpgsqlParameter { Value = crossing.Balance });
         parameters.Add(new NpgsqlParameter { Value = crossing.Threshold });
         parameters.Add(new NpgsqlParameter { Value = crossing.CreatedAt.ToUniversalTime() });

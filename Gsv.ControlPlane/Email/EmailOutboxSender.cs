@@ -1,6 +1,5 @@
 using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
-using Gsv.Shared;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
@@ -91,7 +90,7 @@ public sealed partial class EmailOutboxSender(
                 await db.EmailOutbox.Where(m => m.Id == email.Id)
                     .ExecuteUpdateAsync(m => m.SetProperty(x => x.SentAt, sentAt).SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
                         .SetProperty(x => x.LastError, (string?)null), CancellationToken.None);
-                LogSent(logger, email.Id, email.Kind.LowerCaseName(), email.WorkspaceId);
+                LogSent(logger, email.Id, email.Kind.WireName(), email.WorkspaceId);
             }
             else
             {
@@ -147,7 +146,7 @@ public sealed partial class EmailOutboxSender(
             while (await reader.ReadAsync(cancellationToken))
             {
                 claimed.Add(new ClaimedEmail(
-                    reader.GetInt64(0), reader.GetGuid(1), LowerCaseEnum.Parse<WalletEventKind>(reader.GetString(2)), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5),
+                    reader.GetInt64(0), reader.GetGuid(1), EnumWireNames.Parse<WalletEventKind>(reader.GetString(2)), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5),
                     reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
             }
 

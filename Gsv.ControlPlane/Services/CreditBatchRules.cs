@@ -1,6 +1,5 @@
 using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
-using Gsv.Shared;
 
 namespace Gsv.ControlPlane.Services;
 
@@ -131,7 +130,7 @@ public sealed class CreditBatchRules(
         {
             if (hold.Status != CreditHoldStatus.Open)
             {
-                return Refused(item.RunId, CreditOutcome.Conflict, $"The hold of run {item.RunId} was already {hold.Status.LowerCaseName()}.");
+                return Refused(item.RunId, CreditOutcome.Conflict, $"The hold of run {item.RunId} was already {hold.Status.WireName()}.");
             }
 
             // What a shared hold's runs were charged, and its parts released, stay as they are: this settles the rest.
@@ -227,7 +226,7 @@ public sealed class CreditBatchRules(
 
         if (hold.Status != CreditHoldStatus.Open)
         {
-            return Refused(item.RunId, CreditOutcome.Conflict, $"The shared hold {hold.RunId} was already {hold.Status.LowerCaseName()}.");
+            return Refused(item.RunId, CreditOutcome.Conflict, $"The shared hold {hold.RunId} was already {hold.Status.WireName()}.");
         }
 
         if (amount <= 0 || amount > hold.Remaining)

@@ -1,5 +1,5 @@
+using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
-using Gsv.Shared;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -100,7 +100,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
             var hold = new CreditHold
             {
                 RunId = reader.GetGuid(0), WorkspaceId = reader.GetGuid(1), InstanceId = reader.IsDBNull(2) ? null : reader.GetGuid(2),
-                Amount = reader.GetInt64(3), Status = LowerCaseEnum.Parse<CreditHoldStatus>(reader.GetString(4)), Charged = reader.GetInt64(5), Freed = reader.GetInt64(6),
+                Amount = reader.GetInt64(3), Status = EnumWireNames.Parse<CreditHoldStatus>(reader.GetString(4)), Charged = reader.GetInt64(5), Freed = reader.GetInt64(6),
                 CreatedAt = reader.GetFieldValue<DateTimeOffset>(7), SettledAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
             };
             holds[hold.RunId] = hold;
@@ -144,7 +144,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
                 INSERT INTO credit_holds ("RunId", "WorkspaceId", "InstanceId", "Amount", "Status", "Charged", "Freed", "CreatedAt", "SettledAt")
                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::timestamptz[], $9::timestamptz[])
                 """, Column(holds, h => h.RunId), Column(holds, h => h.WorkspaceId), Column(holds, h => h.InstanceId), Column(holds, h => h.Amount),
-                Column(holds, h => h.Status.LowerCaseName()), Column(holds, h => h.Charged), Column(holds, h => h.Freed), Column(holds, h => Utc(h.CreatedAt)),
+                Column(holds, h => h.Status.WireName()), Column(holds, h => h.Charged), Column(holds, h => h.Freed), Column(holds, h => Utc(h.CreatedAt)),
                 Column(holds, h => Utc(h.SettledAt))));
         }
 
@@ -155,7 +155,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
                 UPDATE credit_holds SET "Status" = s.status, "Charged" = s.charged, "Freed" = s.freed, "SettledAt" = s.settled_at
                 FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::timestamptz[]) AS s(run_id, status, charged, freed, settled_at)
                 WHERE credit_holds."RunId" = s.run_id
-                """, Column(changed, h => h.RunId), Column(changed, h => h.Status.LowerCaseName()), Column(changed, h => h.Charged), Column(changed, h => h.Freed),
+                """, Column(changed, h => h.RunId), Column(changed, h => h.Status.WireName()), Column(changed, h => h.Charged), Column(changed, h => h.Freed),
                 Column(changed, h => Utc(h.SettledAt))));
         }
 
@@ -164,7 +164,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
             batch.BatchCommands.Add(Command("""
                 INSERT INTO ledger_entries ("Id", "WorkspaceId", "Kind", "GrantKind", "Amount", "Reason", "IdempotencyKey", "RunId", "CreatedAt")
                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::uuid[], $9::timestamptz[])
-                """, Column(entries, e => e.Id), Column(entries, e => e.WorkspaceId), Column(entries, e => e.Kind.LowerCaseName()), Column(entries, e => e.GrantKind),
+                """, Column(entries, e => e.Id), Column(entries, e => e.WorkspaceId), Column(entries, e => e.Kind.WireName()), Column(entries, e => e.GrantKind),
                 Column(entries, e => e.Amount), Column(entries, e => e.Reason), Column(entries, e => e.IdempotencyKey), Column(entries, e => e.RunId),
                 Column(entries, e => Utc(e.CreatedAt))));
         }
@@ -178,7 +178,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
                     AS r(id, instance, workspace, caller, status, charged, duration, started, finished, error, cited)
                 ON CONFLICT ("RunId") DO NOTHING
                 """, Column(runs, r => r.RunId), Column(runs, r => r.InstanceId), Column(runs, r => r.WorkspaceId), Column(runs, r => r.Caller),
-                Column(runs, r => r.Status.LowerCaseName()), Column(runs, r => r.CreditsCharged), Column(runs, r => r.DurationMs), Column(runs, r => Utc(r.StartedAt)),
+                Column(runs, r => r.Status.WireName()), Column(runs, r => r.CreditsCharged), Column(runs, r => r.DurationMs), Column(runs, r => Utc(r.StartedAt)),
                 Column(runs, r => Utc(r.FinishedAt)), Column(runs, r => r.Error),
                 // A run's cited documents as one comma-joined text (unnest cannot take an array per row): RAGFlow ids are hex.
                 Column(runs, r => r.CitedDocumentIds is { Count: > 0 } cited ? string.Join(',', cited) : null)));
@@ -203,7 +203,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
         {
             batch.BatchCommands.Add(Command("""
                 INSERT INTO wallet_events ("WorkspaceId", "Kind", "Balance", "Threshold", "CreatedAt") VALUES ($1, $2, $3, $4, $5)
-                """, e.WorkspaceId, e.Kind.LowerCaseName(), e.Balance, e.Threshold, Utc(e.CreatedAt)));
+                """, e.WorkspaceId, e.Kind.WireName(), e.Balance, e.Threshold, Utc(e.CreatedAt)));
             if (WalletEvent.IsNotified(e.Kind))
             {
                 // The crossing's emails commit with it (and with the ledger change that caused it).

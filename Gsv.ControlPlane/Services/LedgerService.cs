@@ -1,7 +1,6 @@
 using Gsv.ControlPlane.Client;
 using Gsv.ControlPlane.Data;
 using Gsv.ControlPlane.Domain;
-using Gsv.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gsv.ControlPlane.Services;
@@ -129,7 +128,7 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
         var crossings = wallet.TrackLowBalance(now);
         foreach (var crossing in crossings)
         {
-            LogLowBalance(logger, wallet.WorkspaceId, crossing.Kind.LowerCaseName(), crossing.Balance, crossing.Threshold);
+            LogLowBalance(logger, wallet.WorkspaceId, crossing.Kind.WireName(), crossing.Balance, crossing.Threshold);
         }
 
         return crossings;

@@ -5,7 +5,6 @@ using Gsv.Provisioner.Observability;
 using Gsv.Provisioner.Reconciliation;
 using Gsv.ServiceDefaults.Authentication;
 using Gsv.ServiceDefaults.Problems;
-using Gsv.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gsv.Provisioner.Apis;
@@ -46,7 +45,7 @@ public static partial class AdminApi
         if (failed.Count == 0)
         {
             return GsvProblems.Problem(GsvProblems.Conflict, StatusCodes.Status409Conflict, "Not failed",
-                $"Order {orderId} is {string.Join(", ", messages.Select(m => m.Status.LowerCaseName()).Distinct())}: only a failed order can be requeued.");
+                $"Order {orderId} is {string.Join(", ", messages.Select(m => m.Status.WireName()).Distinct())}: only a failed order can be requeued.");
         }
 
         var previous = failed[0].LastError;
@@ -62,7 +61,7 @@ public static partial class AdminApi
         signal.WakeUp.Notify();
         metrics.Requeued("order");
         LogOrderRequeued(logger, orderId, previous);
-        return TypedResults.Accepted($"/admin/v1/orders/{orderId}", new RequeuedOrder(orderId, InboxStatus.Pending.LowerCaseName(), 0, previous));
+        return TypedResults.Accepted($"/admin/v1/orders/{orderId}", new RequeuedOrder(orderId, InboxStatus.Pending.WireName(), 0, previous));
     }
 
     private static async Task<IResult> RequeueInstanceAsync(

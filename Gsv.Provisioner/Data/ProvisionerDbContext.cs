@@ -25,7 +25,7 @@ public sealed class ProvisionerDbContext(DbContextOptions<ProvisionerDbContext> 
             inbox.Property(m => m.EventType).HasColumnName("event_type").HasMaxLength(100);
             inbox.Property(m => m.OrderId).HasColumnName("order_id").HasMaxLength(200);
             inbox.Property(m => m.Payload).HasColumnName("payload");
-            inbox.Property(m => m.Status).HasColumnName("status").HasConversion(new LowerCaseEnumConverter<InboxStatus>()).HasMaxLength(20);
+            inbox.Property(m => m.Status).HasColumnName("status").HasConversion(new WireNameConverter<InboxStatus>()).HasMaxLength(20);
             inbox.Property(m => m.Attempts).HasColumnName("attempts");
             inbox.Property(m => m.ReceivedAt).HasColumnName("received_at");
             inbox.Property(m => m.NextAttemptAt).HasColumnName("next_attempt_at");

@@ -1,5 +1,5 @@
+using Gsv.ControlPlane.Client;
 using Gsv.Provisioner.Data;
-using Gsv.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gsv.Provisioner.Inbox;
@@ -17,11 +17,11 @@ public sealed class InboxStore(ProvisionerDbContext db, TimeProvider time)
         // ON CONFLICT, not check-then-insert: concurrent redeliveries must not both get in (nor fail).
         var inserted = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO inbox_messages (event_type, order_id, payload, status, attempts, received_at, next_attempt_at)
-            VALUES ({eventType}, {orderId}, {payload}, {InboxStatus.Pending.LowerCaseName()}, 0, {now}, {now})
+            VALUES ({eventType}, {orderId}, {payload}, {InboxStatus.Pending.WireName()}, 0, {now}, {now})
             ON CONFLICT (order_id, event_type) DO UPDATE
                 SET payload = EXCLUDED.payload, status = EXCLUDED.status, attempts = 0, received_at = EXCLUDED.received_at,
                     next_attempt_at = EXCLUDED.next_attempt_at, processed_at = NULL, last_error = NULL
-                WHERE inbox_messages.status = {InboxStatus.Ignored.LowerCaseName()}
+                WHERE inbox_messages.status = {InboxStatus.Ignored.WireName()}
             """, cancellationToken);
         return inserted == 1;
     }
@@ -32,7 +32,7 @@ public sealed class InboxStore(ProvisionerDbContext db, TimeProvider time)
         var now = time.GetUtcNow();
         var inserted = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO inbox_messages (event_type, order_id, payload, status, attempts, received_at, next_attempt_at, processed_at, last_error)
-            VALUES ({eventType}, {orderId}, {payload}, {InboxStatus.Ignored.LowerCaseName()}, 0, {now}, {now}, {now}, {reason})
+            VALUES ({eventType}, {orderId}, {payload}, {InboxStatus.Ignored.WireName()}, 0, {now}, {now}, {now}, {reason})
             ON CONFLICT (order_id, event_type) DO NOTHING
             """, cancellationToken);
         return inserted == 1;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using Gsv.ControlPlane.Client;
 using Gsv.Provisioner.Data;
 using Gsv.Provisioner.Observability;
 using Gsv.Provisioner.Offerings;
 using Gsv.Provisioner.Orders;
-using Gsv.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -58,7 +58,7 @@ public sealed partial class InboxWorker(
         var now = time.GetUtcNow();
         var message = (await db.Inbox.FromSql($"""
                 SELECT * FROM inbox_messages
-                WHERE status = {InboxStatus.Pending.LowerCaseName()} AND next_attempt_at <= {now}
+                WHERE status = {InboxStatus.Pending.WireName()} AND next_attempt_at <= {now}
                 ORDER BY next_attempt_at, id
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED

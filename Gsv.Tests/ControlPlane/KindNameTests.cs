@@ -23,7 +23,7 @@ public sealed class KindNameTests
     {
         AssertNamed<LedgerEntry, LedgerEntryKind>(e => e.Kind, kind, name);
         Assert.Equal(name, kind.WireName());
-        Assert.True(LedgerEntryKinds.TryParse(name, out var parsed));
+        Assert.True(EnumWireNames.TryParse<LedgerEntryKind>(name, out var parsed));
         Assert.Equal(kind, parsed);
     }
 
@@ -38,7 +38,7 @@ public sealed class KindNameTests
     }
 
     [Fact]
-    public void Every_ledger_entry_kind_is_covered() => Assert.Equal(6, LedgerEntryKinds.All.Count);
+    public void Every_ledger_entry_kind_is_covered() => Assert.Equal(6, EnumWireNames.All<LedgerEntryKind>().Count);
 
     [Theory]
     [InlineData("Grant")]
@@ -47,7 +47,7 @@ public sealed class KindNameTests
     [InlineData("")]
     [InlineData(null)]
     [InlineData("charge")]
-    public void The_ledger_filter_takes_only_exact_wire_names(string? name) => Assert.False(LedgerEntryKinds.TryParse(name, out _));
+    public void The_ledger_filter_takes_only_exact_wire_names(string? name) => Assert.False(EnumWireNames.TryParse<LedgerEntryKind>(name, out _));
 
     /// <summary>The value is <paramref name="name"/> in JSON, both ways, and in the entity's column, both ways.</summary>
     private static void AssertNamed<TEntity, TKind>(Expression<Func<TEntity, TKind>> property, TKind kind, string name)

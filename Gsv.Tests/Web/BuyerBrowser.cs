@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using Gsv.Tests.Commerce;
 using Gsv.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -25,8 +24,6 @@ internal sealed partial class BuyerBrowser : IAsyncDisposable
         (this.platform, this.output, this.context) = (platform, output, context);
         (Page, User) = (page, user);
     }
-
-    public static string ScreenshotFolder => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     public IPage Page { get; }
 
@@ -109,17 +106,7 @@ internal sealed partial class BuyerBrowser : IAsyncDisposable
     }
 
     /// <summary>A screenshot <c>{name}.png</c> under the test output folder, and no serious or critical axe violation on the page.</summary>
-    public async Task CheckPageAsync(string name)
-    {
-        Directory.CreateDirectory(ScreenshotFolder);
-        var path = Path.Combine(ScreenshotFolder, $"{name}.png");
-        await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        output.WriteLine($"Screenshot: {path}");
-
-        var axe = await Page.RunAxe();
-        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, $"{name}: " + string.Join("; ", serious.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")));
-    }
+    public async Task CheckPageAsync(string name) => output.WriteLine($"Screenshot: {await PageCheck.CheckAsync(Page, name)}");
 
     public ValueTask DisposeAsync() => context.DisposeAsync();
 

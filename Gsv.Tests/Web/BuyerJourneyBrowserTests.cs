@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using Gsv.ControlPlane.Client;
 using Gsv.Tests.Commerce;
 using Gsv.Tests.Infrastructure;

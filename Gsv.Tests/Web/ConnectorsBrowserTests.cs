@@ -209,7 +209,7 @@ public sealed class ConnectorsBrowserTests(PlatformFixture platform, ITestOutput
         await page.WaitForURLAsync(new Regex(@"/connect\?saved=github#connector-github$"));
         await Expect(github.Locator(".connector-state")).ToContainTextAsync("Connected since");
         await Expect(github.GetByRole(AriaRole.Definition).First).ToHaveTextAsync($"set ••••{token[^4..]}");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BuyerBrowser.ScreenshotFolder, "connect-nojs-connected.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(PageCheck.ScreenshotFolder, "connect-nojs-connected.png"), FullPage = true });
 
         await github.GetByRole(AriaRole.Link, new() { Name = "Revoke GitHub…" }).ClickAsync();
         await github.GetByRole(AriaRole.Form, new() { Name = "Revoke GitHub?" }).GetByRole(AriaRole.Button, new() { Name = "Revoke GitHub" }).ClickAsync();

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using Gsv.Tests.Commerce;
 using Gsv.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -14,8 +13,6 @@ namespace Gsv.Tests.Web;
 [Collection(PlatformCollection.Name)]
 public sealed partial class MarketplaceBrowseTests(PlatformFixture platform)
 {
-    public static string ScreenshotFolder => Path.Combine(AppContext.BaseDirectory, "screenshots");
-
     // From Gsv.Provisioner/Catalog/seed-catalog.json.
     private static readonly Dictionary<string, string[]> Categories = new()
     {
@@ -163,14 +160,5 @@ public sealed partial class MarketplaceBrowseTests(PlatformFixture platform)
     private static async Task<string> FactAsync(IPage page, string term) =>
         (await page.Locator($"dl.facts dt:text-is('{term}') + dd").InnerTextAsync()).Trim();
 
-    /// <summary>No serious or critical axe violation, and a full-page screenshot named <paramref name="name"/>.</summary>
-    private static async Task CheckPageAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(ScreenshotFolder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
-        var axe = await page.RunAxe();
-        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}").ToList();
-        Assert.True(serious.Count == 0, $"{name}: {string.Join("\n", serious)}");
-    }
+    private static Task CheckPageAsync(IPage page, string name) => PageCheck.CheckAsync(page, name);
 }

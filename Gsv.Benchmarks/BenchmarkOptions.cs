@@ -20,9 +20,8 @@ public sealed record BenchmarkOptions(int Concurrency, int Requests, int Warmup,
             return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
         }
 
-        // No telemetry collector runs during a benchmark (no dashboard): exporting to the default endpoint would only
-        // burn CPU on failed connections and in-memory retries. Spans and metrics are still produced.
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "" };
+        // (No telemetry is exported: no dashboard runs, see PlatformStarter.)
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < args.Length; i++)
         {
             if (args[i] == "--service-env")

@@ -37,6 +37,14 @@ public static class PlatformStarter
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Gsv_AppHost>(
             ["--Gsv:Infrastructure=local", $"--Gsv:DataPath={dataPath}", "--Gsv:Ephemeral=true", .. arguments ?? []],
             cancellationToken);
+        // No dashboard runs here, so nothing listens at the telemetry endpoint Aspire hands out: a program that exports
+        // there keeps retrying in memory, and waits for its last export, up to 10 s, before it exits (each stop of a
+        // service in a test took 10 to 18 s). Spans and metrics are still produced; they are just not sent.
+        foreach (var resource in builder.Resources.OfType<IResourceWithEnvironment>().Where(r => r.HasAnnotationOfType<OtlpExporterAnnotation>()))
+        {
+            builder.CreateResourceBuilder(resource).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+        }
+
         foreach (var service in Services)
         {
             foreach (var (name, value) in serviceEnvironment ?? new Dictionary<string, string>())

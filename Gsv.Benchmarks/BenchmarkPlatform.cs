@@ -128,7 +128,7 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
         await controlPlane.TransitionInstanceAsync(instance.Id, new TransitionRequest(InstanceState.Active, "benchmark", LangflowFlowId: flow.Id.ToString()));
 
         var credits = (long)(options.Requests + options.Warmup) * options.Rounds * creditsPerRun * 2;
-        await controlPlane.GrantAsync(workspaceId, new GrantRequest(credits, GrantKinds.Adjustment, $"bench-{Guid.NewGuid():N}", "benchmark"));
+        await controlPlane.GrantAsync(workspaceId, new GrantRequest(credits, GrantKind.Adjustment, $"bench-{Guid.NewGuid():N}", "benchmark"));
         var key = await userControlPlane.CreateApiKeyAsync(buyerToken, instance.Id, "benchmark");
 
         Console.WriteLine($"Instance {instance.Id} ACTIVE with flow {flow.Id}, {credits} credits, API key {key.Prefix}….");

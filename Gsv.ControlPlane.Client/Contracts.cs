@@ -31,7 +31,7 @@ public sealed record InstanceDto(
 public sealed record WalletDto(Guid WorkspaceId, long Balance, long Held, long Available, bool Low, long LowThreshold, DateTimeOffset UpdatedAt);
 
 public sealed record LedgerEntryDto(
-    Guid Id, LedgerEntryKind Kind, long Amount, string? Reason, string IdempotencyKey, Guid? RunId, DateTimeOffset CreatedAt, string? GrantKind);
+    Guid Id, LedgerEntryKind Kind, long Amount, string? Reason, string IdempotencyKey, Guid? RunId, DateTimeOffset CreatedAt, GrantKind? GrantKind);
 
 public sealed record LedgerPageDto(IReadOnlyList<LedgerEntryDto> Items, int Page, int PageSize, int Total);
 
@@ -159,18 +159,30 @@ public static class OfferingKinds
     public static readonly IReadOnlySet<string> Runnable = new HashSet<string>(StringComparer.Ordinal) { "agent", "app", "assistant", "automation" };
 }
 
-/// <summary>Kinds of grant: <c>purchase</c>, <c>credit_pack</c>, <c>trial</c>, <c>adjustment</c>.</summary>
-public static class GrantKinds
+/// <summary>
+/// Why credits were granted (a ledger entry's <c>grantKind</c>). On the wire and in the database column by its wire name
+/// (<see cref="EnumWireNames"/>).
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<GrantKind>))]
+public enum GrantKind
 {
-    public const string Purchase = "purchase";
-    public const string CreditPack = "credit_pack";
-    public const string Trial = "trial";
-    public const string Adjustment = "adjustment";
+    /// <summary>Credits that came with an offering bought in the marketplace.</summary>
+    [JsonStringEnumMemberName("purchase")]
+    Purchase,
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Purchase, CreditPack, Trial, Adjustment };
+    [JsonStringEnumMemberName("credit_pack")]
+    CreditPack,
+
+    /// <summary>Earmarked for a trial instance, and taken out when the trial ends.</summary>
+    [JsonStringEnumMemberName("trial")]
+    Trial,
+
+    /// <summary>Given by the operator (support, tests, benchmarks); not a top-up of the buyer's.</summary>
+    [JsonStringEnumMemberName("adjustment")]
+    Adjustment,
 }
 
-public sealed record GrantRequest(long Amount, string Kind, string IdempotencyKey, string? Reason);
+public sealed record GrantRequest(long Amount, GrantKind Kind, string IdempotencyKey, string? Reason);
 
 public sealed record RefundRequest(long Amount, string IdempotencyKey, string? Reason, Guid? RunId = null);
 

@@ -135,7 +135,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
             entry.ToTable("ledger_entries", table => table.HasCheckConstraint("CK_ledger_entries_amount", "\"Amount\" >= 0"));
             entry.HasKey(e => e.Id);
             entry.Property(e => e.Kind).HasConversion(new WireNameConverter<LedgerEntryKind>()).HasMaxLength(20);
-            entry.Property(e => e.GrantKind).HasMaxLength(20);
+            entry.Property(e => e.GrantKind).HasConversion(new WireNameConverter<GrantKind>()).HasMaxLength(20);
             entry.Property(e => e.IdempotencyKey).HasMaxLength(200);
             entry.HasIndex(e => e.IdempotencyKey).IsUnique();
             entry.HasIndex(e => new { e.WorkspaceId, e.CreatedAt });

@@ -11,8 +11,8 @@ public sealed class LedgerEntry
 
     public required LedgerEntryKind Kind { get; set; }
 
-    /// <summary>For grants: purchase, credit_pack, trial or adjustment.</summary>
-    public string? GrantKind { get; set; }
+    /// <summary>For grants: why the credits were granted.</summary>
+    public GrantKind? GrantKind { get; set; }
 
     public long Amount { get; set; }
 
@@ -31,7 +31,7 @@ public sealed class LedgerEntry
 
     /// <summary>A new entry, with a time-ordered id (<paramref name="id"/> when the key already names it).</summary>
     public static LedgerEntry New(
-        Guid workspaceId, LedgerEntryKind kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, string? grantKind = null,
+        Guid workspaceId, LedgerEntryKind kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, GrantKind? grantKind = null,
         Guid? id = null) => new()
     {
         Id = id ?? Guid.CreateVersion7(now), WorkspaceId = workspaceId, Kind = kind, GrantKind = grantKind, Amount = amount, Reason = reason,

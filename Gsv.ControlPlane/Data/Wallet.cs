@@ -59,7 +59,7 @@ public sealed class Wallet
     /// <summary>20% of the largest top-up (rounded up), or <see cref="DefaultLowThreshold"/> before any.</summary>
     public static long DefaultThreshold(long? largestTopUp) => largestTopUp is > 0 and var topUp ? (topUp + 4) / 5 : DefaultLowThreshold;
 
-    public static bool IsTopUp(string grantKind) => grantKind is GrantKinds.Purchase or GrantKinds.CreditPack or GrantKinds.Trial;
+    public static bool IsTopUp(GrantKind grantKind) => grantKind is GrantKind.Purchase or GrantKind.CreditPack or GrantKind.Trial;
 
     /// <summary>A grant or a refund.</summary>
     public void Credit(long amount, bool topUp)

@@ -164,7 +164,7 @@ public sealed class CreditBatchSession : IAsyncDisposable
             batch.BatchCommands.Add(Command("""
                 INSERT INTO ledger_entries ("Id", "WorkspaceId", "Kind", "GrantKind", "Amount", "Reason", "IdempotencyKey", "RunId", "CreatedAt")
                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::uuid[], $9::timestamptz[])
-                """, Column(entries, e => e.Id), Column(entries, e => e.WorkspaceId), Column(entries, e => e.Kind.WireName()), Column(entries, e => e.GrantKind),
+                """, Column(entries, e => e.Id), Column(entries, e => e.WorkspaceId), Column(entries, e => e.Kind.WireName()), Column(entries, e => e.GrantKind?.WireName()),
                 Column(entries, e => e.Amount), Column(entries, e => e.Reason), Column(entries, e => e.IdempotencyKey), Column(entries, e => e.RunId),
                 Column(entries, e => Utc(e.CreatedAt))));
         }

@@ -86,7 +86,7 @@ public sealed partial class InstanceService(
             {
                 await AddAsync(instance, "trial", cancellationToken);
                 await ledger.GrantAsync(
-                    workspaceId, offering.TrialCredits, GrantKinds.Trial, $"trial:{workspaceId}:{offeringSlug}",
+                    workspaceId, offering.TrialCredits, GrantKind.Trial, $"trial:{workspaceId}:{offeringSlug}",
                     $"Trial of {offering.Name}", cancellationToken);
                 // Earmarked for this instance until the trial ends (the wallet is locked by the grant above).
                 db.TrialCredits.Add(new TrialCredit

@@ -21,15 +21,8 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
 
     /// <summary>Adds credits; the same idempotency key again returns the original entry with <c>Created = false</c>.</summary>
     public Task<GrantResult> GrantAsync(
-        Guid workspaceId, long amount, string grantKind, string idempotencyKey, string? reason, CancellationToken cancellationToken = default)
-    {
-        if (!GrantKinds.All.Contains(grantKind))
-        {
-            throw ControlPlaneException.Invalid($"Grant kind '{grantKind}' is not one of {string.Join(", ", GrantKinds.All)}.");
-        }
-
-        return CreditAsync(workspaceId, LedgerEntryKind.Grant, grantKind, amount, idempotencyKey, reason, runId: null, cancellationToken);
-    }
+        Guid workspaceId, long amount, GrantKind grantKind, string idempotencyKey, string? reason, CancellationToken cancellationToken = default) =>
+        CreditAsync(workspaceId, LedgerEntryKind.Grant, grantKind, amount, idempotencyKey, reason, runId: null, cancellationToken);
 
     /// <summary>Gives credits back (e.g. a failed run charged by mistake); idempotent like a grant.</summary>
     public Task<GrantResult> RefundAsync(
@@ -37,7 +30,7 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
         CreditAsync(workspaceId, LedgerEntryKind.Refund, null, amount, idempotencyKey, reason, runId, cancellationToken);
 
     private async Task<GrantResult> CreditAsync(
-        Guid workspaceId, LedgerEntryKind kind, string? grantKind, long amount, string idempotencyKey, string? reason, Guid? runId,
+        Guid workspaceId, LedgerEntryKind kind, GrantKind? grantKind, long amount, string idempotencyKey, string? reason, Guid? runId,
         CancellationToken cancellationToken)
     {
         if (amount <= 0)
@@ -62,7 +55,7 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
                 }
 
                 var now = time.GetUtcNow();
-                wallet.Credit(amount, topUp: grantKind is not null && Wallet.IsTopUp(grantKind));
+                wallet.Credit(amount, topUp: grantKind is { } granted && Wallet.IsTopUp(granted));
                 var entry = Append(workspaceId, kind, amount, idempotencyKey, reason, runId, now, grantKind);
                 await SaveWithCrossingsAsync(wallet, now, cancellationToken);
                 LogCredited(logger, kind.WireName(), amount, workspaceId, wallet.Balance);
@@ -99,7 +92,7 @@ public sealed partial class LedgerService(ControlPlaneDbContext db, TimeProvider
     }
 
     private LedgerEntry Append(
-        Guid workspaceId, LedgerEntryKind kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, string? grantKind = null)
+        Guid workspaceId, LedgerEntryKind kind, long amount, string idempotencyKey, string? reason, Guid? runId, DateTimeOffset now, GrantKind? grantKind = null)
     {
         var entry = LedgerEntry.New(workspaceId, kind, amount, idempotencyKey, reason, runId, now, grantKind);
         db.LedgerEntries.Add(entry);

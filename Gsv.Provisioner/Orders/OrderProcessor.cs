@@ -49,7 +49,7 @@ public sealed partial class OrderProcessor(ControlPlaneClient controlPlane, Inst
         var credits = checked(includedCredits * line.Quantity);
         if (kind == OfferingKinds.CreditPack)
         {
-            await GrantAsync(workspaceId, credits, GrantKinds.CreditPack, idempotencyKey, $"Credit pack {line.ProductSlug} × {line.Quantity} (order {order.OrderNumber ?? order.OrderId})", cancellationToken);
+            await GrantAsync(workspaceId, credits, GrantKind.CreditPack, idempotencyKey, $"Credit pack {line.ProductSlug} × {line.Quantity} (order {order.OrderNumber ?? order.OrderId})", cancellationToken);
             return;
         }
 
@@ -61,11 +61,11 @@ public sealed partial class OrderProcessor(ControlPlaneClient controlPlane, Inst
         var instance = await controlPlane.CreateInstanceAsync(
             new CreateInstanceRequest(workspaceId, line.ProductSlug, line.ProductId, line.VariantId, order.OrderId, line.LineId), cancellationToken);
         LogInstance(logger, instance.Id, line.ProductSlug, order.OrderId, line.LineId, instance.State);
-        await GrantAsync(workspaceId, credits, GrantKinds.Purchase, idempotencyKey, $"{line.ProductSlug} × {line.Quantity} (order {order.OrderNumber ?? order.OrderId})", cancellationToken);
+        await GrantAsync(workspaceId, credits, GrantKind.Purchase, idempotencyKey, $"{line.ProductSlug} × {line.Quantity} (order {order.OrderNumber ?? order.OrderId})", cancellationToken);
         await provisioning.RequestAsync(instance, cancellationToken);
     }
 
-    private async Task GrantAsync(Guid workspaceId, long amount, string kind, string idempotencyKey, string reason, CancellationToken cancellationToken)
+    private async Task GrantAsync(Guid workspaceId, long amount, GrantKind kind, string idempotencyKey, string reason, CancellationToken cancellationToken)
     {
         if (amount <= 0)
         {

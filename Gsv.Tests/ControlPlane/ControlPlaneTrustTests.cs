@@ -85,7 +85,7 @@ public sealed class ControlPlaneTrustTests(PlatformFixture platform)
         await WithLedgerAsync(options, clock, l => l.CaptureAsync(run, null));
 
         // Bought credits are spendable by any instance, the trial's earmark excepted.
-        await WithLedgerAsync(options, clock, l => l.GrantAsync(workspaceId, 5, GrantKinds.Purchase, $"order:{Guid.NewGuid()}", "purchase"));
+        await WithLedgerAsync(options, clock, l => l.GrantAsync(workspaceId, 5, GrantKind.Purchase, $"order:{Guid.NewGuid()}", "purchase"));
         var paidRun = Guid.NewGuid();
         await WithLedgerAsync(options, clock, l => l.HoldAsync(workspaceId, paidRun, paidId, 5));
         await Assert.ThrowsAsync<InsufficientCreditsRefusal>(() => WithLedgerAsync(options, clock, l => l.HoldAsync(workspaceId, Guid.NewGuid(), paidId, 1)));
@@ -140,7 +140,7 @@ public sealed class ControlPlaneTrustTests(PlatformFixture platform)
         var gateway = platform.Identity.CreateClient("controlplane", await platform.Identity.GetServiceTokenAsync("gsv-gateway"));
         var workspaceId = (await new ControlPlaneClient(provisioner).FindOrCreateUserAsync($"roles-{Guid.NewGuid():N}@test.gsv.local")).WorkspaceId;
 
-        var grant = new GrantRequest(1000, GrantKinds.Adjustment, $"mint-{Guid.NewGuid():N}", "minted by the gateway");
+        var grant = new GrantRequest(1000, GrantKind.Adjustment, $"mint-{Guid.NewGuid():N}", "minted by the gateway");
         Assert.Equal(HttpStatusCode.Forbidden, (await gateway.PostAsJsonAsync($"/internal/v1/wallets/{workspaceId}/grants", grant, Json)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await gateway.PostAsJsonAsync($"/internal/v1/wallets/{workspaceId}/refunds",
             new RefundRequest(1000, $"mint-{Guid.NewGuid():N}", "minted", null), Json)).StatusCode);
@@ -178,7 +178,7 @@ public sealed class ControlPlaneTrustTests(PlatformFixture platform)
         using var first = platform.Identity.CreateClient("controlplane", firstToken);
         var before = await ReadAsync<MeDto>(await first.GetAsync("/api/v1/me"), HttpStatusCode.OK);
         var service = await ServiceClientAsync(platform);
-        await service.GrantAsync(before.Workspaces.Single().Id, new GrantRequest(50, GrantKinds.Purchase, $"order-{Guid.NewGuid():N}", "bought"));
+        await service.GrantAsync(before.Workspaces.Single().Id, new GrantRequest(50, GrantKind.Purchase, $"order-{Guid.NewGuid():N}", "bought"));
 
         // The identity provider forgets the user and knows them again under a new id (as the emulator did at each restart).
         await platform.Identity.DeleteUserAsync(firstSub);

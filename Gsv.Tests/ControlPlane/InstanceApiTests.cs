@@ -128,7 +128,7 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         Assert.Equal((20L, 0L, 20L), (wallet.Balance, wallet.Held, wallet.Available));
         var ledger = await ReadAsync<LedgerPageDto>(await buyer.Http.GetAsync("/api/v1/wallet/ledger"), HttpStatusCode.OK);
         var grant = Assert.Single(ledger.Items);
-        Assert.Equal((LedgerEntryKind.Grant, "trial", 20L), (grant.Kind, grant.GrantKind, grant.Amount));
+        Assert.Equal((LedgerEntryKind.Grant, (GrantKind?)GrantKind.Trial, 20L), (grant.Kind, grant.GrantKind, grant.Amount));
         var instances = await ReadAsync<List<InstanceDto>>(await buyer.Http.GetAsync("/api/v1/instances"), HttpStatusCode.OK);
         Assert.Equal(trial.Id, Assert.Single(instances).Id);
 
@@ -142,9 +142,9 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         var service = await ServiceClientAsync(platform);
         var owner = await service.FindOrCreateUserAsync($"wallet-{Guid.NewGuid():N}@test.gsv.local");
         var key = $"order-{Guid.NewGuid():N}";
-        var granted = await service.GrantAsync(owner.WorkspaceId, new GrantRequest(10, GrantKinds.Purchase, key, "order"));
+        var granted = await service.GrantAsync(owner.WorkspaceId, new GrantRequest(10, GrantKind.Purchase, key, "order"));
         Assert.True(granted.Created);
-        Assert.False((await service.GrantAsync(owner.WorkspaceId, new GrantRequest(10, GrantKinds.Purchase, key, "order"))).Created);
+        Assert.False((await service.GrantAsync(owner.WorkspaceId, new GrantRequest(10, GrantKind.Purchase, key, "order"))).Created);
 
         // Credits are held and settled over HTTP only in batches (a single hold is a batch of one).
         var gateway = await GatewayClientAsync(platform);
@@ -167,8 +167,19 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         Assert.Equal((5L, 0L), ((await service.GetWalletAsync(owner.WorkspaceId))!.Balance, (await service.GetWalletAsync(owner.WorkspaceId))!.Held));
 
         var bad = await Assert.ThrowsAsync<ControlPlaneProblemException>(() =>
-            service.GrantAsync(owner.WorkspaceId, new GrantRequest(-1, GrantKinds.Purchase, "negative", null)));
+            service.GrantAsync(owner.WorkspaceId, new GrantRequest(-1, GrantKind.Purchase, "negative", null)));
         Assert.Equal(("validation", HttpStatusCode.BadRequest), (bad.Code, bad.Status));
+
+        // A grant kind that is not a wire name, or a number that names no kind, is a 400 on "kind" and grants nothing.
+        using var provisioner = platform.Identity.CreateClient("controlplane", await platform.Identity.GetServiceTokenAsync("gsv-provisioner"));
+        foreach (var kind in new[] { "\"bonus\"", "\"Purchase\"", "\"credit-pack\"", "7", "null" })
+        {
+            using var body = new StringContent($$"""{"amount":5,"kind":{{kind}},"idempotencyKey":"kind-{{Guid.NewGuid():N}}"}""", Encoding.UTF8, "application/json");
+            var problem = await AssertProblemAsync(await provisioner.PostAsync($"/internal/v1/wallets/{owner.WorkspaceId}/grants", body), HttpStatusCode.BadRequest, "validation");
+            Assert.True(problem.GetProperty("errors").TryGetProperty("kind", out _), $"kind {kind}: {problem}");
+        }
+
+        Assert.Equal(5L, (await service.GetWalletAsync(owner.WorkspaceId))!.Balance);
 
         // The batch endpoint the gateway uses: one call, one outcome per item; an empty batch is a 400.
         var batched = Guid.NewGuid();
@@ -199,7 +210,7 @@ public sealed class InstanceApiTests(PlatformFixture platform)
         var user = await platform.Identity.CreateUserAsync("claim");
         var pending = await service.FindOrCreateUserAsync(user.Email.ToUpperInvariant());
         Assert.True(pending.Pending);
-        await service.GrantAsync(pending.WorkspaceId, new GrantRequest(200, GrantKinds.Purchase, $"order-{Guid.NewGuid():N}", "bought before login"));
+        await service.GrantAsync(pending.WorkspaceId, new GrantRequest(200, GrantKind.Purchase, $"order-{Guid.NewGuid():N}", "bought before login"));
 
         using var http = platform.Identity.CreateClient("controlplane", user.AccessToken);
         var me = await ReadAsync<MeDto>(await http.GetAsync("/api/v1/me"), HttpStatusCode.OK);

@@ -37,6 +37,17 @@ public sealed class KindNameTests
         AssertNamed<EmailOutboxMessage, WalletEventKind>(m => m.Kind, kind, name);
     }
 
+    [Theory]
+    [InlineData(GrantKind.Purchase, "purchase")]
+    [InlineData(GrantKind.CreditPack, "credit_pack")]
+    [InlineData(GrantKind.Trial, "trial")]
+    [InlineData(GrantKind.Adjustment, "adjustment")]
+    public void A_grant_kind_has_the_same_name_on_the_wire_and_in_the_column(GrantKind kind, string name)
+    {
+        AssertNamed<LedgerEntry, GrantKind?>(e => e.GrantKind, kind, name);
+        Assert.Equal(name, kind.WireName());
+    }
+
     [Fact]
     public void Every_ledger_entry_kind_is_covered() => Assert.Equal(6, EnumWireNames.All<LedgerEntryKind>().Count);
 

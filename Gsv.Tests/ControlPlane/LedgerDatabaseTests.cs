@@ -24,7 +24,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         var workspaceId = await NewWorkspaceAsync(options);
         await using (var db = new ControlPlaneDbContext(options))
         {
-            await Ledger(db).GrantAsync(workspaceId, 50, GrantKinds.Purchase, $"order:{Guid.NewGuid()}", "test purchase");
+            await Ledger(db).GrantAsync(workspaceId, 50, GrantKind.Purchase, $"order:{Guid.NewGuid()}", "test purchase");
         }
 
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -83,7 +83,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         for (var i = 0; i < 5; i++)
         {
             await using var db = new ControlPlaneDbContext(options);
-            sequential.Add(await Ledger(db).GrantAsync(workspaceId, 30, GrantKinds.Purchase, key, "replayed"));
+            sequential.Add(await Ledger(db).GrantAsync(workspaceId, 30, GrantKind.Purchase, key, "replayed"));
         }
 
         Assert.Equal(1, sequential.Count(r => r.Created));
@@ -96,7 +96,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         {
             await start.Task;
             await using var db = new ControlPlaneDbContext(options);
-            return await Ledger(db).GrantAsync(workspaceId, 20, GrantKinds.CreditPack, concurrentKey, "replayed concurrently");
+            return await Ledger(db).GrantAsync(workspaceId, 20, GrantKind.CreditPack, concurrentKey, "replayed concurrently");
         })).ToList();
         start.SetResult();
         var concurrent = await Task.WhenAll(replays);
@@ -119,8 +119,8 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         var workspaceId = await NewWorkspaceAsync(options);
         var key = $"adjust:{Guid.NewGuid()}";
         await using var db = new ControlPlaneDbContext(options);
-        await Ledger(db).GrantAsync(workspaceId, 5, GrantKinds.Adjustment, key, null);
-        var conflict = await Assert.ThrowsAsync<ControlPlaneException>(() => Ledger(db).GrantAsync(workspaceId, 6, GrantKinds.Adjustment, key, null));
+        await Ledger(db).GrantAsync(workspaceId, 5, GrantKind.Adjustment, key, null);
+        var conflict = await Assert.ThrowsAsync<ControlPlaneException>(() => Ledger(db).GrantAsync(workspaceId, 6, GrantKind.Adjustment, key, null));
         Assert.Equal("conflict", conflict.Code);
         Assert.Equal(5, (await db.Wallets.AsNoTracking().SingleAsync(w => w.WorkspaceId == workspaceId)).Balance);
     }
@@ -133,7 +133,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         var runId = Guid.NewGuid();
         await using var db = new ControlPlaneDbContext(options);
         var ledger = Ledger(db);
-        await ledger.GrantAsync(workspaceId, 10, GrantKinds.Trial, $"trial:{Guid.NewGuid()}", null);
+        await ledger.GrantAsync(workspaceId, 10, GrantKind.Trial, $"trial:{Guid.NewGuid()}", null);
 
         await ledger.HoldAsync(workspaceId, runId, null, 4);
         var again = await ledger.HoldAsync(workspaceId, runId, null, 4);
@@ -162,7 +162,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         var runs = Enumerable.Range(0, 7).Select(_ => Guid.NewGuid()).ToArray();
         await using var db = new ControlPlaneDbContext(options);
         var ledger = Ledger(db);
-        await ledger.GrantAsync(workspaceId, 3, GrantKinds.Trial, $"trial:{Guid.NewGuid()}", null);
+        await ledger.GrantAsync(workspaceId, 3, GrantKind.Trial, $"trial:{Guid.NewGuid()}", null);
 
         // Five holds of 1 on 3 credits, in order: the first three are held.
         var first = await ledger.ApplyBatchAsync(new CreditBatchRequest([], [.. runs.Take(5).Select(r => new BatchHold(r, workspaceId, null, 1))]));
@@ -206,7 +206,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         var runId = Guid.NewGuid();
         await using var db = new ControlPlaneDbContext(options);
         var ledger = Ledger(db);
-        await ledger.GrantAsync(workspaceId, 5, GrantKinds.Trial, $"trial:{Guid.NewGuid()}", null);
+        await ledger.GrantAsync(workspaceId, 5, GrantKind.Trial, $"trial:{Guid.NewGuid()}", null);
         await ledger.HoldAsync(workspaceId, runId, null, 2);
 
         // Not stale yet: a sweep with a cut-off before the hold leaves it alone.
@@ -232,7 +232,7 @@ public sealed class LedgerDatabaseTests(PlatformFixture platform, ITestOutputHel
         var (first, second, failed) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         await using var db = new ControlPlaneDbContext(options);
         var ledger = Ledger(db);
-        await ledger.GrantAsync(workspaceId, 20, GrantKinds.Trial, $"trial:{Guid.NewGuid()}", null);
+        await ledger.GrantAsync(workspaceId, 20, GrantKind.Trial, $"trial:{Guid.NewGuid()}", null);
         await ledger.ApplyBatchAsync(new CreditBatchRequest([], [new BatchHold(holdId, workspaceId, instanceId, 10)]));
 
         // Two runs charged 3 each under their own ids, one failed run recorded without charge; the hold stays open.

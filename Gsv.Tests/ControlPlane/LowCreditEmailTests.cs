@@ -28,7 +28,7 @@ public sealed class LowCreditEmailTests(PlatformFixture platform)
         var gateway = await GatewayClientAsync(platform);
         var email = $"low-{Guid.NewGuid():N}@test.gsv.local";
         var workspace = (await service.FindOrCreateUserAsync(email)).WorkspaceId;
-        await service.GrantAsync(workspace, new GrantRequest(100, GrantKinds.Purchase, $"order-{Guid.NewGuid():N}", "order")); // threshold 20
+        await service.GrantAsync(workspace, new GrantRequest(100, GrantKind.Purchase, $"order-{Guid.NewGuid():N}", "order")); // threshold 20
 
         Assert.False((await SpendAsync(gateway, workspace, null, 79)).Low); // 21: above
         Assert.True((await SpendAsync(gateway, workspace, null, 2)).Low); // 19: the crossing
@@ -36,7 +36,7 @@ public sealed class LowCreditEmailTests(PlatformFixture platform)
         await AssertSubjectsToAsync(email, LowSubject);
 
         Assert.True((await SpendAsync(gateway, workspace, null, 5)).Low); // 14: still below, no second email
-        var topUp = await service.GrantAsync(workspace, new GrantRequest(20, GrantKinds.CreditPack, $"pack-{Guid.NewGuid():N}", "pack"));
+        var topUp = await service.GrantAsync(workspace, new GrantRequest(20, GrantKind.CreditPack, $"pack-{Guid.NewGuid():N}", "pack"));
         Assert.Equal((34L, false, 20L), (topUp.Wallet.Balance, topUp.Wallet.Low, topUp.Wallet.LowThreshold)); // re-armed
         Assert.True((await SpendAsync(gateway, workspace, null, 15)).Low); // 19: a new crossing
         Assert.Equal(0, (await SpendAsync(gateway, workspace, null, 19)).Balance); // zero: blocked
@@ -53,7 +53,7 @@ public sealed class LowCreditEmailTests(PlatformFixture platform)
         var gateway = await GatewayClientAsync(platform);
         var email = $"smtp-down-{Guid.NewGuid():N}@test.gsv.local";
         var workspace = (await service.FindOrCreateUserAsync(email)).WorkspaceId;
-        await service.GrantAsync(workspace, new GrantRequest(50, GrantKinds.Purchase, $"order-{Guid.NewGuid():N}", "order")); // threshold 10
+        await service.GrantAsync(workspace, new GrantRequest(50, GrantKind.Purchase, $"order-{Guid.NewGuid():N}", "order")); // threshold 10
 
         await platform.StopResourceAsync(MailResource);
         try

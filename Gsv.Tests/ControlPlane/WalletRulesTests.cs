@@ -196,10 +196,10 @@ public sealed class WalletRulesTests
     [Fact]
     public void Top_up_kinds_are_purchases_credit_packs_and_trials()
     {
-        Assert.True(Wallet.IsTopUp(GrantKinds.Purchase));
-        Assert.True(Wallet.IsTopUp(GrantKinds.CreditPack));
-        Assert.True(Wallet.IsTopUp(GrantKinds.Trial));
-        Assert.False(Wallet.IsTopUp(GrantKinds.Adjustment));
+        Assert.True(Wallet.IsTopUp(GrantKind.Purchase));
+        Assert.True(Wallet.IsTopUp(GrantKind.CreditPack));
+        Assert.True(Wallet.IsTopUp(GrantKind.Trial));
+        Assert.False(Wallet.IsTopUp(GrantKind.Adjustment));
     }
 
     private static void Spend(Wallet wallet, long amount)

@@ -48,7 +48,7 @@ public sealed record GatewayScenario(
 
         if (credits > 0)
         {
-            await controlPlane.GrantAsync(workspaceId, new GrantRequest(credits, GrantKinds.Adjustment, $"test-grant-{Guid.NewGuid():N}", "gateway test"));
+            await controlPlane.GrantAsync(workspaceId, new GrantRequest(credits, GrantKind.Adjustment, $"test-grant-{Guid.NewGuid():N}", "gateway test"));
         }
 
         var key = await userControlPlane.CreateApiKeyAsync(user.AccessToken, instance.Id, "gateway-test");

@@ -98,7 +98,7 @@ public sealed class RunApiTests(PlatformFixture platform)
         Assert.Equal(2, (await scenario.RunsAsync()).Count);
         Assert.Equal(ledgerBefore.Count, (await scenario.LedgerAsync()).Count);
 
-        await scenario.ControlPlane.GrantAsync(scenario.WorkspaceId, new GrantRequest(4, GrantKinds.CreditPack, $"topup-{Guid.NewGuid():N}", "top-up"));
+        await scenario.ControlPlane.GrantAsync(scenario.WorkspaceId, new GrantRequest(4, GrantKind.CreditPack, $"topup-{Guid.NewGuid():N}", "top-up"));
         using var again = await gateway.PostAsync(scenario.RunsPath, GatewayScenario.Body("after the top-up"));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(3, (await scenario.SettledWalletAsync()).Balance);

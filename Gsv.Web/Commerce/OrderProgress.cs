@@ -15,9 +15,9 @@ public sealed class OrderProgress(string orderId, IReadOnlyList<InstanceDto> ins
 
     public LineProgress Of(OrderLine line) => new(
         instances.FirstOrDefault(i => i.OrderId == orderId && i.OrderLineId == line.Id),
-        ledger.FirstOrDefault(e => e.IdempotencyKey == $"order:{orderId}:line:{line.Id}" && e.GrantKind == GrantKinds.CreditPack));
+        ledger.FirstOrDefault(e => e.IdempotencyKey == $"order:{orderId}:line:{line.Id}" && e.GrantKind == GrantKind.CreditPack));
 
-    public bool HasCreditPack => ledger.Any(e => e.GrantKind == GrantKinds.CreditPack && e.IdempotencyKey.StartsWith($"order:{orderId}:", StringComparison.Ordinal));
+    public bool HasCreditPack => ledger.Any(e => e.GrantKind == GrantKind.CreditPack && e.IdempotencyKey.StartsWith($"order:{orderId}:", StringComparison.Ordinal));
 
     /// <summary>Every line has reached an end: an active or failed instance, or its credits granted.</summary>
     public bool IsSettled(SaleorOrder order) => order.Lines.All(line => Of(line) switch

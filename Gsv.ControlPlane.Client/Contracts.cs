@@ -41,7 +41,7 @@ public sealed record WalletEventDto(WalletEventKind Kind, long Balance, long Thr
 /// How a wallet's balance crossed its low threshold; on the wire (and in the database columns) <c>low</c>,
 /// <c>resolved</c> or <c>empty</c>.
 /// </summary>
-[JsonConverter(typeof(JsonStringEnumConverter<WalletEventKind>))]
+[JsonConverter(typeof(WireEnumConverter<WalletEventKind>))]
 public enum WalletEventKind
 {
     /// <summary>The balance went below the threshold.</summary>
@@ -126,7 +126,7 @@ public sealed record TransitionDto(InstanceState? From, InstanceState To, string
 /// What a ledger entry does (<c>GET /wallet/ledger?kind=</c>); amounts are positive, the kind gives the direction. On the
 /// wire, in the query and in the database column, as its name in lower case (<see cref="EnumWireNames"/>).
 /// </summary>
-[JsonConverter(typeof(JsonStringEnumConverter<LedgerEntryKind>))]
+[JsonConverter(typeof(WireEnumConverter<LedgerEntryKind>))]
 public enum LedgerEntryKind
 {
     [JsonStringEnumMemberName("grant")]
@@ -163,7 +163,7 @@ public static class OfferingKinds
 /// Why credits were granted (a ledger entry's <c>grantKind</c>). On the wire and in the database column by its wire name
 /// (<see cref="EnumWireNames"/>).
 /// </summary>
-[JsonConverter(typeof(JsonStringEnumConverter<GrantKind>))]
+[JsonConverter(typeof(WireEnumConverter<GrantKind>))]
 public enum GrantKind
 {
     /// <summary>Credits that came with an offering bought in the marketplace.</summary>
@@ -246,7 +246,7 @@ public sealed record CreditBatchItemResult(Guid RunId, CreditOutcome Outcome, lo
 public sealed record CreditBatchResult(IReadOnlyList<CreditBatchItemResult> Settlements, IReadOnlyList<CreditBatchItemResult> Holds);
 
 /// <summary>Outcomes of a credit batch item; the refusals use the Control Plane's problem codes.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<CreditOutcome>))]
+[JsonConverter(typeof(WireEnumConverter<CreditOutcome>))]
 public enum CreditOutcome
 {
     [JsonStringEnumMemberName("held")]
@@ -287,7 +287,7 @@ public sealed record ResolvedApiKey(Guid ApiKeyId, Guid InstanceId, Guid Workspa
 public sealed record MembershipDto(string Role);
 
 /// <summary>How a run ended; on the wire <c>succeeded</c> or <c>failed</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
+[JsonConverter(typeof(WireEnumConverter<RunStatus>))]
 public enum RunStatus
 {
     [JsonStringEnumMemberName("succeeded")]

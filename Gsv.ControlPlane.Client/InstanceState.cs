@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Gsv.ControlPlane.Client;
 
 /// <summary>Lifecycle of an instance; serialized as the upper-case names of the API contract.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<InstanceState>))]
+[JsonConverter(typeof(WireEnumConverter<InstanceState>))]
 public enum InstanceState
 {
     [JsonStringEnumMemberName("PENDING")] Pending,

@@ -77,7 +77,7 @@ public sealed class ReadinessHealthCheck(string resourceName) : IHealthCheck
         try
         {
             using var response = await Http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return response.IsSuccessStatusCode && (int)response.StatusCode == 200 ? null : $"GET {uri} answered {(int)response.StatusCode}.";
+            return response.StatusCode == System.Net.HttpStatusCode.OK ? null : $"GET {uri} answered {(int)response.StatusCode}.";
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {

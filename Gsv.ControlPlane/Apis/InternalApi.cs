@@ -233,14 +233,10 @@ public static class InternalApi
             : GsvProblems.NotFoundProblem($"The wallet of workspace {workspaceId}");
 
     private static async Task<Results<Ok<GrantResult>, ValidationProblem>> GrantAsync(Guid workspaceId, GrantRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
-        request.Kind switch
-        {
-            // JSON may carry a number that names no kind.
-            _ when !Enum.IsDefined(request.Kind) => GsvProblems.Invalid("kind", $"The grant kind is not one of {string.Join(", ", EnumWireNames.All<GrantKind>())}."),
+        request.Kind == GrantKind.Trial
             // Trial credits exist only with their trial instance (earmarked for it, expiring with it): POST /api/v1/instances/trial.
-            GrantKind.Trial => GsvProblems.Invalid("kind", "Trial credits are granted only with a trial instance."),
-            _ => TypedResults.Ok(await ledger.GrantAsync(workspaceId, request.Amount, request.Kind, request.IdempotencyKey, request.Reason, cancellationToken)),
-        };
+            ? GsvProblems.Invalid("kind", "Trial credits are granted only with a trial instance.")
+            : TypedResults.Ok(await ledger.GrantAsync(workspaceId, request.Amount, request.Kind, request.IdempotencyKey, request.Reason, cancellationToken));
 
     private static async Task<GrantResult> RefundAsync(Guid workspaceId, RefundRequest request, LedgerService ledger, CancellationToken cancellationToken) =>
         await ledger.RefundAsync(workspaceId, request.Amount, request.IdempotencyKey, request.Reason, request.RunId, cancellationToken);

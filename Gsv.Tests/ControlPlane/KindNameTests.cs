@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Gsv.Tests.ControlPlane;
 
 /// <summary>
-/// A ledger entry's kind and a wallet event's kind each have one name everywhere: the JSON, the database column and,
-/// for ledger entries, the <c>?kind=</c> filter.
+/// A ledger entry's kind, its grant kind and a wallet event's kind each have one name everywhere: the JSON, the
+/// database column and, for ledger entries, the <c>?kind=</c> filter.
 /// </summary>
 public sealed class KindNameTests
 {
@@ -47,6 +47,14 @@ public sealed class KindNameTests
         AssertNamed<LedgerEntry, GrantKind?>(e => e.GrantKind, kind, name);
         Assert.Equal(name, kind.WireName());
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("7")]
+    [InlineData("\"Purchase\"")]
+    [InlineData("\"credit-pack\"")]
+    public void A_grant_kind_in_json_is_only_a_wire_name(string json) =>
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<GrantKind>(json));
 
     [Fact]
     public void Every_ledger_entry_kind_is_covered() => Assert.Equal(6, EnumWireNames.All<LedgerEntryKind>().Count);

@@ -14,6 +14,7 @@ var mail = builder.AddMail(mode);
 // Services called by other services are reached directly in local mode (DirectEndpointExtensions); the Web front
 // end keeps its fixed address for the browser.
 var controlPlane = builder.AddProject<Projects.Gsv_ControlPlane>("controlplane")
+    .WithBuiltProgram(mode)
     .WithDirectEndpoints(mode)
     .WithReadinessHealthCheck("/health")
     .WithReference(infra.ControlPlaneDatabase).WaitFor(infra.ControlPlaneDatabase)
@@ -25,6 +26,7 @@ var controlPlane = builder.AddProject<Projects.Gsv_ControlPlane>("controlplane")
 // Runs a workspace may start per minute through the gateway (the benchmark raises it).
 var gatewayRunsPerMinute = builder.AddParameterWithDefault("gateway-runs-per-minute", "600", publishValueAsDefault: true);
 var gateway = builder.AddProject<Projects.Gsv_Gateway>("gateway")
+    .WithBuiltProgram(mode)
     .WithDirectEndpoints(mode)
     .WithReadinessHealthCheck("/health")
     .WithReference(infra.Redis).WaitFor(infra.Redis)
@@ -46,6 +48,7 @@ if (mode == InfrastructureMode.Containers)
 }
 
 var provisioner = builder.AddProject<Projects.Gsv_Provisioner>("provisioner")
+    .WithBuiltProgram(mode)
     .WithDirectEndpoints(mode)
     .WithReadinessHealthCheck("/health")
     .WithReference(infra.ProvisionerDatabase).WaitFor(infra.ProvisionerDatabase)
@@ -71,6 +74,7 @@ if (mode == InfrastructureMode.Local)
 }
 
 var web = builder.AddProject<Projects.Gsv_Web>("web")
+    .WithBuiltProgram(mode)
     .WithReadinessHealthCheck("/health")
     .WithExternalHttpEndpoints()
     .WithReference(controlPlane).WaitFor(controlPlane)

@@ -150,15 +150,14 @@ public static class LocalInfrastructureExtensions
     }
 
     /// <summary>
-    /// One of the in-repo emulators (<c>Gsv.Emulators</c>), started under the name of the system it stands in for.
-    /// It is started as the built program itself, not as a project: DCP starts a project through <c>dotnet run</c>,
-    /// which evaluates the project file and then stays beside the program for its whole life: 1 to 3 s of CPU at
-    /// each start and one more process for each of the five emulators (see docs/benchmarks.md, platform start).
+    /// One of the in-repo emulators (<c>Gsv.Emulators</c>), started under the name of the system it stands in for,
+    /// as the built program (<see cref="BuiltPrograms"/>): the emulators are local-mode-only executables.
     /// </summary>
     private static IResourceBuilder<ExecutableResource> AddEmulator(
         this IDistributedApplicationBuilder builder, string system, string healthPath, bool direct = true)
     {
-        var emulator = builder.AddExecutable(system, BuiltEmulators.ProgramPath(builder), BuiltEmulators.ProjectDirectory, "--emulator", system)
+        var project = new Projects.Gsv_Emulators();
+        var emulator = builder.AddExecutable(system, BuiltPrograms.ProgramPath(builder, project), BuiltPrograms.ProjectDirectory(project), "--emulator", system)
             .WithHttpEndpoint(name: "http")
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             .WithOtlpExporter()

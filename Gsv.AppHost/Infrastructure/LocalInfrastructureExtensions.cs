@@ -152,6 +152,9 @@ public static class LocalInfrastructureExtensions
     /// <summary>
     /// One of the in-repo emulators (<c>Gsv.Emulators</c>), started under the name of the system it stands in for,
     /// as the built program (<see cref="BuiltPrograms"/>): the emulators are local-mode-only executables.
+    /// Like the systems they stand in for in containers mode, they send no telemetry to the dashboard (their console
+    /// logs are there; the services' own spans show every call to them). Their export cost 1 to 2 s of CPU each at
+    /// every start of the platform, when the CPU is what the start waits for (docs/benchmarks.md, platform start).
     /// </summary>
     private static IResourceBuilder<ExecutableResource> AddEmulator(
         this IDistributedApplicationBuilder builder, string system, string healthPath, bool direct = true)
@@ -160,7 +163,6 @@ public static class LocalInfrastructureExtensions
         var emulator = builder.AddExecutable(system, BuiltPrograms.ProgramPath(builder, project), BuiltPrograms.ProjectDirectory(project), "--emulator", system)
             .WithHttpEndpoint(name: "http")
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
-            .WithOtlpExporter()
             .WithReadinessHealthCheck(healthPath)
             .ExcludeFromManifest();
         var http = emulator.GetEndpoint("http");

@@ -78,7 +78,8 @@ var web = builder.AddProject<Projects.Gsv_Web>("web")
     .WithReadinessHealthCheck("/health")
     .WithExternalHttpEndpoints()
     .WithReference(controlPlane).WaitFor(controlPlane)
-    .WithReference(gateway).WaitFor(gateway)
+    // Runs start at the gateway, when a buyer asks for one (not waited for: it starts beside the Web app).
+    .WithReference(gateway)
     // The seller console calls the Provisioner's seller API (not waited for: the storefront works without it).
     .WithReference(provisioner)
     .WithReference(infra.SaleorHttp).WaitFor(infra.Saleor)

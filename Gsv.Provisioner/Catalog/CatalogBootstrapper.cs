@@ -25,6 +25,9 @@ public sealed partial class CatalogBootstrapper(
     /// </summary>
     public static readonly string[] AppPermissions = ["MANAGE_ORDERS", ProductChangeEvents.Permission];
 
+    /// <summary>Requests the bootstrap (and the offering sync after it) keep in flight at once.</summary>
+    public const int ConcurrentRequests = 4;
+
     /// <param name="webPublicUrl">The Web app as Saleor sees it; null registers no product webhook.</param>
     public async Task<SaleorBootstrapResult> RunAsync(SeedCatalog seed, Uri provisionerPublicUrl, Uri? webPublicUrl, CancellationToken cancellationToken)
     {
@@ -33,10 +36,10 @@ public sealed partial class CatalogBootstrapper(
         var attributes = await EnsureAttributesAsync(seed.Attributes, cancellationToken);
         var productTypes = await EnsureProductTypesAsync(seed.ProductTypes, attributes, cancellationToken);
         var categories = await EnsureCategoriesAsync(seed.Categories, cancellationToken);
-        foreach (var product in seed.Products)
-        {
-            await EnsureProductAsync(product, channel, warehouse, seed.Warehouse.Stock, attributes, productTypes[product.ProductType], categories[product.Category], cancellationToken);
-        }
+        // Products are independent of each other: a few at a time (each is read first, usually nothing to change).
+        await Parallel.ForEachAsync(seed.Products, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentRequests, CancellationToken = cancellationToken },
+            (product, ct) => new ValueTask(EnsureProductAsync(
+                product, channel, warehouse, seed.Warehouse.Stock, attributes, productTypes[product.ProductType], categories[product.Category], ct)));
 
         var (app, token) = await EnsureAppAsync(cancellationToken);
         var target = new Uri(provisionerPublicUrl, WebhookPath).ToString();

@@ -57,32 +57,34 @@ public sealed partial class OfferingSyncService(
     private async Task<int> SyncAsync(SaleorClient saleor, ControlPlaneClient controlPlane, string channel, CancellationToken cancellationToken)
     {
         var count = 0;
-        await foreach (var product in saleor.ProductsAsync(channel, cancellationToken: cancellationToken))
+        // Each product is one upsert of its own: a few at a time, while the next page of the catalog is read.
+        var options = new ParallelOptions { MaxDegreeOfParallelism = CatalogBootstrapper.ConcurrentRequests, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(saleor.ProductsAsync(channel, cancellationToken: cancellationToken), options, async (product, ct) =>
         {
             if (OfferingAttributes.From(product) is not { } attributes)
             {
-                continue; // not a GSV product
+                return; // not a GSV product
             }
 
             if (!TryReadPrice(product, attributes.Kind, out var creditsPerRun, out var reason))
             {
                 // Not sellable: a run would be free. The Control Plane would refuse its instances anyway.
                 LogUnpriced(logger, product.Slug, reason);
-                continue;
+                return;
             }
 
             var offering = ToOffering(product, attributes, creditsPerRun);
             try
             {
-                await controlPlane.UpsertOfferingAsync(product.Slug, offering, cancellationToken);
-                count++;
+                await controlPlane.UpsertOfferingAsync(product.Slug, offering, ct);
+                Interlocked.Increment(ref count);
             }
             catch (ControlPlaneProblemException e) when ((int)e.Status is >= 400 and < 500 and not 401 and not 403)
             {
                 // One product the Control Plane refuses must not keep every other offering (and all orders) waiting.
                 LogRefused(logger, product.Slug, e.Message);
             }
-        }
+        });
 
         return count;
     }

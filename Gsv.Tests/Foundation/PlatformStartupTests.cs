@@ -60,6 +60,34 @@ public sealed class PlatformStartupTests(PlatformFixture platform)
         Assert.All(endpoints, endpoint => Assert.Equal(proxied, endpoint.IsProxied));
     }
 
+    /// <summary>
+    /// Local mode: DCP starts each service's built program itself, not <c>dotnet run</c> on its project (which
+    /// evaluates the project with MSBuild at every start and stays beside the program), and the process running is
+    /// that program.
+    /// </summary>
+    [Theory]
+    [InlineData("controlplane", "Gsv.ControlPlane")]
+    [InlineData("gateway", "Gsv.Gateway")]
+    [InlineData("provisioner", "Gsv.Provisioner")]
+    [InlineData("web", "Gsv.Web")]
+    public async Task Each_service_runs_as_its_built_program(string service, string program)
+    {
+        var model = platform.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var project = model.Resources.OfType<ProjectResource>().Single(r => r.Name == service);
+        var launch = project.Annotations.OfType<ExecutableAnnotation>().Last();
+        Assert.Equal(program, Path.GetFileName(launch.Command));
+        Assert.True(File.Exists(launch.Command), $"{launch.Command} is not built");
+        Assert.Equal(Path.GetDirectoryName(project.GetProjectMetadata().ProjectPath), launch.WorkingDirectory);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var running = await platform.App.ResourceNotifications.WaitForResourceAsync(service,
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.Properties.Any(p => p.Name == "executable.pid" && p.Value is int),
+            timeout.Token);
+        var pid = (int)running.Snapshot.Properties.First(p => p.Name == "executable.pid").Value!;
+        var commandLine = (await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Split('\0');
+        Assert.Equal(launch.Command, commandLine[0]);
+    }
+
     [Fact]
     public async Task Control_plane_migrations_ran_against_the_real_postgresql()
     {

@@ -34,11 +34,11 @@ cpu_by_program() {
   local -a fields args
   hz=$(getconf CLK_TCK)
   for stat in /proc/[0-9]*/stat; do
-    read -r rest < "$stat" 2>/dev/null || continue
+    { read -r rest < "$stat"; } 2>/dev/null || continue
     rest=${rest##*) }
     read -r -a fields <<< "$rest"
     (( fields[19] >= since )) || continue
-    mapfile -d '' -t args < "${stat%/stat}/cmdline" 2>/dev/null || continue
+    { mapfile -d '' -t args < "${stat%/stat}/cmdline"; } 2>/dev/null || continue
     [ ${#args[@]} -gt 0 ] || continue
     name=${args[0]##*/}
     name=${name%%:*}

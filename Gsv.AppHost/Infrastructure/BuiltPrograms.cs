@@ -36,14 +36,17 @@ public static class BuiltPrograms
     }
 
     /// <summary>
-    /// In a local run, DCP starts the service's built program rather than <c>dotnet run</c> on its project. It stays a
-    /// project resource (its launch profile, endpoints and telemetry settings, and what the manifest publishes):
-    /// Aspire launches a project whose <see cref="ExecutableAnnotation"/> names a command with that command and the
-    /// project's arguments, without <c>run --project</c>.
+    /// In a local run from the command line, DCP starts the service's built program rather than <c>dotnet run</c> on
+    /// its project. It stays a project resource (its launch profile, endpoints and telemetry settings, and what the
+    /// manifest publishes): Aspire launches a project whose <see cref="ExecutableAnnotation"/> names a command with
+    /// that command and the project's arguments, without <c>run --project</c>. Under an IDE's debug session, or
+    /// <c>dotnet watch</c>, Aspire launches the project as usual, so breakpoints and hot reload work.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithBuiltProgram(this IResourceBuilder<ProjectResource> service, InfrastructureMode mode)
     {
-        if (mode != InfrastructureMode.Local || !service.ApplicationBuilder.ExecutionContext.IsRunMode)
+        var configuration = service.ApplicationBuilder.Configuration;
+        if (mode != InfrastructureMode.Local || !service.ApplicationBuilder.ExecutionContext.IsRunMode
+            || !string.IsNullOrEmpty(configuration["DEBUG_SESSION_PORT"]) || string.Equals(configuration["DOTNET_WATCH"], "true", StringComparison.OrdinalIgnoreCase))
         {
             return service;
         }

@@ -20,7 +20,7 @@ public sealed record BenchmarkOptions(int Concurrency, int Requests, int Warmup,
             return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
         }
 
-        // (No telemetry is exported: no dashboard runs, see PlatformStarter.)
+        // What --service-env sets on the four services (telemetry export is already off: see PlatformStarter).
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < args.Length; i++)
         {

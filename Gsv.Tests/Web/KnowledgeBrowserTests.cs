@@ -116,12 +116,20 @@ public sealed partial class KnowledgeBrowserTests(PlatformFixture platform, ITes
         // Chosen from disk as a person would: Playwright sends a buffer through its driver (24 s for these 16 MiB here),
         // a path goes to the browser as it is.
         var folder = Directory.CreateTempSubdirectory("gsv-knowledge-");
-        var big = Path.Combine(folder.FullName, "big.txt");
-        await File.WriteAllBytesAsync(big, Encoding.ASCII.GetBytes(new string('a', (int)KnowledgeLimits.MaxFileBytes + 1)));
-        await page.GetByLabel("Documents").SetInputFilesAsync(big);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("big.txt is larger than 16 MiB. Nothing was uploaded.");
-        folder.Delete(recursive: true);
+        try
+        {
+            var big = Path.Combine(folder.FullName, "big.txt");
+            await File.WriteAllBytesAsync(big, Encoding.ASCII.GetBytes(new string('a', (int)KnowledgeLimits.MaxFileBytes + 1)));
+            await page.GetByLabel("Documents").SetInputFilesAsync(big);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("big.txt is larger than 16 MiB. Nothing was uploaded.");
+        }
+        finally
+        {
+            // 16 MiB left in the temporary folder at every failed run otherwise.
+            folder.Delete(recursive: true);
+        }
+
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Your documents" }).GetByRole(AriaRole.Rowheader)).ToHaveTextAsync(["scan.pdf"]);
 
         // Drag and drop: the dropped file is uploaded as if chosen.

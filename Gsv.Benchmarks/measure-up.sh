@@ -40,7 +40,9 @@ cpu_by_program() {
     (( fields[19] >= since )) || continue
     { mapfile -d '' -t args < "${stat%/stat}/cmdline"; } 2>/dev/null || continue
     [ ${#args[@]} -gt 0 ] || continue
-    name=${args[0]##*/}
+    # A server may rewrite its command line as one string ("/usr/bin/redis-server 127.0.0.1:6379"): its first word.
+    name=${args[0]%% *}
+    name=${name##*/}
     name=${name%%:*}
     if [ "${args[1]:-}" = "--emulator" ]; then name="$name:${args[2]}"; fi
     if [ "$name" = dotnet ] || [ "$name" = dcp ]; then name="$name-${args[1]:-}"; fi

@@ -58,7 +58,7 @@ start_once() {
   since=$(uptime_ticks)
   started=$(now_ms)
   # A session of its own, stopped as a whole (SIGTERM: a background job ignores SIGINT, and so would the AppHost).
-  setsid dotnet run --project Gsv.AppHost --no-build -c "$config" --launch-profile http -- "--Gsv:DataPath=$data" > "$data/apphost-$label.log" 2>&1 &
+  setsid Gsv.AppHost/scripts/run-built.sh "$config" "--Gsv:DataPath=$data" > "$data/apphost-$label.log" 2>&1 &
   pid=$!
   while [ ${#ready[@]} -lt 4 ]; do
     elapsed=$(( $(now_ms) - started ))

@@ -18,6 +18,15 @@ internal static class MigrateDbContextExtensions
     {
         await using var scope = app.Services.CreateAsyncScope();
         using var activity = Source.StartActivity($"Migrating {typeof(TContext).Name}");
-        await scope.ServiceProvider.GetRequiredService<TContext>().Database.MigrateAsync(cancellationToken);
+        var database = scope.ServiceProvider.GetRequiredService<TContext>().Database;
+        // MigrateAsync also compares the model with the last migration's snapshot, a model diff that costs about 0.4 s
+        // of CPU at every start: only called when there is a migration to apply. Gsv.Tests' MigrationModelTests make
+        // that comparison once, so a model change without its migration fails the build's tests instead.
+        var pending = (await database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        activity?.SetTag("gsv.migrations.pending", pending.Count);
+        if (pending.Count > 0)
+        {
+            await database.MigrateAsync(cancellationToken);
+        }
     }
 }

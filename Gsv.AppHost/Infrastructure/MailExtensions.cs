@@ -40,7 +40,8 @@ public static class MailExtensions
                     context.Args.Add("--messagestokeep=100000");
                     context.Args.Add("--hostname=localhost");
                 })
-                // As for our own programs (Directory.Build.props): no tier-1 recompilation while the platform starts.
+                // As for the AppHost (Gsv.AppHost.csproj): no tier-1 recompilation while the platform starts; smtp4dev
+                // receives a few emails, and its speed past its start does not matter.
                 .WithEnvironment("DOTNET_TC_CallCountingDelayMs", "1000")
                 .WithHttpHealthCheck("/api/server")
                 .ExcludeFromManifest();

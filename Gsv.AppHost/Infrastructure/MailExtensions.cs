@@ -40,9 +40,6 @@ public static class MailExtensions
                     context.Args.Add("--messagestokeep=100000");
                     context.Args.Add("--hostname=localhost");
                 })
-                // As for the AppHost (Gsv.AppHost.csproj): no tier-1 recompilation while the platform starts; smtp4dev
-                // receives a few emails, and its speed past its start does not matter.
-                .WithEnvironment("DOTNET_TC_CallCountingDelayMs", "1000")
                 .WithHttpHealthCheck("/api/server")
                 .ExcludeFromManifest();
             return new MailServer(local, ReferenceExpression.Create($"127.0.0.1"), ReferenceExpression.Create($"{smtp.Property(EndpointProperty.Port)}"), null, null);

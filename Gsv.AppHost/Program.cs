@@ -95,5 +95,6 @@ infra.Keycloak.WithWebFrontEnd(builder, web.GetEndpoint("http"));
 provisioner.WithEnvironment("Provisioner__WebPublicUrl", infra.UrlSeenByContainers(web.GetEndpoint("http")));
 
 builder.WithServiceEnvironment(mode, controlPlane, gateway, provisioner, web);
+mail.StartAfter(controlPlane, gateway, provisioner, web);
 
 builder.Build().Run();

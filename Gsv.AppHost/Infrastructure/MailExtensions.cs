@@ -3,7 +3,11 @@ namespace Gsv.AppHost.Infrastructure;
 /// <summary>Where the Control Plane sends its emails (SMTP), and the <c>mail</c> resource that receives them.</summary>
 public sealed record MailServer(
     IResourceBuilder<IResourceWithEndpoints> Resource, ReferenceExpression Host, ReferenceExpression Port,
-    IResourceBuilder<ParameterResource>? UserName, IResourceBuilder<ParameterResource>? Password);
+    IResourceBuilder<ParameterResource>? UserName, IResourceBuilder<ParameterResource>? Password)
+{
+    /// <summary>smtp4dev as a local program (local mode); null when it is a container or a real relay.</summary>
+    public IResourceBuilder<ExecutableResource>? LocalServer { get; init; }
+}
 
 /// <summary>
 /// smtp4dev (an SMTP server that keeps what it receives, with a web UI and a REST API) as the <c>mail</c> resource:
@@ -42,7 +46,10 @@ public static class MailExtensions
                 })
                 .WithHttpHealthCheck("/api/server")
                 .ExcludeFromManifest();
-            return new MailServer(local, ReferenceExpression.Create($"127.0.0.1"), ReferenceExpression.Create($"{smtp.Property(EndpointProperty.Port)}"), null, null);
+            return new MailServer(local, ReferenceExpression.Create($"127.0.0.1"), ReferenceExpression.Create($"{smtp.Property(EndpointProperty.Port)}"), null, null)
+            {
+                LocalServer = local,
+            };
         }
 
         var container = builder.AddContainer(Name, Image, Tag)
@@ -54,6 +61,24 @@ public static class MailExtensions
         var user = builder.AddParameterWithDefault("mail-user", "", publishValueAsDefault: true);
         var password = builder.AddParameterWithDefault("mail-password", "", secret: true);
         return new MailServer(container, ReferenceExpression.Create($"{host}"), ReferenceExpression.Create($"{port}"), user, password);
+    }
+
+    /// <summary>
+    /// In local mode, smtp4dev starts once the services are healthy. Nothing waits for it: the Control Plane's outbox
+    /// retries an email until the server takes it. Started beside the services, it took about 3.4 s of CPU (a
+    /// .NET tool with a web UI) from the start they wait for on a 2-core machine (docs/benchmarks.md, platform start).
+    /// </summary>
+    public static void StartAfter(this MailServer mail, params IResourceBuilder<IResource>[] services)
+    {
+        if (mail.LocalServer is not { } local)
+        {
+            return;
+        }
+
+        foreach (var service in services)
+        {
+            local.WaitFor(service);
+        }
     }
 
     /// <summary>Hands the service the SMTP server (<c>Mail__*</c>, read by the Control Plane's <c>MailOptions</c>).</summary>

@@ -63,7 +63,7 @@ public sealed partial class LedgerService
     {
         var now = time.GetUtcNow();
         var workspaces = await db.TrialCredits.AsNoTracking().Where(t => t.Remaining > t.Held && t.ExpiresAt <= now)
-            .Select(t => t.WorkspaceId).Distinct().Take(MaxBatchItems).ToArrayAsync(cancellationToken);
+            .Select(t => t.WorkspaceId).Distinct().OrderBy(id => id).Take(MaxBatchItems).ToArrayAsync(cancellationToken);
         if (workspaces.Length > 0)
         {
             await ApplyBatchAsync(new CreditBatchRequest([], []), workspaces, cancellationToken);

@@ -5,6 +5,7 @@ using Gsv.Provisioner.Data;
 using Gsv.Provisioner.GitOps;
 using Gsv.Provisioner.Inbox;
 using Gsv.Provisioner.Observability;
+using Gsv.Provisioner.Offerings;
 using Gsv.Provisioner.Orders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ namespace Gsv.Provisioner.Reconciliation;
 /// </summary>
 public sealed partial class Reconciler(
     IServiceScopeFactory scopes, DesiredState desiredState, ReconcilerSignal signal, IOptions<ReconcilerOptions> options,
-    TimeProvider time, ProvisionerMetrics metrics, ILogger<Reconciler> logger) : BackgroundService
+    OfferingSyncState offerings, TimeProvider time, ProvisionerMetrics metrics, ILogger<Reconciler> logger) : BackgroundService
 {
     private static readonly ActivitySource Activity = new("Gsv.Provisioner.Reconciler");
     private static readonly InstanceState[] InProgress = [InstanceState.Pending, InstanceState.Provisioning];
@@ -36,6 +37,10 @@ public sealed partial class Reconciler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first pass waits until the Provisioner is ready (catalog bootstrapped, offerings synced), like the order
+        // workers: an instance is of a synced offering, and this work (git, the Control Plane, EF Core's first queries)
+        // would otherwise share the CPU with the start it is not part of.
+        await offerings.WhenSyncedAsync(stoppingToken);
         await SeedAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -205,6 +205,13 @@ public sealed class SaleorQueries(SaleorStore store, SaleorViews views)
         var channel = Arg(ctx, "channel") is null && Caller(ctx).Has("MANAGE_PRODUCTS") ? null : ResolveChannel(ctx);
         IEnumerable<ProductRow> rows = store.Products.Where(p => Visible(ctx, p, channel, listing: true));
 
+        // filter.slugs (an empty list filters nothing, as in Saleor).
+        var slugs = Strings(filter, "slugs").ToHashSet(StringComparer.Ordinal);
+        if (slugs.Count > 0)
+        {
+            rows = rows.Where(p => slugs.Contains(p.Slug));
+        }
+
         var categoryIds = where is not null ? Strings(Obj(Get(where, "category")), "oneOf").Concat(Strings(Obj(Get(where, "category")), "eq")) : Strings(filter, "categories");
         var categoryPks = categoryIds.Select(id => IntPk(id, "Category")).ToHashSet();
         if (categoryIds.Any())

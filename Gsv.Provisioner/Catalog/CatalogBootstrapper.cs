@@ -36,10 +36,14 @@ public sealed partial class CatalogBootstrapper(
         var attributes = await EnsureAttributesAsync(seed.Attributes, cancellationToken);
         var productTypes = await EnsureProductTypesAsync(seed.ProductTypes, attributes, cancellationToken);
         var categories = await EnsureCategoriesAsync(seed.Categories, cancellationToken);
-        // Products are independent of each other: a few at a time (each is read first, usually nothing to change).
+        // The seed's products are read in one request; then each is completed on its own, a few at a time (usually
+        // nothing to change).
+        var existing = (await staff.ProductsForBootstrapAsync(seed.Products.Select(p => p.Slug).ToList(), cancellationToken))
+            .ToDictionary(p => p.Slug, StringComparer.Ordinal);
         await Parallel.ForEachAsync(seed.Products, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentRequests, CancellationToken = cancellationToken },
             (product, ct) => new ValueTask(EnsureProductAsync(
-                product, channel, warehouse, seed.Warehouse.Stock, attributes, productTypes[product.ProductType], categories[product.Category], ct)));
+                product, existing.GetValueOrDefault(product.Slug), channel, warehouse, seed.Warehouse.Stock, attributes,
+                productTypes[product.ProductType], categories[product.Category], ct)));
 
         var (app, token) = await EnsureAppAsync(cancellationToken);
         var target = new Uri(provisionerPublicUrl, WebhookPath).ToString();
@@ -122,10 +126,9 @@ public sealed partial class CatalogBootstrapper(
     }
 
     private async Task EnsureProductAsync(
-        SeedProduct seed, SaleorChannel channel, SaleorWarehouse warehouse, int stock, Dictionary<string, SaleorAttribute> attributes,
+        SeedProduct seed, AdminProduct? product, SaleorChannel channel, SaleorWarehouse warehouse, int stock, Dictionary<string, SaleorAttribute> attributes,
         SaleorProductType type, SaleorCategory category, CancellationToken ct)
     {
-        var product = await staff.ProductForBootstrapAsync(seed.Slug, ct);
         if (product is null)
         {
             var created = await staff.ProductCreateAsync(new(type.Id, category.Id, seed.Name, seed.Slug, seed.Description, seed.Attributes.ToSaleor(attributes)), ct);

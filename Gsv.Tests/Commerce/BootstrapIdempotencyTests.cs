@@ -40,6 +40,31 @@ public sealed class BootstrapIdempotencyTests(PlatformFixture fixture)
         Assert.Equal(new Uri(new Uri(env["Provisioner__WebPublicUrl"]), "/saleor/webhooks/products").ToString(), products.TargetUrl);
     }
 
+    [Fact]
+    public async Task The_bootstrap_reads_the_seed_products_by_slug_in_one_request_whatever_their_channel()
+    {
+        await CommercePlatform.WaitForBootstrapAsync(fixture);
+        var staff = await CommercePlatform.StaffAsync(fixture);
+        var seed = SeedCatalogSlugs().Take(2).ToList();
+
+        var products = await staff.ProductsForBootstrapAsync([.. seed, "no-such-product-" + Guid.NewGuid().ToString("N")]);
+
+        // Exactly the products asked for that exist, each with what the bootstrap compares: listings, variants, stock.
+        Assert.Equal(seed.Order(StringComparer.Ordinal), products.Select(p => p.Slug).Order(StringComparer.Ordinal));
+        foreach (var product in products)
+        {
+            var one = await staff.ProductForBootstrapAsync(product.Slug);
+            Assert.NotNull(one);
+            Assert.Equal(one.Id, product.Id);
+            Assert.Contains(product.ChannelListings!, l => l.Channel.Slug == "gsv");
+            var variant = Assert.Single(product.Variants!);
+            Assert.Equal(Assert.Single(one.Variants!).Id, variant.Id);
+            Assert.NotEmpty(variant.Stocks!);
+        }
+    }
+
+    private static IEnumerable<string> SeedCatalogSlugs() => Gsv.Provisioner.Catalog.SeedCatalog.Load().Products.Select(p => p.Slug);
+
     private static async Task<SaleorApp> ProvisionerAppAsync(SaleorClient staff) =>
         Assert.Single(await staff.AppsAsync("GSV Provisioner"), a => a.Name == "GSV Provisioner");
 

@@ -1,3 +1,4 @@
+using Gsv.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration.Memory;
@@ -28,6 +29,8 @@ public static class Extensions
     {
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
         ["Logging:LogLevel:Polly"] = "Warning",
+        // Every failing check at every /health request, as an error: HealthChangeLog logs each change instead.
+        [$"Logging:LogLevel:{HealthChangeLog.HealthCheckServiceCategory}"] = "Critical",
     };
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -88,13 +91,17 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddSingleton<HealthChangeLog>();
         return builder;
     }
 
     /// <summary>Maps /health (every check) and /alive (liveness only). Both are anonymous.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
+        {
+            ResponseWriter = app.Services.GetRequiredService<HealthChangeLog>().WriteAsync,
+        }).AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains("live"),

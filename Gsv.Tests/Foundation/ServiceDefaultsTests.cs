@@ -18,6 +18,8 @@ public sealed class ServiceDefaultsTests
         Assert.True(loggers.CreateLogger(HttpClientCategory).IsEnabled(LogLevel.Warning));
         Assert.False(loggers.CreateLogger("Polly").IsEnabled(LogLevel.Information));
         Assert.True(loggers.CreateLogger("Gsv.Anything").IsEnabled(LogLevel.Information));
+        // Health changes are logged by HealthChangeLog, not every failing check at every /health request.
+        Assert.False(loggers.CreateLogger(Gsv.ServiceDefaults.HealthChangeLog.HealthCheckServiceCategory).IsEnabled(LogLevel.Error));
 
         using var verbose = Build(["--Logging:LogLevel:System.Net.Http.HttpClient=Information"]);
         Assert.True(verbose.Services.GetRequiredService<ILoggerFactory>().CreateLogger(HttpClientCategory).IsEnabled(LogLevel.Information));

@@ -112,13 +112,13 @@ public sealed partial class SaleorClient
         (await ExecuteAsync<AdminProductData>("ProductForBootstrap", new { slug }, cancellationToken)).Product;
 
     /// <summary>
-    /// The products with these slugs regardless of channel visibility (needs MANAGE_PRODUCTS), in requests of up to 100
-    /// slugs (Saleor's largest page); a slug without a product is left out.
+    /// The products with these slugs regardless of channel visibility (needs MANAGE_PRODUCTS), in requests of up to
+    /// <see cref="SaleorPagination.MaxPageSize"/> slugs (Saleor's largest page); a slug without a product is left out.
     /// </summary>
     public async Task<IReadOnlyList<AdminProduct>> ProductsForBootstrapAsync(IReadOnlyList<string> slugs, CancellationToken cancellationToken = default)
     {
         var products = new List<AdminProduct>(slugs.Count);
-        foreach (var page in slugs.Distinct(StringComparer.Ordinal).Chunk(100))
+        foreach (var page in slugs.Distinct(StringComparer.Ordinal).Chunk(SaleorPagination.MaxPageSize))
         {
             products.AddRange((await ExecuteAsync<AdminProductsData>("ProductsForBootstrap", new { slugs = page, first = page.Length }, cancellationToken)).Products.Nodes);
         }

@@ -26,10 +26,8 @@ internal static class MigrateDbContextExtensions
         // that comparison once, so a model change without its migration fails the build's tests instead.
         // On a new database the history table is created first: EF Core's MigrateAsync reads it before creating it, and
         // logs that failed command as an error (twice) before treating it as "nothing applied".
-        var history = database.GetService<IHistoryRepository>();
-        await history.CreateIfNotExistsAsync(cancellationToken);
-        var applied = (await history.GetAppliedMigrationsAsync(cancellationToken)).Select(m => m.MigrationId).ToHashSet(StringComparer.Ordinal);
-        var pending = database.GetMigrations().Count(id => !applied.Contains(id));
+        await database.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        var pending = (await database.GetPendingMigrationsAsync(cancellationToken)).Count();
         activity?.SetTag("gsv.migrations.pending", pending);
         if (pending > 0)
         {

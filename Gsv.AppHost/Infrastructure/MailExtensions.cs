@@ -3,11 +3,7 @@ namespace Gsv.AppHost.Infrastructure;
 /// <summary>Where the Control Plane sends its emails (SMTP), and the <c>mail</c> resource that receives them.</summary>
 public sealed record MailServer(
     IResourceBuilder<IResourceWithEndpoints> Resource, ReferenceExpression Host, ReferenceExpression Port,
-    IResourceBuilder<ParameterResource>? UserName, IResourceBuilder<ParameterResource>? Password)
-{
-    /// <summary>smtp4dev as a local program (local mode); null when it is a container or a real relay.</summary>
-    public IResourceBuilder<ExecutableResource>? LocalServer { get; init; }
-}
+    IResourceBuilder<ParameterResource>? UserName, IResourceBuilder<ParameterResource>? Password);
 
 /// <summary>
 /// smtp4dev (an SMTP server that keeps what it receives, with a web UI and a REST API) as the <c>mail</c> resource:
@@ -46,10 +42,7 @@ public static class MailExtensions
                 })
                 .WithHttpHealthCheck("/api/server")
                 .ExcludeFromManifest();
-            return new MailServer(local, ReferenceExpression.Create($"127.0.0.1"), ReferenceExpression.Create($"{smtp.Property(EndpointProperty.Port)}"), null, null)
-            {
-                LocalServer = local,
-            };
+            return new MailServer(local, ReferenceExpression.Create($"127.0.0.1"), ReferenceExpression.Create($"{smtp.Property(EndpointProperty.Port)}"), null, null);
         }
 
         var container = builder.AddContainer(Name, Image, Tag)
@@ -70,7 +63,8 @@ public static class MailExtensions
     /// </summary>
     public static void StartAfter(this MailServer mail, params IResourceBuilder<IResource>[] services)
     {
-        if (mail.LocalServer is not { } local)
+        // Local mode's smtp4dev is a program; the container (containers mode) starts with everything else.
+        if (mail.Resource is not IResourceBuilder<ExecutableResource> local)
         {
             return;
         }

@@ -95,8 +95,20 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
 
         Assert.True(result?.Success, $"start of {resource} failed: {result?.Message}");
+        // Without the dashboard Aspire's default wait stops at the first terminal state it sees, and a restarted
+        // resource can still report the stopped process's "Exited" just after the command: that is no failure to start,
+        // so this wait goes on until the new process is healthy (or the timeout, which says what was last seen).
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        try
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            App.ResourceNotifications.TryGetCurrentState(resource, out var last);
+            throw new TimeoutException(
+                $"{resource} was not healthy 5 minutes after its start; last state {last?.Snapshot.State?.Text ?? "unknown"}, health {last?.Snapshot.HealthStatus?.ToString() ?? "none"}.");
+        }
     }
 
     /// <summary>Starts the AppHost in local mode on a throw-away data folder and waits until every resource is healthy.</summary>

@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace Gsv.Testing;
@@ -58,15 +59,59 @@ public static class PlatformStarter
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         startup.CancelAfter(startupTimeout ?? TimeSpan.FromMinutes(8));
         starting?.Invoke(app);
-        await app.StartAsync(startup.Token);
-        foreach (var service in Services)
+        try
         {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
+            await app.StartAsync(startup.Token);
+            foreach (var service in Services)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
+            }
+        }
+        catch (Exception e)
+        {
+            // A platform that did not come up is stopped here: the caller has no application to dispose.
+            var timedOut = e is OperationCanceledException && startup.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+            var unhealthy = Unhealthy(app);
+            await app.DisposeAsync();
+            if (timedOut)
+            {
+                throw new TimeoutException(
+                    $"The platform was not healthy within {startupTimeout ?? TimeSpan.FromMinutes(8)}; not healthy: {unhealthy} (see each resource's log above).", e);
+            }
+
+            throw;
         }
 
         return app;
     }
 
-    /// <summary>Logging for a platform under test: warnings, and DCP's own chatter only when it fails.</summary>
-    public static void QuietLogging(ILoggingBuilder logging) => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Aspire.Hosting.Dcp", LogLevel.Error);
+    /// <summary>The resources that are not healthy, each with its state and health (for a start that failed).</summary>
+    private static string Unhealthy(DistributedApplication app)
+    {
+        var resources = new List<string>();
+        foreach (var resource in Resources)
+        {
+            if (!app.ResourceNotifications.TryGetCurrentState(resource, out var current))
+            {
+                resources.Add($"{resource} (no state)");
+            }
+            else if (current.Snapshot.HealthStatus != HealthStatus.Healthy)
+            {
+                resources.Add($"{resource} ({current.Snapshot.State?.Text ?? "no state"}, {current.Snapshot.HealthStatus?.ToString() ?? "no health yet"})");
+            }
+        }
+
+        return resources.Count == 0 ? "none (the wait itself timed out)" : string.Join(", ", resources);
+    }
+
+    /// <summary>
+    /// Logging for a platform under test: warnings, and DCP's own chatter only when it fails. The resources' health
+    /// checks are not logged: they fail by design while a resource starts or after it stops (an error with a stack
+    /// trace each time, hundreds per run, filling the end of CI's output); a start that never becomes healthy names
+    /// its unhealthy resources in its exception instead.
+    /// </summary>
+    public static void QuietLogging(ILoggingBuilder logging) => logging
+        .SetMinimumLevel(LogLevel.Warning)
+        .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
+        .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.None);
 }

@@ -11,7 +11,13 @@ public sealed record BenchmarkReport(
     /// <summary>Issue 22's targets: added p50 ≤ 1 ms for runs one at a time; p50 ≤ 3 ms and p99 ≤ 12 ms at concurrency 16.</summary>
     public double TargetAddedP50Ms => Options.Concurrency == 1 ? 1 : 3;
 
-    public const double TargetAddedP99Ms = 12;
+    /// <summary>The p99 target holds for concurrent runs only; runs one at a time have none.</summary>
+    public double? TargetAddedP99Ms => Options.Concurrency == 1 ? null : 12;
+
+    public double AddedMs(int percentile) => Gateway.Percentile(percentile) - Direct.Percentile(percentile);
+
+    /// <summary>Whether the added latency is within the targets (not part of <see cref="Passed"/>: speed is reported, never asserted).</summary>
+    public bool TargetsMet => AddedMs(50) <= TargetAddedP50Ms && (TargetAddedP99Ms is not { } p99 || AddedMs(99) <= p99);
 
     public long ExpectedBalance => CreditsGranted - GatewaySucceeded * CreditsPerRun;
 
@@ -40,11 +46,9 @@ public sealed record BenchmarkReport(
                 $"| {(series == Direct ? "(a) Langflow emulator, direct" : "(b) through the gateway")} | {series.Requests} | {series.Errors} | {series.RequestsPerSecond:0.0} | {series.Percentile(50):0.00} | {series.Percentile(95):0.00} | {series.Percentile(99):0.00} |"));
         }
 
-        var addedP50 = Gateway.Percentile(50) - Direct.Percentile(50);
-        var addedP95 = Gateway.Percentile(95) - Direct.Percentile(95);
-        var addedP99 = Gateway.Percentile(99) - Direct.Percentile(99);
+        var p99Target = TargetAddedP99Ms is { } p99 ? string.Create(c, $" (target ≤ {p99})") : "";
         output.WriteLine(string.Create(c,
-            $"Added by the gateway: p50 {addedP50:0.00} ms (target ≤ {TargetAddedP50Ms}), p95 {addedP95:0.00} ms, p99 {addedP99:0.00} ms (target ≤ {TargetAddedP99Ms})"));
+            $"Added by the gateway: p50 {AddedMs(50):0.00} ms (target ≤ {TargetAddedP50Ms}), p95 {AddedMs(95):0.00} ms, p99 {AddedMs(99):0.00} ms{p99Target}: targets {(TargetsMet ? "met" : "not met")}"));
         if (Gateway.ServerTiming.Count > 0)
         {
             output.WriteLine("Gateway Server-Timing, mean per run: " + string.Join(", ",

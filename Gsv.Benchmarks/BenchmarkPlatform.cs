@@ -45,11 +45,9 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
             // Category rules beat the minimum level, and the AppHost's settings say Information: name the chatty ones. The
             // services' own logs (forwarded per resource) would otherwise cost this process CPU during the measurement,
             // and the infrastructure's readiness probes fail by design until each server is up.
-            builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
+            builder.Services.AddLogging(logging => PlatformStarter.QuietLogging(logging)
                 .AddFilter("Aspire.Hosting", LogLevel.Warning)
-                .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
-                .AddFilter("Gsv.AppHost.Resources", LogLevel.Warning)
-                .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)),
+                .AddFilter("Gsv.AppHost.Resources", LogLevel.Warning)),
             TimeSpan.FromMinutes(5),
             starting: app =>
             {

@@ -71,7 +71,7 @@ public static class PlatformStarter
         {
             // A platform that did not come up is stopped here: the caller has no application to dispose.
             var timedOut = e is OperationCanceledException && startup.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
-            var unhealthy = Unhealthy(app);
+            var unhealthy = timedOut ? Unhealthy(app) : null;
             await app.DisposeAsync();
             if (timedOut)
             {
@@ -85,22 +85,19 @@ public static class PlatformStarter
         return app;
     }
 
-    /// <summary>The resources that are not healthy, each with its state and health (for a start that failed).</summary>
+    /// <summary>A resource's state and health as the AppHost last saw them, e.g. <c>redis (Running, Unhealthy)</c>.</summary>
+    public static string Describe(DistributedApplication app, string resource) =>
+        app.ResourceNotifications.TryGetCurrentState(resource, out var current)
+            ? $"{resource} ({current.Snapshot.State?.Text ?? "no state"}, {current.Snapshot.HealthStatus?.ToString() ?? "no health yet"})"
+            : $"{resource} (no state)";
+
+    /// <summary>The resources that are not healthy, each described (for a start that failed).</summary>
     private static string Unhealthy(DistributedApplication app)
     {
-        var resources = new List<string>();
-        foreach (var resource in Resources)
-        {
-            if (!app.ResourceNotifications.TryGetCurrentState(resource, out var current))
-            {
-                resources.Add($"{resource} (no state)");
-            }
-            else if (current.Snapshot.HealthStatus != HealthStatus.Healthy)
-            {
-                resources.Add($"{resource} ({current.Snapshot.State?.Text ?? "no state"}, {current.Snapshot.HealthStatus?.ToString() ?? "no health yet"})");
-            }
-        }
-
+        var resources = Resources
+            .Where(resource => !app.ResourceNotifications.TryGetCurrentState(resource, out var current) || current.Snapshot.HealthStatus != HealthStatus.Healthy)
+            .Select(resource => Describe(app, resource))
+            .ToList();
         return resources.Count == 0 ? "none (the wait itself timed out)" : string.Join(", ", resources);
     }
 
@@ -110,8 +107,8 @@ public static class PlatformStarter
     /// trace each time, hundreds per run, filling the end of CI's output); a start that never becomes healthy names
     /// its unhealthy resources in its exception instead.
     /// </summary>
-    public static void QuietLogging(ILoggingBuilder logging) => logging
+    public static ILoggingBuilder QuietLogging(ILoggingBuilder logging) => logging
         .SetMinimumLevel(LogLevel.Warning)
         .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
-        .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.None);
+        .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
 }

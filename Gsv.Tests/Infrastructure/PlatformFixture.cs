@@ -105,9 +105,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            App.ResourceNotifications.TryGetCurrentState(resource, out var last);
-            throw new TimeoutException(
-                $"{resource} was not healthy 5 minutes after its start; last state {last?.Snapshot.State?.Text ?? "unknown"}, health {last?.Snapshot.HealthStatus?.ToString() ?? "none"}.");
+            throw new TimeoutException($"Not healthy 5 minutes after its start: {PlatformStarter.Describe(App, resource)}.");
         }
     }
 
@@ -131,7 +129,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             builder.CreateResourceBuilder<ProjectResource>("gateway").WithEnvironment("Gateway__CreditKeepWarm", "00:00:00")
                 // Langflow gets 10 s instead of 30 (no emulated run comes near it), so the timeout test waits 10 s.
                 .WithEnvironment("Gateway__RuntimeTimeout", "00:00:10");
-            builder.Services.AddLogging(PlatformStarter.QuietLogging);
+            builder.Services.AddLogging(logging => PlatformStarter.QuietLogging(logging));
             builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
             configure?.Invoke(builder);
         }, cancellationToken: cancellationToken);

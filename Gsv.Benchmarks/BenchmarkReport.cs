@@ -37,7 +37,7 @@ public sealed record BenchmarkReport(
         var c = CultureInfo.InvariantCulture;
         output.WriteLine();
         output.WriteLine(string.Create(c, $"Concurrency {Options.Concurrency}, {Options.Rounds} round(s) of {Options.Requests} requests per target ({Environment.ProcessorCount} cores)"));
-        output.WriteLine("Service environment: " + string.Join(", ", Options.ServiceEnvironment.Select(kv => $"{kv.Key}={kv.Value}")));
+        output.WriteLine("Service environment: " + string.Join(", ", Options.ServiceEnvironment));
         output.WriteLine("| target | requests | errors | req/s | p50 ms | p95 ms | p99 ms |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var series in new[] { Direct, Gateway })

@@ -74,7 +74,12 @@ public sealed class LangflowClient(HttpClient http)
         using var message = new HttpRequestMessage(HttpMethod.Post, RunPath(flowIdOrEndpointName, stream: false)) { Content = RunContent(request) };
         message.Options.Set(SendOnce, true);
         using var response = await http.SendAsync(message, cancellationToken);
-        return await ReadAsync<RunResponse>(response, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var document = await JsonDocument.ParseAsync(body, default, cancellationToken);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            ? RunResponse.From(document.RootElement)
+            : throw new LangflowException(response.StatusCode, $"Langflow answered a {document.RootElement.ValueKind} instead of a RunResponse.", null);
     }
 
     /// <summary>
@@ -130,7 +135,7 @@ public sealed class LangflowClient(HttpClient http)
                 data.GetProperty("chunk").GetString() ?? "",
                 data.TryGetProperty("id", out var id) ? id.ToString() : null,
                 data.TryGetProperty("timestamp", out var timestamp) ? timestamp.ToString() : null),
-            "end" => new EndEvent(data.GetProperty("result").Deserialize<RunResponse>(LangflowJson.Options)!),
+            "end" => new EndEvent(RunResponse.From(data.GetProperty("result"))),
             "error" => new ErrorEvent(
                 data.ValueKind == JsonValueKind.Object && data.TryGetProperty("error", out var error) ? error.ToString()
                 : data.ValueKind == JsonValueKind.Object && data.TryGetProperty("text", out var text) ? text.ToString()

@@ -32,46 +32,42 @@ public sealed record LangflowMessage(
     bool? Error,
     MessageProperties? Properties);
 
-/// <summary>One output component's result (<c>ResultData</c>). Kept as JSON where shapes differ per component type.</summary>
-public sealed record ResultData(
-    JsonObject? Results,
-    JsonObject? Outputs,
-    JsonArray? Messages,
-    JsonNode? Artifacts,
-    string? ComponentId,
-    string? ComponentDisplayName,
-    TokenUsage? TokenUsage)
+/// <summary>
+/// What a <c>RunResponse</c> (<c>{ session_id, outputs: [ { inputs, outputs: [ResultData…] } ] }</c>) says about the
+/// run, from its first result that is not null (<c>outputs[0].outputs[…]</c>): the answer, by the contract's fallbacks
+/// (<c>results.message.text</c>, <c>outputs.message.message</c>, <c>messages[0].message</c>, <c>artifacts.message</c>,
+/// <c>results.text</c>), the id of the message it is in (<c>results.message.id</c>), and the token usage (the message's
+/// <c>properties.usage</c>, else the result's <c>token_usage</c>). Only these are read: the rest of the document
+/// (messages, logs, artifacts, inputs) is never built into objects, which is most of the cost of reading it whole
+/// (a run through the gateway reads one).
+/// </summary>
+public sealed record RunResponse(string? SessionId, string? Text, string? MessageId, TokenUsage? Usage)
 {
-    /// <summary><c>results.message</c> of a Chat Output.</summary>
-    public LangflowMessage? Message => Results?["message"] is JsonObject message
-        ? message.Deserialize<LangflowMessage>(LangflowJson.Options)
+    public static RunResponse From(JsonElement response)
+    {
+        var first = Property(response, "outputs") is { ValueKind: JsonValueKind.Array } inputs && inputs.GetArrayLength() > 0
+            && Property(inputs[0], "outputs") is { ValueKind: JsonValueKind.Array } results
+                ? results.EnumerateArray().FirstOrDefault(r => r.ValueKind == JsonValueKind.Object)
+                : default;
+        var message = Property(Property(first, "results"), "message");
+        var answer = String(Property(message, "text"))
+            ?? String(Property(Property(Property(first, "outputs"), "message"), "message"))
+            ?? String(Property(Property(first, "messages") is { ValueKind: JsonValueKind.Array } messages && messages.GetArrayLength() > 0
+                ? messages[0] : default, "message"))
+            ?? String(Property(Property(first, "artifacts"), "message"))
+            ?? String(Property(Property(first, "results"), "text"));
+        return new RunResponse(String(Property(response, "session_id")), answer, String(Property(message, "id")),
+            TokenCounts(Property(Property(message, "properties"), "usage")) ?? TokenCounts(Property(first, "token_usage")));
+    }
+
+    private static JsonElement Property(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
+
+    private static string? String(JsonElement element) => element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+
+    private static int? Count(JsonElement element) => element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var count) ? count : null;
+
+    private static TokenUsage? TokenCounts(JsonElement usage) => usage.ValueKind == JsonValueKind.Object
+        ? new TokenUsage(Count(Property(usage, "input_tokens")), Count(Property(usage, "output_tokens")), Count(Property(usage, "total_tokens")))
         : null;
-
-    /// <summary>The answer, by the contract's fallbacks: results.message.text, outputs.message.message, messages[0].message, artifacts.message, results.text.</summary>
-    public string? Text =>
-        Str(Results?["message"]?["text"])
-        ?? Str(Outputs?["message"]?["message"])
-        ?? Str(Messages?.FirstOrDefault()?["message"])
-        ?? (Artifacts is JsonObject artifacts ? Str(artifacts["message"]) : null)
-        ?? Str(Results?["text"]);
-
-    private static string? Str(JsonNode? node) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
-}
-
-public sealed record RunOutputs(JsonObject? Inputs, IReadOnlyList<ResultData?> Outputs);
-
-/// <summary><c>RunResponse</c>: <c>{ session_id, outputs: [ { inputs, outputs: [ResultData…] } ] }</c>.</summary>
-public sealed record RunResponse(string? SessionId, IReadOnlyList<RunOutputs> Outputs)
-{
-    /// <summary>The first non-null result of the first input (<c>outputs[0].outputs[0]</c>).</summary>
-    public ResultData? FirstResult => Outputs.Count > 0 ? Outputs[0].Outputs.FirstOrDefault(r => r is not null) : null;
-
-    /// <summary><c>outputs[0].outputs[0].results.message.text</c> (or its fallbacks).</summary>
-    public string? Text => FirstResult?.Text;
-
-    /// <summary>Usage from the message's <c>properties.usage</c>, else the result's <c>token_usage</c> (read alone, not with the whole message).</summary>
-    public TokenUsage? Usage =>
-        (FirstResult?.Results?["message"]?["properties"]?["usage"] is JsonObject usage ? usage.Deserialize<TokenUsage>(LangflowJson.Options) : null)
-        ?? FirstResult?.TokenUsage;
 }

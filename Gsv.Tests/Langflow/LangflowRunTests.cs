@@ -110,7 +110,7 @@ public sealed class LangflowRunTests(PlatformFixture platform, TestMcpServer mcp
         Assert.Equal("Machine", messages[1].Message.Sender);
         // Tokens belong to the AI message that the final result carries.
         Assert.All(tokens, t => Assert.Equal(messages[1].Message.Id, t.MessageId));
-        Assert.Equal(messages[1].Message.Id, end.Result.FirstResult!.Message!.Id);
+        Assert.Equal(messages[1].Message.Id, end.Result.MessageId);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gsv.Testing;
 
 namespace Gsv.Benchmarks;
 

@@ -41,26 +41,15 @@ public sealed class BenchmarkPlatform : IAsyncDisposable
         var healthy = new List<Task<(string Resource, TimeSpan Running, TimeSpan Healthy)>>();
         var started = new List<Task<(string Service, TimeSpan At)>>();
         string[] arguments = ["--Parameters:gateway-runs-per-minute=100000000", .. durable ? ["--Gsv:Ephemeral=false"] : Array.Empty<string>()];
-        var app = await PlatformStarter.StartAsync(dataPath, arguments, configure: builder =>
-            {
-                foreach (var variable in options.ServiceEnvironment)
-                {
-                    foreach (var service in variable.Service is { } one ? [one] : PlatformStarter.Services)
-                    {
-                        builder.CreateResourceBuilder(builder.Resources.OfType<IResourceWithEnvironment>().Single(r => r.Name == service))
-                            .WithEnvironment(variable.Name, variable.Value);
-                    }
-                }
-
-                // Category rules beat the minimum level, and the AppHost's settings say Information: name the chatty
-                // ones. The services' own logs (forwarded per resource) would otherwise cost this process CPU during
-                // the measurement, and the infrastructure's readiness probes fail by design until each server is up.
-                // This program's own clients (tokens) log each request at Information.
-                builder.Services.AddLogging(logging => PlatformStarter.QuietLogging(logging)
-                    .AddFilter("Aspire.Hosting", LogLevel.Warning)
-                    .AddFilter("Gsv.AppHost.Resources", LogLevel.Warning)
-                    .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));
-            },
+        var app = await PlatformStarter.StartAsync(dataPath, arguments, options.ServiceEnvironment, builder =>
+            // Category rules beat the minimum level, and the AppHost's settings say Information: name the chatty ones. The
+            // services' own logs (forwarded per resource) would otherwise cost this process CPU during the measurement,
+            // and the infrastructure's readiness probes fail by design until each server is up. This program's own
+            // clients (tokens) log each request at Information.
+            builder.Services.AddLogging(logging => PlatformStarter.QuietLogging(logging)
+                .AddFilter("Aspire.Hosting", LogLevel.Warning)
+                .AddFilter("Gsv.AppHost.Resources", LogLevel.Warning)
+                .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning)),
             startupTimeout: TimeSpan.FromMinutes(5),
             starting: app =>
             {

@@ -14,9 +14,12 @@ public sealed record SeriesResult(string Name, int Requests, int Errors, TimeSpa
 
     public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
 
+    private double[]? _sorted;
+
     public double Percentile(double p)
     {
-        var sorted = LatenciesMs.Order().ToArray();
+        // Sorted once: the report asks for several percentiles of each series.
+        var sorted = _sorted ??= LatenciesMs.Order().ToArray();
         var rank = (int)Math.Ceiling(p / 100 * sorted.Length) - 1;
         return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
     }

@@ -45,23 +45,25 @@ public sealed record RunResponse(string? SessionId, string? Text, string? Messag
 {
     public static RunResponse From(JsonElement response)
     {
-        var first = Property(response, "outputs") is { ValueKind: JsonValueKind.Array } inputs && inputs.GetArrayLength() > 0
-            && Property(inputs[0], "outputs") is { ValueKind: JsonValueKind.Array } results
-                ? results.EnumerateArray().FirstOrDefault(r => r.ValueKind == JsonValueKind.Object)
-                : default;
-        var message = Property(Property(first, "results"), "message");
+        var first = Property(FirstItem(Property(response, "outputs")), "outputs") is { ValueKind: JsonValueKind.Array } outputs
+            ? outputs.EnumerateArray().FirstOrDefault(output => output.ValueKind == JsonValueKind.Object)
+            : default;
+        var results = Property(first, "results");
+        var message = Property(results, "message");
         var answer = String(Property(message, "text"))
             ?? String(Property(Property(Property(first, "outputs"), "message"), "message"))
-            ?? String(Property(Property(first, "messages") is { ValueKind: JsonValueKind.Array } messages && messages.GetArrayLength() > 0
-                ? messages[0] : default, "message"))
+            ?? String(Property(FirstItem(Property(first, "messages")), "message"))
             ?? String(Property(Property(first, "artifacts"), "message"))
-            ?? String(Property(Property(first, "results"), "text"));
+            ?? String(Property(results, "text"));
         return new RunResponse(String(Property(response, "session_id")), answer, String(Property(message, "id")),
             TokenCounts(Property(Property(message, "properties"), "usage")) ?? TokenCounts(Property(first, "token_usage")));
     }
 
     private static JsonElement Property(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
+
+    private static JsonElement FirstItem(JsonElement array) =>
+        array.ValueKind == JsonValueKind.Array && array.GetArrayLength() > 0 ? array[0] : default;
 
     private static string? String(JsonElement element) => element.ValueKind == JsonValueKind.String ? element.GetString() : null;
 

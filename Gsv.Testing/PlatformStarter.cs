@@ -21,13 +21,13 @@ public static class PlatformStarter
     ];
 
     /// <param name="arguments">Extra AppHost arguments, after the defaults (later ones win: <c>--Parameters:x=y</c>).</param>
-    /// <param name="serviceEnvironment">Environment for every GSV service (e.g. <c>Gsv__Chaos__Enabled</c>).</param>
+    /// <param name="environment">Environment for every GSV service (e.g. <c>Gsv__Chaos__Enabled</c>), or for the program each variable names.</param>
     /// <param name="configure">Last changes to the builder (logging, one service's environment…).</param>
     /// <param name="starting">Called with the built application just before it starts (to watch its resources come up).</param>
     public static async Task<DistributedApplication> StartAsync(
         string dataPath,
         IReadOnlyList<string>? arguments = null,
-        IReadOnlyDictionary<string, string>? serviceEnvironment = null,
+        IEnumerable<ServiceVariable>? environment = null,
         Action<IDistributedApplicationTestingBuilder>? configure = null,
         TimeSpan? startupTimeout = null,
         Action<DistributedApplication>? starting = null,
@@ -46,11 +46,12 @@ public static class PlatformStarter
             builder.CreateResourceBuilder(resource).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
         }
 
-        foreach (var service in Services)
+        foreach (var variable in environment ?? [])
         {
-            foreach (var (name, value) in serviceEnvironment ?? new Dictionary<string, string>())
+            foreach (var program in variable.Service is { } one ? [one] : Services)
             {
-                builder.CreateResourceBuilder<ProjectResource>(service).WithEnvironment(name, value);
+                builder.CreateResourceBuilder(builder.Resources.OfType<IResourceWithEnvironment>().Single(r => r.Name == program))
+                    .WithEnvironment(variable.Name, variable.Value);
             }
         }
 

@@ -117,7 +117,8 @@ public sealed class PlatformFixture : IAsyncLifetime
     public static Task<DistributedApplication> StartPlatformAsync(
         string dataPath, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? serviceEnvironment = null,
         Action<IDistributedApplicationTestingBuilder>? configure = null, CancellationToken cancellationToken = default) =>
-        PlatformStarter.StartAsync(dataPath, [$"--Parameters:gateway-run-token-key={RunTokenKey}", .. arguments], serviceEnvironment, builder =>
+        PlatformStarter.StartAsync(dataPath, [$"--Parameters:gateway-run-token-key={RunTokenKey}", .. arguments],
+            serviceEnvironment?.Select(variable => new ServiceVariable(null, variable.Key, variable.Value)), builder =>
         {
             // Small pages for the reconciler: every provisioning in the suite goes through several pages of the instance list.
             builder.CreateResourceBuilder<ProjectResource>("provisioner").WithEnvironment("Reconciler__PageSize", "2")

@@ -77,9 +77,7 @@ public sealed class LangflowClient(HttpClient http)
         await EnsureSuccessAsync(response, cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var document = await JsonDocument.ParseAsync(body, default, cancellationToken);
-        return document.RootElement.ValueKind == JsonValueKind.Object
-            ? RunResponse.From(document.RootElement)
-            : throw new LangflowException(response.StatusCode, $"Langflow answered a {document.RootElement.ValueKind} instead of a RunResponse.", null);
+        return ReadRunResponse(document.RootElement, response.StatusCode);
     }
 
     /// <summary>
@@ -135,7 +133,9 @@ public sealed class LangflowClient(HttpClient http)
                 data.GetProperty("chunk").GetString() ?? "",
                 data.TryGetProperty("id", out var id) ? id.ToString() : null,
                 data.TryGetProperty("timestamp", out var timestamp) ? timestamp.ToString() : null),
-            "end" => new EndEvent(RunResponse.From(data.GetProperty("result"))),
+            // The stream itself was answered 200: a malformed result is the runtime's error, not an empty answer.
+            "end" => new EndEvent(ReadRunResponse(
+                data.ValueKind == JsonValueKind.Object && data.TryGetProperty("result", out var result) ? result : default, HttpStatusCode.OK)),
             "error" => new ErrorEvent(
                 data.ValueKind == JsonValueKind.Object && data.TryGetProperty("error", out var error) ? error.ToString()
                 : data.ValueKind == JsonValueKind.Object && data.TryGetProperty("text", out var text) ? text.ToString()
@@ -155,6 +155,12 @@ public sealed class LangflowClient(HttpClient http)
 
     private static string RunPath(string flowIdOrEndpointName, bool stream) =>
         $"api/v1/run/{Uri.EscapeDataString(flowIdOrEndpointName)}?stream={(stream ? "true" : "false")}";
+
+    /// <summary>A run's result (a plain run's body, a stream's <c>end</c>): a JSON object, else the runtime failed.</summary>
+    private static RunResponse ReadRunResponse(JsonElement result, HttpStatusCode status) =>
+        result.ValueKind == JsonValueKind.Object
+            ? RunResponse.From(result)
+            : throw new LangflowException(status, $"Langflow answered a {result.ValueKind} instead of a RunResponse.", null);
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -54,4 +54,25 @@ public sealed class RunResponseTests
     [InlineData("""{"session_id":"s-2","outputs":"not a list"}""")]
     public void A_response_without_results_has_no_text_and_no_usage(string json) =>
         Assert.Equal(new RunResponse("s-2", null, null, null), Read(json));
+
+    [Fact]
+    public void A_streams_end_event_carries_its_result()
+    {
+        var response = Response("""{"results":{"message":{"text":"done","id":"m-9"}}}""");
+        var end = Assert.IsType<EndEvent>(LangflowClient.ParseEvent("""{"event":"end","data":{"result":""" + response + "}}"));
+
+        Assert.Equal(new RunResponse("s-1", "done", "m-9", null), end.Result);
+    }
+
+    [Theory]
+    [InlineData("""{"event":"end","data":{"result":"not a response"}}""", "String")]
+    [InlineData("""{"event":"end","data":{"result":null}}""", "Null")]
+    [InlineData("""{"event":"end","data":{}}""", "Undefined")]
+    [InlineData("""{"event":"end"}""", "Undefined")]
+    public void An_end_event_without_a_result_object_is_the_runtimes_error_not_an_empty_answer(string json, string kind)
+    {
+        var error = Assert.Throws<LangflowException>(() => LangflowClient.ParseEvent(json));
+
+        Assert.Equal($"Langflow answered a {kind} instead of a RunResponse.", error.Detail);
+    }
 }
